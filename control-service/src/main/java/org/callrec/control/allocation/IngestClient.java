@@ -1,0 +1,115 @@
+package org.callrec.control.allocation;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.callrec.control.config.ControlConfig;
+import org.callrec.core.allocation.AllocateRequest;
+import org.callrec.core.allocation.Allocation;
+import org.callrec.core.allocation.ApiError;
+import org.callrec.core.allocation.ReleaseRequest;
+import org.jboss.logging.Logger;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+/**
+ * Calls the ingest nodes' internal API ({@link org.callrec.core.allocation}). Allocation tries
+ * the nodes one after the other, starting from a rotating index so load spreads; a node that
+ * refuses for capacity, fails or times out is skipped; a request the node finds invalid is not
+ * retried elsewhere.
+ */
+@ApplicationScoped
+public class IngestClient {
+
+    private static final Logger LOG = Logger.getLogger(IngestClient.class);
+
+    @Inject
+    ControlConfig config;
+    @Inject
+    Vertx vertx;
+
+    private WebClient client;
+    private List<String> nodes;
+    private final AtomicInteger next = new AtomicInteger();
+
+    @PostConstruct
+    void init() {
+        nodes = config.ingest().nodes().stream().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).toList();
+        client = WebClient.create(vertx, new WebClientOptions()
+                .setConnectTimeout((int) config.ingest().timeout().toMillis())
+                .setKeepAlive(true));
+    }
+
+    /** Where a recording lives: node base URL and endpoint. */
+    public record Placement(String nodeUrl, Allocation allocation) {
+    }
+
+    /** Allocates on the first node that accepts. */
+    public Future<Placement> allocate(AllocateRequest request) {
+        int start = Math.floorMod(next.getAndIncrement(), nodes.size());
+        return tryNode(request, start, 0);
+    }
+
+    private Future<Placement> tryNode(AllocateRequest request, int start, int tried) {
+        if (tried == nodes.size()) {
+            return Future.failedFuture(new AllocationFailure(ApiError.NO_CAPACITY, "no ingest node could take the recording"));
+        }
+        String node = nodes.get((start + tried) % nodes.size());
+        return client.postAbs(node + "/internal/v1/allocations")
+                .timeout(config.ingest().timeout().toMillis())
+                .sendJson(request)
+                .transform(ar -> {
+                    if (ar.succeeded() && ar.result().statusCode() == 200) {
+                        return Future.succeededFuture(new Placement(node, ar.result().bodyAsJson(Allocation.class)));
+                    }
+                    if (ar.succeeded() && ar.result().statusCode() == 400) {
+                        ApiError error = errorOf(ar.result());
+                        return Future.failedFuture(new AllocationFailure(error.error(), error.message()));
+                    }
+                    LOG.warnf("Recording %s: ingest node %s did not allocate (%s), trying the next", request.recordingId(),
+                            node, ar.succeeded() ? "HTTP " + ar.result().statusCode() : ar.cause().toString());
+                    return tryNode(request, start, tried + 1);
+                });
+    }
+
+    /** Ends a recording on its node, with bounded retries; never fails (logs once at WARN). */
+    public Future<Void> release(Placement placement, ReleaseRequest request) {
+        return release(placement, request, config.ingest().releaseAttempts());
+    }
+
+    private Future<Void> release(Placement placement, ReleaseRequest request, int attemptsLeft) {
+        String id = placement.allocation().recordingId();
+        return client.postAbs(placement.nodeUrl() + "/internal/v1/allocations/" + id + "/release")
+                .timeout(config.ingest().timeout().toMillis())
+                .sendJson(request)
+                .transform(ar -> {
+                    if (ar.succeeded() && (ar.result().statusCode() == 200 || ar.result().statusCode() == 404)) {
+                        return Future.succeededFuture();
+                    }
+                    if (attemptsLeft > 1) {
+                        Future<Void> retry = Future.future(p -> vertx.setTimer(200, t -> p.complete()));
+                        return retry.compose(v -> release(placement, request, attemptsLeft - 1));
+                    }
+                    LOG.warnf("Recording %s: could not end it on ingest node %s (%s)", id, placement.nodeUrl(),
+                            ar.succeeded() ? "HTTP " + ar.result().statusCode() : ar.cause().toString());
+                    return Future.succeededFuture();
+                });
+    }
+
+    private static ApiError errorOf(HttpResponse<Buffer> response) {
+        try {
+            return response.bodyAsJson(ApiError.class);
+        } catch (RuntimeException e) {
+            return new ApiError(ApiError.BAD_REQUEST, "HTTP " + response.statusCode());
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.callrec.control.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every setting of control-service. Each key also works as an env var ({@code CONTROL_PORT}). */
+@ConfigMapping(prefix = "control")
+public interface ControlConfig {
+
+    /** TCP port phones connect to ({@code serverPort} in the phone's web UI). Defaults to 10000. */
+    @WithDefault("10000")
+    int port();
+
+    /** Local address the TCP server binds to. Defaults to 0.0.0.0. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** Tenant written into every recording's metadata and object keys. Defaults to default. */
+    @WithDefault("default")
+    String defaultTenant();
+
+    /**
+     * Codecs accepted in {@code codec=}; others are answered {@code reason=unsupported-codec}.
+     * G722 is refused until storage can decode it. Defaults to PCMA,PCMU.
+     */
+    @WithDefault("PCMA,PCMU")
+    List<String> codecs();
+
+    /** Command framing. */
+    Protocol protocol();
+
+    /** The media-ingest nodes. */
+    Ingest ingest();
+
+    /** Command framing (PROTOCOL.md, "Framing"). */
+    interface Protocol {
+        /** Longest command accepted, bytes; a longer one closes the connection. Defaults to 4096. */
+        @WithDefault("4096")
+        int maxCommandBytes();
+
+        /**
+         * How long an incomplete unterminated command waits for the rest before it is taken
+         * as it is (and most likely answered {@code bad-request}). Defaults to 500ms.
+         */
+        @WithDefault("500ms")
+        Duration incompleteCommandTimeout();
+
+        /** Most recordings one connection may hold open at once. Defaults to 8. */
+        @WithDefault("8")
+        int maxOpenRecordingsPerConnection();
+
+        /** Verticle instances serving connections (0 = one per event loop). Defaults to 0. */
+        @WithDefault("0")
+        int instances();
+    }
+
+    /** The media-ingest nodes and how they are called. */
+    interface Ingest {
+        /**
+         * Base URLs of the ingest nodes' internal API, tried in turn from a rotating start;
+         * a node that fails, times out or is full is skipped. Defaults to http://127.0.0.1:8082.
+         */
+        @WithDefault("http://127.0.0.1:8082")
+        List<String> nodes();
+
+        /** Timeout of one call to an ingest node. Defaults to 2s. */
+        @WithDefault("2s")
+        Duration timeout();
+
+        /** Attempts to end a recording on its node before giving up. Defaults to 3. */
+        @WithDefault("3")
+        int releaseAttempts();
+    }
+}

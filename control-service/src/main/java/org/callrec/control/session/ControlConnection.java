@@ -1,0 +1,260 @@
+package org.callrec.control.session;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.callrec.control.allocation.AllocationFailure;
+import org.callrec.control.allocation.IngestClient;
+import org.callrec.control.allocation.IngestClient.Placement;
+import org.callrec.control.config.ControlConfig;
+import org.callrec.core.allocation.AllocateRequest;
+import org.callrec.core.allocation.ApiError;
+import org.callrec.core.allocation.ReleaseRequest;
+import org.callrec.core.audio.AudioCodec;
+import org.callrec.core.id.RecordingIds;
+import org.callrec.core.protocol.Command;
+import org.callrec.core.protocol.CommandCodec;
+import org.callrec.core.protocol.CommandFramer;
+import org.callrec.core.protocol.CommandSyntaxException;
+import org.callrec.core.protocol.CommandTooLongException;
+import org.callrec.core.protocol.Frame;
+import org.callrec.core.protocol.MacAddress;
+import org.callrec.core.protocol.Terminator;
+import org.jboss.logging.Logger;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * One phone's control connection. Commands are handled strictly one after the other, in the
+ * order they arrived; a connection may open several recordings in sequence (or at once, up to
+ * a limit). When the connection closes or fails, its open recordings end with reason
+ * {@code socket-error}, keeping what was recorded.
+ */
+public final class ControlConnection {
+
+    private static final Logger LOG = Logger.getLogger(ControlConnection.class);
+
+    /** Stop reason of recordings whose control connection dropped (PROTOCOL.md). */
+    public static final String SOCKET_ERROR = "socket-error";
+    /** Start keys that are not free-form metadata. */
+    private static final Set<String> START_KEYS = Set.of("id", "device", "codec", "dir");
+
+    private final Vertx vertx;
+    private final NetSocket socket;
+    private final ControlConfig config;
+    private final IngestClient ingest;
+    private final Set<AudioCodec> codecs;
+    private final CommandFramer framer;
+    private final String phoneAddress;
+    /** Open recordings by the phone's id. */
+    private final Map<String, Placement> open = new LinkedHashMap<>();
+    private Future<Void> tail = Future.succeededFuture();
+    private long incompleteTimer = -1;
+    private boolean closed;
+
+    public ControlConnection(Vertx vertx, NetSocket socket, ControlConfig config, IngestClient ingest,
+                             Set<AudioCodec> codecs) {
+        this.vertx = vertx;
+        this.socket = socket;
+        this.config = config;
+        this.ingest = ingest;
+        this.codecs = codecs;
+        this.framer = new CommandFramer(config.protocol().maxCommandBytes());
+        this.phoneAddress = socket.remoteAddress().hostAddress();
+    }
+
+    /** Wires the socket's handlers. */
+    public void start() {
+        socket.handler(this::onData);
+        socket.closeHandler(v -> onClose());
+        socket.exceptionHandler(e -> LOG.debugf("Control connection from %s failed: %s", phoneAddress, e.toString()));
+    }
+
+    private void onData(Buffer data) {
+        cancelIncompleteTimer();
+        List<Frame> frames;
+        try {
+            frames = framer.feed(data.getBytes());
+        } catch (CommandTooLongException e) {
+            LOG.warnf("Phone %s sent a command over %d bytes; closing the connection", phoneAddress,
+                    config.protocol().maxCommandBytes());
+            enqueue(() -> reply(errorReply("command-too-long"), Terminator.NONE).compose(v -> socket.close()));
+            return;
+        }
+        frames.forEach(f -> enqueue(() -> handle(f)));
+        if (framer.hasPending()) {
+            incompleteTimer = vertx.setTimer(config.protocol().incompleteCommandTimeout().toMillis(), id -> {
+                incompleteTimer = -1;
+                framer.flushPending().ifPresent(f -> enqueue(() -> handle(f)));
+            });
+        }
+    }
+
+    private void enqueue(java.util.function.Supplier<Future<Void>> step) {
+        tail = tail.transform(ignored -> closed ? Future.succeededFuture() : step.get().recover(e -> {
+            LOG.warnf(e, "Phone %s: command handling failed", phoneAddress);
+            return Future.succeededFuture();
+        }));
+    }
+
+    private Future<Void> handle(Frame frame) {
+        Command command;
+        try {
+            command = CommandCodec.parse(frame.text());
+        } catch (CommandSyntaxException e) {
+            LOG.infof("Phone %s sent an unparsable command (%s)", phoneAddress, e.getMessage());
+            return reply(errorReply("bad-request"), frame.terminator());
+        }
+        if (command.is(Command.START_REQUEST)) {
+            return start(command, frame.terminator());
+        }
+        if (command.is(Command.STOP_REQUEST)) {
+            return stop(command, frame.terminator());
+        }
+        LOG.infof("Phone %s sent unknown command %s", phoneAddress, command.name());
+        String name = command.name().endsWith("Request")
+                ? command.name().substring(0, command.name().length() - "Request".length()) + "Response"
+                : "ErrorResponse";
+        Map<String, String> p = new LinkedHashMap<>();
+        command.get("id").ifPresent(id -> p.put("id", id));
+        p.put("result", "failed");
+        p.put("reason", "unknown-command");
+        return reply(new Command(name, p), frame.terminator());
+    }
+
+    private Future<Void> start(Command command, Terminator terminator) {
+        String phoneId = command.getOr("id", "").strip();
+        if (phoneId.isEmpty()) {
+            return reply(startFailed(phoneId, ApiError.BAD_REQUEST), terminator);
+        }
+        Optional<String> device = MacAddress.normalize(command.getOr("device", ""));
+        if (device.isEmpty()) {
+            LOG.infof("Phone %s: start %s refused, device '%s' is not a MAC address", phoneAddress, phoneId,
+                    command.getOr("device", ""));
+            return reply(startFailed(phoneId, ApiError.BAD_REQUEST), terminator);
+        }
+        Optional<AudioCodec> codec = AudioCodec.parse(command.getOr("codec", ""));
+        if (codec.isEmpty() || !codecs.contains(codec.get())) {
+            return reply(startFailed(phoneId, ApiError.UNSUPPORTED_CODEC), terminator);
+        }
+        String dir = command.getOr("dir", "").strip().toLowerCase(Locale.ROOT);
+        if (!dir.isEmpty() && !dir.equals("in") && !dir.equals("out")) {
+            return reply(startFailed(phoneId, ApiError.BAD_REQUEST), terminator);
+        }
+        Placement existing = open.get(phoneId);
+        if (existing != null) {
+            // The phone repeated its start (lost answer?): same recording, same endpoint.
+            return reply(startSucceeded(phoneId, existing), terminator);
+        }
+        if (open.size() >= config.protocol().maxOpenRecordingsPerConnection()) {
+            return reply(startFailed(phoneId, "too-many-recordings"), terminator);
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        command.params().forEach((k, v) -> {
+            if (!START_KEYS.contains(k)) {
+                fields.put(k, v);
+            }
+        });
+        AllocateRequest request = new AllocateRequest(RecordingIds.next(), config.defaultTenant(), phoneId,
+                device.get(), codec.get().name(), dir, phoneAddress, fields);
+        return ingest.allocate(request).transform(ar -> {
+            if (ar.failed()) {
+                String reason = ar.cause() instanceof AllocationFailure f ? f.reason() : "internal-error";
+                LOG.warnf("Phone %s: start %s failed: %s", phoneAddress, phoneId, ar.cause().getMessage());
+                return reply(startFailed(phoneId, reason), terminator);
+            }
+            Placement placement = ar.result();
+            if (closed) {
+                // The phone left while we were allocating: end it right away.
+                return ingest.release(placement, new ReleaseRequest(SOCKET_ERROR, Map.of()));
+            }
+            open.put(phoneId, placement);
+            LOG.infof("Recording %s started: phone %s id=%s %s → %s:%d", request.recordingId(), phoneAddress, phoneId,
+                    codec.get(), placement.allocation().address(), placement.allocation().port());
+            return reply(startSucceeded(phoneId, placement), terminator);
+        });
+    }
+
+    private Future<Void> stop(Command command, Terminator terminator) {
+        String phoneId = command.getOr("id", "").strip();
+        Placement placement = open.remove(phoneId);
+        if (placement == null) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("id", phoneId);
+            p.put("result", "failed");
+            p.put("reason", "unknown-recording");
+            return reply(new Command(Command.STOP_RESPONSE, p), terminator);
+        }
+        Map<String, String> fields = new LinkedHashMap<>(command.params());
+        fields.remove("id");
+        String reason = fields.getOrDefault("reason", "");
+        return ingest.release(placement, new ReleaseRequest(reason.isBlank() ? "stop" : reason, fields))
+                .compose(v -> {
+                    LOG.infof("Recording %s stopped by phone %s (reason %s)", placement.allocation().recordingId(),
+                            phoneAddress, reason.isBlank() ? "stop" : reason);
+                    Map<String, String> p = new LinkedHashMap<>();
+                    p.put("id", phoneId);
+                    p.put("result", "success");
+                    return reply(new Command(Command.STOP_RESPONSE, p), terminator);
+                });
+    }
+
+    private void onClose() {
+        closed = true;
+        cancelIncompleteTimer();
+        // Let in-flight commands finish (an allocation in flight is released when it lands).
+        tail.onComplete(ignored -> {
+            for (Placement placement : open.values()) {
+                LOG.infof("Recording %s ended: control connection from %s closed", placement.allocation().recordingId(),
+                        phoneAddress);
+                ingest.release(placement, new ReleaseRequest(SOCKET_ERROR, Map.of()));
+            }
+            open.clear();
+        });
+    }
+
+    private Command startSucceeded(String phoneId, Placement placement) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("id", phoneId);
+        p.put("result", "success");
+        p.put("server", placement.allocation().address());
+        p.put("port", Integer.toString(placement.allocation().port()));
+        return new Command(Command.START_RESPONSE, p);
+    }
+
+    private static Command startFailed(String phoneId, String reason) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("id", phoneId);
+        p.put("result", "failed");
+        p.put("reason", reason);
+        return new Command(Command.START_RESPONSE, p);
+    }
+
+    private static Command errorReply(String reason) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("result", "failed");
+        p.put("reason", reason);
+        return new Command("ErrorResponse", p);
+    }
+
+    private Future<Void> reply(Command command, Terminator terminator) {
+        if (closed) {
+            return Future.succeededFuture();
+        }
+        return socket.write(CommandCodec.format(command) + terminator.text());
+    }
+
+    private void cancelIncompleteTimer() {
+        if (incompleteTimer >= 0) {
+            vertx.cancelTimer(incompleteTimer);
+            incompleteTimer = -1;
+        }
+    }
+}

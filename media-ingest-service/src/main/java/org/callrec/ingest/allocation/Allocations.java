@@ -1,0 +1,227 @@
+package org.callrec.ingest.allocation;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.callrec.core.allocation.AllocateRequest;
+import org.callrec.core.allocation.Allocation;
+import org.callrec.core.allocation.ApiError;
+import org.callrec.core.allocation.ReleaseResult;
+import org.callrec.core.audio.AudioCodec;
+import org.callrec.core.chunk.ChunkCodec;
+import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.ingest.config.IngestConfig;
+import org.callrec.ingest.kafka.MediaPublisher;
+import org.callrec.ingest.media.RecordingSession;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+
+/**
+ * The recordings this node holds: binds a UDP port per recording, publishes its start record,
+ * and on release its last chunk and end record.
+ */
+@ApplicationScoped
+public class Allocations {
+
+    private static final Logger LOG = Logger.getLogger(Allocations.class);
+    private static final int BIND_ATTEMPTS = 5;
+    /** Reason used for recordings still open when the node stops. */
+    public static final String SHUTDOWN_REASON = "ingest-shutdown";
+
+    @Inject
+    IngestConfig config;
+    @Inject
+    Vertx vertx;
+    @Inject
+    MediaPublisher publisher;
+
+    private final Map<String, RecordingSession> sessions = new ConcurrentHashMap<>();
+    private PortPool ports;
+    private String nodeId;
+    private long timerId = -1;
+
+    void start(@Observes StartupEvent event) {
+        ports = new PortPool(config.ports().min(), config.ports().max(), config.ports().quarantine().toNanos(),
+                System::nanoTime);
+        nodeId = config.nodeId().orElseGet(Allocations::hostName);
+        long tick = Math.max(10, config.chunk().duration().toMillis() / 4);
+        timerId = vertx.setPeriodic(tick, id -> {
+            long now = System.nanoTime();
+            sessions.values().forEach(s -> s.flushIfDue(now));
+        });
+        LOG.infof("Ingest node %s: UDP ports %d-%d on %s, advertised as %s", nodeId, config.ports().min(),
+                config.ports().max(), config.bindAddress(), config.advertisedAddress());
+    }
+
+    /** This node's id. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** Open recordings. */
+    public Collection<RecordingSession> sessions() {
+        return sessions.values();
+    }
+
+    /** Ports that can be handed out now. */
+    public int freePorts() {
+        return ports.available();
+    }
+
+    /**
+     * Gives the recording a bound UDP port. Idempotent: the same recording id gets the same
+     * endpoint. Fails with an {@link AllocationException}.
+     */
+    public Future<Allocation> allocate(AllocateRequest request) {
+        try {
+            validate(request);
+        } catch (AllocationException e) {
+            return Future.failedFuture(e);
+        }
+        RecordingSession existing = sessions.get(request.recordingId());
+        if (existing != null) {
+            return Future.succeededFuture(allocationOf(existing));
+        }
+        Promise<Allocation> promise = Promise.promise();
+        bind(request, BIND_ATTEMPTS, promise);
+        return promise.future();
+    }
+
+    private void bind(AllocateRequest request, int attemptsLeft, Promise<Allocation> promise) {
+        OptionalInt port = ports.take();
+        if (port.isEmpty()) {
+            promise.fail(new AllocationException(503, ApiError.NO_CAPACITY, "no free UDP port on node " + nodeId));
+            return;
+        }
+        DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions()
+                .setReceiveBufferSize(config.ports().receiveBufferBytes()));
+        socket.listen(port.getAsInt(), config.bindAddress()).onComplete(ar -> {
+            if (ar.failed()) {
+                ports.giveBack(port.getAsInt());
+                socket.close();
+                if (attemptsLeft > 1) {
+                    bind(request, attemptsLeft - 1, promise);
+                } else {
+                    LOG.warnf("Recording %s: could not bind a UDP port: %s", request.recordingId(), ar.cause().toString());
+                    promise.fail(new AllocationException(503, ApiError.NO_CAPACITY, "could not bind a UDP port"));
+                }
+                return;
+            }
+            open(request, socket, port.getAsInt(), promise);
+        });
+    }
+
+    private void open(AllocateRequest request, DatagramSocket socket, int port, Promise<Allocation> promise) {
+        RecordingStarted start = new RecordingStarted(request.recordingId(), request.tenant(),
+                nz(request.phoneSessionId()), nz(request.device()), AudioCodec.parse(request.codec()).orElseThrow(),
+                nz(request.direction()), normaliseAddress(request.phoneAddress()), nodeId, port,
+                System.currentTimeMillis(), request.fields() == null ? Map.of() : request.fields());
+        RecordingSession session = new RecordingSession(start, socket, publisher, config.chunk().maxBytes(),
+                config.chunk().maxDatagramBytes(), config.chunk().duration().toNanos());
+        RecordingSession raced = sessions.putIfAbsent(request.recordingId(), session);
+        if (raced != null) {
+            socket.close();
+            ports.release(port);
+            promise.complete(allocationOf(raced));
+            return;
+        }
+        if (!publisher.offer(start.recordingId(), ChunkCodec.encodeStart(start))) {
+            sessions.remove(request.recordingId());
+            socket.close();
+            ports.release(port);
+            promise.fail(new AllocationException(503, ApiError.NO_CAPACITY, "Kafka publish queue full"));
+            return;
+        }
+        socket.handler(session::onPacket);
+        LOG.debugf("Recording %s: phone %s sends to port %d", start.recordingId(), start.phoneAddress(), port);
+        promise.complete(allocationOf(session));
+    }
+
+    /**
+     * Ends a recording: last chunk and end record are queued for Kafka (waiting for room if the
+     * queue is full: this runs on a worker thread), the socket closes, the port rests.
+     */
+    public Optional<ReleaseResult> release(String recordingId, String reason, Map<String, String> fields) {
+        RecordingSession session = sessions.remove(recordingId);
+        if (session == null) {
+            return Optional.empty();
+        }
+        byte[] end = session.end(reason == null || reason.isBlank() ? "stop" : reason, fields == null ? Map.of() : fields);
+        if (!publisher.offerWaiting(recordingId, end, Duration.ofSeconds(10))) {
+            LOG.warnf("Recording %s: end record could not be queued for Kafka", recordingId);
+        }
+        session.closeSocket();
+        ports.release(session.port());
+        return Optional.of(session.result());
+    }
+
+    void stop(@Observes @Priority(MediaPublisher.SHUTDOWN_ORDER - 10) ShutdownEvent event) {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+        for (String id : sessions.keySet()) {
+            release(id, SHUTDOWN_REASON, Map.of());
+        }
+    }
+
+    private Allocation allocationOf(RecordingSession s) {
+        return new Allocation(s.start().recordingId(), nodeId, config.advertisedAddress(), s.port());
+    }
+
+    private static void validate(AllocateRequest r) {
+        if (r.recordingId() == null || r.recordingId().isBlank()) {
+            throw new AllocationException(400, ApiError.BAD_REQUEST, "recordingId is required");
+        }
+        if (r.tenant() == null || r.tenant().isBlank()) {
+            throw new AllocationException(400, ApiError.BAD_REQUEST, "tenant is required");
+        }
+        if (AudioCodec.parse(r.codec()).isEmpty()) {
+            throw new AllocationException(400, ApiError.UNSUPPORTED_CODEC, "unsupported codec " + r.codec());
+        }
+        if (r.phoneAddress() == null || !isIpLiteral(r.phoneAddress())) {
+            throw new AllocationException(400, ApiError.BAD_REQUEST, "phoneAddress must be an IP address");
+        }
+    }
+
+    private static boolean isIpLiteral(String s) {
+        return s.matches("[0-9.]+") || s.contains(":");
+    }
+
+    private static String normaliseAddress(String ip) {
+        try {
+            return InetAddress.getByName(ip).getHostAddress();
+        } catch (UnknownHostException e) {
+            return ip;
+        }
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "ingest";
+        }
+    }
+}

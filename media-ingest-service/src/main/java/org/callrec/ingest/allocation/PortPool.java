@@ -1,0 +1,87 @@
+package org.callrec.ingest.allocation;
+
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.LongSupplier;
+
+/**
+ * The node's UDP ports. A port is handed out at random among the free ones (so nobody can
+ * guess the next recording's port) and, once released, stays in quarantine for a while before
+ * it can be handed out again (so a late packet of the old call cannot land in a new one).
+ * Thread-safe.
+ */
+public final class PortPool {
+
+    private record Quarantined(int port, long freeAtNanos) {
+    }
+
+    private final List<Integer> free = new ArrayList<>();
+    private final Deque<Quarantined> quarantine = new ArrayDeque<>();
+    private final long quarantineNanos;
+    private final LongSupplier clock;
+    private final SecureRandom random = new SecureRandom();
+    private final int size;
+
+    /**
+     * @param min             lowest port, inclusive
+     * @param max             highest port, inclusive
+     * @param quarantineNanos how long a released port rests
+     * @param clock           monotonic nanoseconds (System::nanoTime)
+     */
+    public PortPool(int min, int max, long quarantineNanos, LongSupplier clock) {
+        if (min < 1 || max > 65535 || min > max) {
+            throw new IllegalArgumentException("invalid UDP port range " + min + "-" + max);
+        }
+        for (int p = min; p <= max; p++) {
+            free.add(p);
+        }
+        this.size = max - min + 1;
+        this.quarantineNanos = quarantineNanos;
+        this.clock = clock;
+    }
+
+    /** Takes a random free port, or nothing when every port is in use or resting. */
+    public synchronized OptionalInt take() {
+        releaseRested();
+        if (free.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        int i = random.nextInt(free.size());
+        int port = free.get(i);
+        free.set(i, free.get(free.size() - 1));
+        free.remove(free.size() - 1);
+        return OptionalInt.of(port);
+    }
+
+    /** Returns a port; it becomes available again after the quarantine. */
+    public synchronized void release(int port) {
+        quarantine.addLast(new Quarantined(port, clock.getAsLong() + quarantineNanos));
+    }
+
+    /** Returns a port that could not be bound (in use by another process): it rests too. */
+    public void giveBack(int port) {
+        release(port);
+    }
+
+    /** Ports that can be handed out now. */
+    public synchronized int available() {
+        releaseRested();
+        return free.size();
+    }
+
+    /** Ports in the range. */
+    public int size() {
+        return size;
+    }
+
+    private void releaseRested() {
+        long now = clock.getAsLong();
+        while (!quarantine.isEmpty() && quarantine.peekFirst().freeAtNanos() - now <= 0) {
+            free.add(quarantine.pollFirst().port());
+        }
+    }
+}

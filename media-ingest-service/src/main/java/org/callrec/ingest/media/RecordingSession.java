@@ -1,0 +1,162 @@
+package org.callrec.ingest.media;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.callrec.core.allocation.ReleaseResult;
+import org.callrec.core.chunk.ChunkCodec;
+import org.callrec.core.chunk.MediaChunkBuilder;
+import org.callrec.core.chunk.RecordingEnded;
+import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.rtp.RtpHeader;
+import org.callrec.ingest.kafka.MediaPublisher;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramPacket;
+import io.vertx.core.datagram.DatagramSocket;
+
+/**
+ * One recording held by this node: its UDP socket, the chunk being filled, and its counters.
+ *
+ * <p>The packet path ({@link #onPacket}) copies the datagram into a scratch array owned by the
+ * session, checks it and appends it to the current chunk; it allocates nothing of its own and
+ * never blocks (a full publish queue drops the chunk and counts its packets). Packets run on the
+ * socket's event loop, flushes on a timer, the end on a worker: the chunk is guarded by this
+ * object's monitor, which is never held across I/O.
+ */
+public final class RecordingSession {
+
+    /** Drop reasons, also the keys of {@link ReleaseResult#droppedByReason()}. */
+    public static final String FOREIGN_SOURCE = "foreign-source";
+    public static final String MALFORMED = "malformed";
+    public static final String OVERSIZE = "oversize";
+    public static final String PUBLISH_BACKLOG = "publish-backlog";
+
+    private final RecordingStarted start;
+    private final DatagramSocket socket;
+    private final MediaPublisher publisher;
+    private final MediaChunkBuilder chunk;
+    private final byte[] scratch;
+    private final long chunkNanos;
+    private final long epochMicrosAtStart = System.currentTimeMillis() * 1000L;
+    private final long nanosAtStart = System.nanoTime();
+
+    private int chunkIndex;
+    private long chunkOpenedNanos;
+    private boolean ended;
+    private long accepted;
+    private long foreign;
+    private long malformed;
+    private long oversize;
+    private long backlog;
+
+    public RecordingSession(RecordingStarted start, DatagramSocket socket, MediaPublisher publisher,
+                            int chunkMaxBytes, int maxDatagramBytes, long chunkNanos) {
+        this.start = start;
+        this.socket = socket;
+        this.publisher = publisher;
+        this.chunk = new MediaChunkBuilder(chunkMaxBytes);
+        this.scratch = new byte[maxDatagramBytes];
+        this.chunkNanos = chunkNanos;
+    }
+
+    public RecordingStarted start() {
+        return start;
+    }
+
+    public int port() {
+        return start.mediaPort();
+    }
+
+    /** Closes the UDP socket (asynchronously). */
+    public void closeSocket() {
+        socket.close();
+    }
+
+    /** The packet path: check source and shape, append to the current chunk. */
+    public void onPacket(DatagramPacket packet) {
+        Buffer data = packet.data();
+        int len = data.length();
+        if (!start.phoneAddress().equals(packet.sender().host())) {
+            synchronized (this) {
+                foreign++;
+            }
+            return;
+        }
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            if (len > scratch.length) {
+                oversize++;
+                return;
+            }
+            data.getBytes(0, len, scratch, 0);
+            if (RtpHeader.check(scratch, 0, len) != RtpHeader.Problem.NONE) {
+                malformed++;
+                return;
+            }
+            long now = System.nanoTime();
+            if (!chunk.fits(len)) {
+                publishChunk();
+            }
+            if (chunk.packetCount() == 0) {
+                chunkOpenedNanos = now;
+            }
+            chunk.append(epochMicrosAtStart + (now - nanosAtStart) / 1000L, scratch, 0, len);
+            accepted++;
+        }
+    }
+
+    /** Publishes the current chunk if it has been open for a chunk's duration. */
+    public synchronized void flushIfDue(long nowNanos) {
+        if (!ended && chunk.packetCount() > 0 && nowNanos - chunkOpenedNanos >= chunkNanos) {
+            publishChunk();
+        }
+    }
+
+    /**
+     * Ends the recording: publishes the last chunk and the end record. Returns the end record's
+     * value, which the caller must hand to the publisher (it may wait for room; this must not).
+     */
+    public synchronized byte[] end(String reason, Map<String, String> stopFields) {
+        if (chunk.packetCount() > 0) {
+            publishChunk();
+        }
+        ended = true;
+        RecordingEnded end = new RecordingEnded(start.recordingId(), reason, System.currentTimeMillis(), accepted,
+                droppedByReason(), chunkIndex, stopFields);
+        return ChunkCodec.encodeEnd(end);
+    }
+
+    /** Counters so far. */
+    public synchronized ReleaseResult result() {
+        return new ReleaseResult(start.recordingId(), accepted, droppedByReason(), chunkIndex);
+    }
+
+    private Map<String, Long> droppedByReason() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        putIfPositive(m, FOREIGN_SOURCE, foreign);
+        putIfPositive(m, MALFORMED, malformed);
+        putIfPositive(m, OVERSIZE, oversize);
+        putIfPositive(m, PUBLISH_BACKLOG, backlog);
+        return m;
+    }
+
+    private static void putIfPositive(Map<String, Long> m, String k, long v) {
+        if (v > 0) {
+            m.put(k, v);
+        }
+    }
+
+    private void publishChunk() {
+        int packets = chunk.packetCount();
+        byte[] value = chunk.drain(chunkIndex);
+        if (publisher.offer(start.recordingId(), value)) {
+            chunkIndex++;
+        } else {
+            backlog += packets;
+            accepted -= packets;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The internal HTTP API between control-service and media-ingest-service, as plain records
+ * (JSON via any record-aware mapper):
+ * <pre>
+ * POST /internal/v1/allocations                 AllocateRequest  → 200 Allocation | 4xx/503 ApiError
+ * POST /internal/v1/allocations/{id}/release    ReleaseRequest   → 200 ReleaseResult | 404 ApiError
+ * </pre>
+ * Allocation is idempotent per recording id: asking again returns the same endpoint.
+ */
+package org.callrec.core.allocation;

@@ -1,0 +1,121 @@
+package org.callrec.core.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Cuts the control connection's byte stream into commands (PROTOCOL.md, "Framing").
+ *
+ * <p>No public source tells how the phones terminate commands, so every plausible framing is
+ * accepted:
+ * <ul>
+ *   <li>a command ended by CRLF, LF or NUL is emitted at once, with its terminator;</li>
+ *   <li>a read that carries several commands yields all of them, in order;</li>
+ *   <li>bytes left without a terminator at the end of a read are emitted at once as a command
+ *       with {@link Terminator#NONE} when they already form a <em>complete</em> command (it
+ *       parses, and carries every key its {@code cmd} requires) — the "one command per TCP
+ *       read" style of the known open-source server;</li>
+ *   <li>otherwise they are kept and joined with the next read (a command split over reads);
+ *       the caller ends the wait with {@link #flushPending()} after a quiet period, so a
+ *       truncated command still gets an answer instead of hanging the phone.</li>
+ * </ul>
+ * A pending command longer than the limit raises {@link CommandTooLongException}.
+ *
+ * <p>Not thread-safe: one instance per connection, used from that connection's event loop.
+ */
+public final class CommandFramer {
+
+    private final int maxCommandBytes;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
+    private boolean pendingCr;
+
+    /** @param maxCommandBytes the longest command accepted, terminator excluded */
+    public CommandFramer(int maxCommandBytes) {
+        this.maxCommandBytes = maxCommandBytes;
+    }
+
+    /** Feeds one read's bytes; returns the commands they complete, in order. */
+    public List<Frame> feed(byte[] data) {
+        List<Frame> frames = new ArrayList<>(1);
+        for (byte b : data) {
+            if (pendingCr) {
+                pendingCr = false;
+                if (b == '\n') {
+                    emit(frames, Terminator.CRLF);
+                    continue;
+                }
+                // A lone CR ends a command too (tolerated, answered with CRLF).
+                emit(frames, Terminator.CRLF);
+            }
+            switch (b) {
+                case '\r' -> pendingCr = true;
+                case '\n' -> emit(frames, Terminator.LF);
+                case 0 -> emit(frames, Terminator.NUL);
+                default -> {
+                    if (pending.size() >= maxCommandBytes) {
+                        pending.reset();
+                        throw new CommandTooLongException(maxCommandBytes);
+                    }
+                    pending.write(b);
+                }
+            }
+        }
+        if (!pendingCr && pending.size() > 0 && isComplete(pendingText())) {
+            frames.add(new Frame(take(), Terminator.NONE));
+        }
+        return frames;
+    }
+
+    /** True when bytes of an unfinished command are waiting for more data. */
+    public boolean hasPending() {
+        return pending.size() > 0 || pendingCr;
+    }
+
+    /** Takes whatever is pending as a command of its own (after a quiet period, or at close). */
+    public Optional<Frame> flushPending() {
+        if (pendingCr) {
+            pendingCr = false;
+            return Optional.of(new Frame(take(), Terminator.CRLF));
+        }
+        return pending.size() == 0 ? Optional.empty() : Optional.of(new Frame(take(), Terminator.NONE));
+    }
+
+    private void emit(List<Frame> frames, Terminator terminator) {
+        String text = take();
+        if (!text.isBlank()) {
+            frames.add(new Frame(text, terminator));
+        }
+    }
+
+    private String pendingText() {
+        return pending.toString(StandardCharsets.UTF_8);
+    }
+
+    private String take() {
+        String text = pendingText();
+        pending.reset();
+        return text;
+    }
+
+    /** A complete command: parses, and has the keys its cmd needs to be acted upon. */
+    static boolean isComplete(String text) {
+        if (text.endsWith("%") || (text.length() > 1 && text.charAt(text.length() - 2) == '%')) {
+            return false;
+        }
+        try {
+            Command c = CommandCodec.parse(text);
+            if (c.is(Command.START_REQUEST)) {
+                return c.get("id").isPresent() && c.get("device").isPresent() && c.get("codec").isPresent();
+            }
+            if (c.is(Command.STOP_REQUEST)) {
+                return c.get("id").isPresent();
+            }
+            return false;
+        } catch (CommandSyntaxException e) {
+            return false;
+        }
+    }
+}

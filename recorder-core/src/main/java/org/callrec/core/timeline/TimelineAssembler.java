@@ -1,0 +1,244 @@
+package org.callrec.core.timeline;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.callrec.core.rtp.RtpHeader;
+import org.callrec.core.rtp.RtpMath;
+
+/**
+ * Turns the datagrams of one recording, in arrival order, into a gap-free timeline that follows
+ * the RTP timestamps:
+ * <ul>
+ *   <li>packets are held in a reorder buffer keyed by (wrap-aware) extended sequence number and
+ *       released once the buffer spans more than the reorder window, so late packets within
+ *       the window go back in place;</li>
+ *   <li>a packet whose place was already written is counted late and dropped; a second copy of
+ *       a held or written packet is counted duplicated and dropped;</li>
+ *   <li>a hole between two packets' timestamps becomes silence of that length, so audio after a
+ *       loss stays where it belongs; a hole longer than {@code maxGapUnits} (an absurd jump or a
+ *       very long pause) is collapsed and reported instead;</li>
+ *   <li>an SSRC change flushes the old stream and continues the timeline where it stopped;</li>
+ *   <li>packets of another payload type (DTMF events, comfort noise) never reach the audio.</li>
+ * </ul>
+ * Output goes to a {@link Sink} in RTP timestamp units; for PCMA, PCMU and G.722 one payload byte
+ * is one unit. Not thread-safe.
+ */
+public final class TimelineAssembler {
+
+    /** Receives the timeline in order. */
+    public interface Sink {
+        /** Payload bytes {@code buf[off, off+len)}, valid only during the call. */
+        void audio(byte[] buf, int off, int len);
+
+        /** {@code units} RTP timestamp units of silence. */
+        void silence(long units);
+    }
+
+    private record Held(long extTs, long ssrc, byte[] payload) {
+    }
+
+    private static final int SEEN_RING = 2048;
+
+    private final int payloadType;
+    private final long reorderWindowUnits;
+    private final long maxGapUnits;
+    private final int clockRate;
+    private final Sink sink;
+
+    private final TreeMap<Long, Held> buffer = new TreeMap<>();
+    private final Set<Long> previousSsrcs = new HashSet<>();
+    private final long[] seen = new long[SEEN_RING];
+    private final RtpMath.SequenceUnwrapper seqs = new RtpMath.SequenceUnwrapper();
+    private final RtpMath.TimestampUnwrapper stamps = new RtpMath.TimestampUnwrapper();
+
+    private long ssrc = -1;
+    private long base;            // extTs that maps to timeline position 0 for the current SSRC
+    private long cursor;          // units written so far
+    private boolean started;
+    private boolean baseSet;
+    private long lastEmittedSeq = Long.MIN_VALUE;
+    private long firstSeq;
+    private long highestSeq;
+    private long highestTs = Long.MIN_VALUE;
+    private long expectedBefore;  // expected packets of earlier SSRCs
+
+    private long received;
+    private long placed;
+    private long duplicated;
+    private long late;
+    private int ssrcChanges;
+    private final Map<String, Long> dropped = new LinkedHashMap<>();
+    private final List<TimelineStats.Gap> gaps = new ArrayList<>();
+
+    private double jitterUnits;
+    private double maxJitterUnits;
+    private long lastTransit = Long.MIN_VALUE;
+
+    /**
+     * @param payloadType        the recording's codec payload type; others are dropped
+     * @param clockRate          RTP clock of the codec (for jitter in milliseconds)
+     * @param reorderWindowUnits how far (in timestamp units) a late packet may trail the newest
+     * @param maxGapUnits        longest hole filled with silence; longer ones are collapsed
+     * @param sink               where the timeline goes
+     */
+    public TimelineAssembler(int payloadType, int clockRate, long reorderWindowUnits, long maxGapUnits, Sink sink) {
+        this.payloadType = payloadType;
+        this.clockRate = clockRate;
+        this.reorderWindowUnits = reorderWindowUnits;
+        this.maxGapUnits = maxGapUnits;
+        this.sink = sink;
+        Arrays.fill(seen, Long.MIN_VALUE);
+    }
+
+    /** Offers one datagram as received. */
+    public void offer(long arrivalMicros, byte[] buf, int off, int len) {
+        received++;
+        if (RtpHeader.check(buf, off, len) != RtpHeader.Problem.NONE) {
+            drop("malformed");
+            return;
+        }
+        if (RtpHeader.payloadType(buf, off) != payloadType) {
+            drop("payload-type");
+            return;
+        }
+        long packetSsrc = RtpHeader.ssrc(buf, off);
+        if (packetSsrc != ssrc) {
+            if (started && isStale(packetSsrc)) {
+                drop("stale-ssrc");
+                return;
+            }
+            switchSsrc(packetSsrc);
+        }
+        long extSeq = seqs.unwrap(RtpHeader.sequenceNumber(buf, off));
+        long extTs = stamps.unwrap(RtpHeader.timestamp(buf, off));
+        if (!started) {
+            started = true;
+            firstSeq = extSeq;
+            highestSeq = extSeq;
+        }
+        if (extSeq <= lastEmittedSeq) {
+            if (seen[(int) Math.floorMod(extSeq, (long) SEEN_RING)] == extSeq) {
+                duplicated++;
+            } else {
+                late++;
+            }
+            return;
+        }
+        if (buffer.containsKey(extSeq)) {
+            duplicated++;
+            return;
+        }
+        if (extSeq < firstSeq) {
+            firstSeq = extSeq;
+        }
+        highestSeq = Math.max(highestSeq, extSeq);
+        trackJitter(arrivalMicros, extTs);
+        int payloadOff = off + RtpHeader.payloadOffset(buf, off, len);
+        int payloadLen = RtpHeader.payloadLength(buf, off, len);
+        buffer.put(extSeq, new Held(extTs, packetSsrc, Arrays.copyOfRange(buf, payloadOff, payloadOff + payloadLen)));
+        highestTs = Math.max(highestTs, extTs);
+        while (!buffer.isEmpty() && highestTs - buffer.firstEntry().getValue().extTs() > reorderWindowUnits) {
+            emitFirst();
+        }
+    }
+
+    /** Writes out everything still held (end of the recording). */
+    public void finish() {
+        while (!buffer.isEmpty()) {
+            emitFirst();
+        }
+    }
+
+    /** Units written so far. */
+    public long durationUnits() {
+        return cursor;
+    }
+
+    /** Counts so far (call after {@link #finish()} for final figures). */
+    public TimelineStats stats() {
+        long expected = expectedBefore + (started ? highestSeq - firstSeq + 1 : 0);
+        return new TimelineStats(received, placed, expected, Math.max(0, expected - placed), duplicated, late,
+                Map.copyOf(dropped), ssrcChanges, maxJitterUnits * 1000.0 / clockRate, List.copyOf(gaps), cursor);
+    }
+
+    private boolean isStale(long packetSsrc) {
+        // A packet of an SSRC we already left behind (it trails the switch): ignore it.
+        return previousSsrcs.contains(packetSsrc);
+    }
+
+    private void switchSsrc(long newSsrc) {
+        if (ssrc != -1) {
+            finish();
+            previousSsrcs.add(ssrc);
+            ssrcChanges++;
+            expectedBefore += highestSeq - firstSeq + 1;
+        }
+        ssrc = newSsrc;
+        started = false;
+        baseSet = false;
+        seqs.reset();
+        stamps.reset();
+        highestTs = Long.MIN_VALUE;
+        lastEmittedSeq = Long.MIN_VALUE;
+        lastTransit = Long.MIN_VALUE;
+        Arrays.fill(seen, Long.MIN_VALUE);
+    }
+
+    private void emitFirst() {
+        Map.Entry<Long, Held> e = buffer.pollFirstEntry();
+        long extSeq = e.getKey();
+        Held h = e.getValue();
+        lastEmittedSeq = extSeq;
+        seen[(int) Math.floorMod(extSeq, (long) SEEN_RING)] = extSeq;
+        if (!baseSet) {
+            // The earliest packet of this SSRC starts where the timeline stands.
+            base = h.extTs() - cursor;
+            baseSet = true;
+        }
+        long pos = h.extTs() - base;
+        int len = h.payload().length;
+        if (pos > cursor) {
+            long gap = pos - cursor;
+            if (gap > maxGapUnits) {
+                gaps.add(new TimelineStats.Gap(cursor, gap));
+                base += gap; // collapse: the audio continues right here
+            } else {
+                sink.silence(gap);
+                cursor = pos;
+            }
+            pos = cursor;
+        }
+        int skip = (int) Math.min(len, cursor - pos);
+        if (skip >= len && len > 0) {
+            drop("overlap");
+            return;
+        }
+        placed++;
+        if (len - skip > 0) {
+            sink.audio(h.payload(), skip, len - skip);
+            cursor += len - skip;
+        }
+    }
+
+    private void trackJitter(long arrivalMicros, long extTs) {
+        long arrivalUnits = arrivalMicros * clockRate / 1_000_000L;
+        long transit = arrivalUnits - extTs;
+        if (lastTransit != Long.MIN_VALUE) {
+            long d = Math.abs(transit - lastTransit);
+            jitterUnits += (d - jitterUnits) / 16.0;
+            maxJitterUnits = Math.max(maxJitterUnits, jitterUnits);
+        }
+        lastTransit = transit;
+    }
+
+    private void drop(String reason) {
+        dropped.merge(reason, 1L, Long::sum);
+    }
+}
