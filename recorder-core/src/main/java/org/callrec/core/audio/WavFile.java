@@ -16,20 +16,24 @@ public record WavFile(int formatTag, int channels, int sampleRate, int bitsPerSa
         if (file.length < 12 || !tag(file, 0, "RIFF") || !tag(file, 8, "WAVE")) {
             throw new IllegalArgumentException("not a RIFF/WAVE file");
         }
-        int pos = 12;
+        long pos = 12;
         Integer formatTag = null;
         int channels = 0;
         int sampleRate = 0;
         int bits = 0;
         while (pos + 8 <= file.length) {
-            long size = b.getInt(pos + 4) & 0xFFFF_FFFFL;
-            int body = pos + 8;
-            if (tag(file, pos, "fmt ")) {
+            int at = (int) pos;
+            long size = b.getInt(at + 4) & 0xFFFF_FFFFL;
+            int body = at + 8;
+            if (tag(file, at, "fmt ")) {
+                if (size < 16 || body + size > file.length) {
+                    throw new IllegalArgumentException("truncated fmt chunk");
+                }
                 formatTag = b.getShort(body) & 0xFFFF;
                 channels = b.getShort(body + 2) & 0xFFFF;
                 sampleRate = b.getInt(body + 4);
                 bits = b.getShort(body + 14) & 0xFFFF;
-            } else if (tag(file, pos, "data")) {
+            } else if (tag(file, at, "data")) {
                 if (formatTag == null) {
                     throw new IllegalArgumentException("data chunk before fmt chunk");
                 }
@@ -38,7 +42,7 @@ public record WavFile(int formatTag, int channels, int sampleRate, int bitsPerSa
                 }
                 return new WavFile(formatTag, channels, sampleRate, bits, Arrays.copyOfRange(file, body, (int) (body + size)));
             }
-            pos = (int) (body + size + (size & 1));
+            pos = body + size + (size & 1);
         }
         throw new IllegalArgumentException("no data chunk");
     }

@@ -46,7 +46,12 @@ public final class ChunkCodec {
 
     public static RecordingStarted decodeStart(byte[] value) {
         expect(value, RecordType.START);
-        return RecordingStarted.fromMap(decodeMap(value));
+        Map<String, String> map = decodeMap(value);
+        try {
+            return RecordingStarted.fromMap(map);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("START record lacks a field or holds a bad one: " + e, e);
+        }
     }
 
     public static byte[] encodeEnd(RecordingEnded end) {
@@ -55,7 +60,12 @@ public final class ChunkCodec {
 
     public static RecordingEnded decodeEnd(byte[] value) {
         expect(value, RecordType.END);
-        return RecordingEnded.fromMap(decodeMap(value));
+        Map<String, String> map = decodeMap(value);
+        try {
+            return RecordingEnded.fromMap(map);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("END record lacks a field or holds a bad one: " + e, e);
+        }
     }
 
     static void writePreamble(byte[] b, RecordType type) {

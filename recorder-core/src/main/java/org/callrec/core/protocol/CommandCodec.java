@@ -40,7 +40,10 @@ public final class CommandCodec {
             }
             int eq = pair.indexOf('=');
             String key = decode(eq < 0 ? pair : pair.substring(0, eq)).strip();
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            String rawValue = eq < 0 ? "" : pair.substring(eq + 1);
+            // A phone may send an E.164 number unencoded ("+33…"): in number fields '+' stays '+'.
+            String value = decode(key.toLowerCase(java.util.Locale.ROOT).endsWith("number")
+                    ? rawValue.replace("+", "%2B") : rawValue);
             if (key.isEmpty()) {
                 throw new CommandSyntaxException("pair without a key: '" + pair + "'");
             }
@@ -66,6 +69,11 @@ public final class CommandCodec {
     }
 
     private static String decode(String s) throws CommandSyntaxException {
+        for (int i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 1)) {
+            if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
+                throw new CommandSyntaxException("malformed percent escape in '" + s + "'");
+            }
+        }
         try {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {

@@ -17,7 +17,8 @@ import java.util.Optional;
  *   <li>bytes left without a terminator at the end of a read are emitted at once as a command
  *       with {@link Terminator#NONE} when they already form a <em>complete</em> command (it
  *       parses, and carries every key its {@code cmd} requires) — the "one command per TCP
- *       read" style of the known open-source server;</li>
+ *       read" style of the known open-source server — unless the peer has already terminated
+ *       a command on this connection (then it terminates them all, and the tail is a part);</li>
  *   <li>otherwise they are kept and joined with the next read (a command split over reads);
  *       the caller ends the wait with {@link #flushPending()} after a quiet period, so a
  *       truncated command still gets an answer instead of hanging the phone.</li>
@@ -31,6 +32,8 @@ public final class CommandFramer {
     private final int maxCommandBytes;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
     private boolean pendingCr;
+    /** Once a peer has terminated a command, it is taken to terminate them all. */
+    private boolean peerTerminates;
 
     /** @param maxCommandBytes the longest command accepted, terminator excluded */
     public CommandFramer(int maxCommandBytes) {
@@ -63,7 +66,7 @@ public final class CommandFramer {
                 }
             }
         }
-        if (!pendingCr && pending.size() > 0 && isComplete(pendingText())) {
+        if (!peerTerminates && !pendingCr && pending.size() > 0 && isComplete(pendingText())) {
             frames.add(new Frame(take(), Terminator.NONE));
         }
         return frames;
@@ -84,6 +87,7 @@ public final class CommandFramer {
     }
 
     private void emit(List<Frame> frames, Terminator terminator) {
+        peerTerminates = true;
         String text = take();
         if (!text.isBlank()) {
             frames.add(new Frame(text, terminator));

@@ -45,6 +45,10 @@ public final class TimelineAssembler {
     }
 
     private static final int SEEN_RING = 2048;
+    /** RFC 3550 A.1: a forward jump larger than this is not taken as loss without confirmation. */
+    private static final int MAX_DROPOUT = 3000;
+    /** RFC 3550 A.1: a packet this far behind the newest is not taken as merely late. */
+    private static final int MAX_MISORDER = 100;
 
     private final int payloadType;
     private final long reorderWindowUnits;
@@ -67,7 +71,13 @@ public final class TimelineAssembler {
     private long firstSeq;
     private long highestSeq;
     private long highestTs = Long.MIN_VALUE;
-    private long expectedBefore;  // expected packets of earlier SSRCs
+    private long expectedBefore;  // expected packets of earlier SSRCs / stream restarts
+    private long otherPayloadInRange; // non-audio packets inside the current stream's sequence range
+    private int restarts;
+    private byte[] probe;         // first packet after a sequence jump, awaiting confirmation
+    private int probeSeq;
+    private long probeArrivalMicros;
+    private long jitterOrigin = Long.MIN_VALUE;
 
     private long received;
     private long placed;
@@ -104,25 +114,66 @@ public final class TimelineAssembler {
             drop("malformed");
             return;
         }
-        if (RtpHeader.payloadType(buf, off) != payloadType) {
-            drop("payload-type");
-            return;
-        }
+        accept(arrivalMicros, buf, off, len);
+    }
+
+    private void accept(long arrivalMicros, byte[] buf, int off, int len) {
+        boolean audio = RtpHeader.payloadType(buf, off) == payloadType;
         long packetSsrc = RtpHeader.ssrc(buf, off);
         if (packetSsrc != ssrc) {
+            if (!audio) {
+                drop("payload-type");
+                return;
+            }
             if (started && isStale(packetSsrc)) {
                 drop("stale-ssrc");
                 return;
             }
             switchSsrc(packetSsrc);
         }
-        long extSeq = seqs.unwrap(RtpHeader.sequenceNumber(buf, off));
-        long extTs = stamps.unwrap(RtpHeader.timestamp(buf, off));
+        int seq = RtpHeader.sequenceNumber(buf, off);
+        if (started && isOutOfRange(seq)) {
+            if (!audio) {
+                drop("payload-type");
+                return;
+            }
+            // RFC 3550 A.1: a jump this far is a stray packet or the stream restarting under the
+            // same SSRC; a second packet right after the first confirms a restart.
+            if (probe != null && seq == ((probeSeq + 1) & 0xFFFF)) {
+                byte[] first = probe;
+                long firstArrival = probeArrivalMicros;
+                probe = null;
+                restarts++;
+                restartStream();
+                accept(firstArrival, first, 0, first.length);
+                accept(arrivalMicros, buf, off, len);
+            } else {
+                if (probe != null) {
+                    drop("out-of-range");
+                }
+                probe = Arrays.copyOfRange(buf, off, off + len);
+                probeSeq = seq;
+                probeArrivalMicros = arrivalMicros;
+            }
+            return;
+        }
+        long extSeq = seqs.unwrap(seq);
         if (!started) {
             started = true;
             firstSeq = extSeq;
             highestSeq = extSeq;
         }
+        if (!audio) {
+            // DTMF events and comfort noise share the sequence space but never reach the audio.
+            if (extSeq > lastEmittedSeq && !buffer.containsKey(extSeq)) {
+                firstSeq = Math.min(firstSeq, extSeq);
+                highestSeq = Math.max(highestSeq, extSeq);
+                otherPayloadInRange++;
+            }
+            drop("payload-type");
+            return;
+        }
+        long extTs = stamps.unwrap(RtpHeader.timestamp(buf, off));
         if (extSeq <= lastEmittedSeq) {
             if (seen[(int) Math.floorMod(extSeq, (long) SEEN_RING)] == extSeq) {
                 duplicated++;
@@ -149,10 +200,19 @@ public final class TimelineAssembler {
         }
     }
 
+    private boolean isOutOfRange(int seq) {
+        int d = RtpMath.seqDelta(seq, (int) (highestSeq & 0xFFFF));
+        return d > MAX_DROPOUT || d < -MAX_MISORDER;
+    }
+
     /** Writes out everything still held (end of the recording). */
     public void finish() {
         while (!buffer.isEmpty()) {
             emitFirst();
+        }
+        if (probe != null) {
+            probe = null;
+            drop("out-of-range");
         }
     }
 
@@ -163,9 +223,18 @@ public final class TimelineAssembler {
 
     /** Counts so far (call after {@link #finish()} for final figures). */
     public TimelineStats stats() {
-        long expected = expectedBefore + (started ? highestSeq - firstSeq + 1 : 0);
+        long expected = expectedBefore + currentExpected();
         return new TimelineStats(received, placed, expected, Math.max(0, expected - placed), duplicated, late,
                 Map.copyOf(dropped), ssrcChanges, maxJitterUnits * 1000.0 / clockRate, List.copyOf(gaps), cursor);
+    }
+
+    private long currentExpected() {
+        return started ? highestSeq - firstSeq + 1 - otherPayloadInRange : 0;
+    }
+
+    /** Times the stream restarted its numbering under the same SSRC. */
+    public int restarts() {
+        return restarts;
     }
 
     private boolean isStale(long packetSsrc) {
@@ -175,12 +244,18 @@ public final class TimelineAssembler {
 
     private void switchSsrc(long newSsrc) {
         if (ssrc != -1) {
-            finish();
             previousSsrcs.add(ssrc);
             ssrcChanges++;
-            expectedBefore += highestSeq - firstSeq + 1;
         }
+        restartStream();
         ssrc = newSsrc;
+    }
+
+    /** Ends the current stream's numbering: flush, then continue the timeline where it stands. */
+    private void restartStream() {
+        finishBuffer();
+        expectedBefore += currentExpected();
+        otherPayloadInRange = 0;
         started = false;
         baseSet = false;
         seqs.reset();
@@ -188,7 +263,14 @@ public final class TimelineAssembler {
         highestTs = Long.MIN_VALUE;
         lastEmittedSeq = Long.MIN_VALUE;
         lastTransit = Long.MIN_VALUE;
+        jitterOrigin = Long.MIN_VALUE;
         Arrays.fill(seen, Long.MIN_VALUE);
+    }
+
+    private void finishBuffer() {
+        while (!buffer.isEmpty()) {
+            emitFirst();
+        }
     }
 
     private void emitFirst() {
@@ -228,7 +310,11 @@ public final class TimelineAssembler {
     }
 
     private void trackJitter(long arrivalMicros, long extTs) {
-        long arrivalUnits = arrivalMicros * clockRate / 1_000_000L;
+        if (jitterOrigin == Long.MIN_VALUE) {
+            jitterOrigin = arrivalMicros;
+        }
+        // Relative to the stream's first arrival, so the product cannot overflow.
+        long arrivalUnits = (arrivalMicros - jitterOrigin) * clockRate / 1_000_000L;
         long transit = arrivalUnits - extTs;
         if (lastTransit != Long.MIN_VALUE) {
             long d = Math.abs(transit - lastTransit);

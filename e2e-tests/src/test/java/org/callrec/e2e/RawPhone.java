@@ -1,0 +1,95 @@
+package org.callrec.e2e;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A phone written by hand from PROTOCOL.md alone (no project code): plain text over a socket,
+ * RTP headers built byte by byte. Keeps the tests honest about the wire format.
+ */
+final class RawPhone implements AutoCloseable {
+
+    private final Socket tcp;
+    private final InputStream in;
+    private final OutputStream out;
+    private final DatagramSocket udp;
+
+    RawPhone(String localAddress, int controlPort) throws IOException {
+        tcp = new Socket();
+        tcp.bind(new InetSocketAddress(localAddress, 0));
+        tcp.connect(new InetSocketAddress("127.0.0.1", controlPort), 5000);
+        tcp.setSoTimeout(10_000);
+        in = tcp.getInputStream();
+        out = tcp.getOutputStream();
+        udp = new DatagramSocket(new InetSocketAddress(localAddress, 0));
+    }
+
+    /** Sends one command terminated by CRLF and returns the answer's pairs (keys as sent). */
+    Map<String, String> send(String command) throws IOException {
+        out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        Map<String, String> answer = new LinkedHashMap<>();
+        for (String pair : line.toString().split("&")) {
+            int eq = pair.indexOf('=');
+            answer.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
+        }
+        return answer;
+    }
+
+    /** Sends {@code count} 20 ms PCMA packets of constant byte {@code value}; returns the payload sent. */
+    byte[] sendRtp(String server, int port, int count, byte value) throws IOException, InterruptedException {
+        byte[] sent = new byte[count * 160];
+        InetAddress to = InetAddress.getByName(server);
+        long ssrc = 0x1234ABCDL;
+        for (int i = 0; i < count; i++) {
+            byte[] p = new byte[12 + 160];
+            p[0] = (byte) 0x80;                       // V=2, no padding, no extension, CC=0
+            p[1] = (byte) 8;                          // M=0, PT=8 (PCMA)
+            p[2] = (byte) (i >> 8);                   // sequence number
+            p[3] = (byte) i;
+            long ts = 160L * i;                       // timestamp
+            p[4] = (byte) (ts >> 24);
+            p[5] = (byte) (ts >> 16);
+            p[6] = (byte) (ts >> 8);
+            p[7] = (byte) ts;
+            p[8] = (byte) (ssrc >> 24);               // SSRC
+            p[9] = (byte) (ssrc >> 16);
+            p[10] = (byte) (ssrc >> 8);
+            p[11] = (byte) ssrc;
+            for (int j = 0; j < 160; j++) {
+                p[12 + j] = (byte) (value + j);
+                sent[i * 160 + j] = p[12 + j];
+            }
+            udp.send(new DatagramPacket(p, p.length, to, port));
+            Thread.sleep(20);
+        }
+        return sent;
+    }
+
+    /** Sends arbitrary bytes to the media port. */
+    void sendDatagram(String server, int port, byte[] data) throws IOException {
+        udp.send(new DatagramPacket(data, data.length, InetAddress.getByName(server), port));
+    }
+
+    @Override
+    public void close() throws IOException {
+        udp.close();
+        tcp.close();
+    }
+}

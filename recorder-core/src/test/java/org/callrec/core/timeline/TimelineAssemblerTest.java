@@ -1,0 +1,619 @@
+package org.callrec.core.timeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * From datagrams in arrival order to a gap-free timeline that follows the RTP timestamps.
+ *
+ * <p>Every test uses 20 ms PCMA packets (160 units, one payload byte per unit), a reorder window of
+ * three packets and a 60 s limit on gaps filled with silence.
+ */
+class TimelineAssemblerTest {
+
+    private static final int PACKET = 160;
+    private static final long WINDOW = 3 * PACKET;
+    private static final long MAX_GAP = 60 * 8000;
+    private static final long T0 = 1_718_000_000_000_000L; // epoch microseconds
+    private static final long TWO_32 = 1L << 32;
+
+    private final TimelineRecorder out = new TimelineRecorder();
+    private final TimelineAssembler assembler = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, MAX_GAP, out);
+
+    private final RtpStream stream = RtpStream.pcma(0x1234_5678L, 1000, 50_000);
+
+    /** Offers packets {@code ks} of {@code s}, in that order, each arriving at its nominal time. */
+    private void offer(RtpStream s, int... ks) {
+        for (int k : ks) {
+            offerRaw(T0 + 20_000L * k, s.packet(k));
+        }
+    }
+
+    private void offerRaw(long arrivalMicros, byte[] datagram) {
+        // a datagram sits somewhere in a larger receive buffer
+        byte[] buf = new byte[5 + datagram.length + 7];
+        System.arraycopy(datagram, 0, buf, 5, datagram.length);
+        assembler.offer(arrivalMicros, buf, 5, datagram.length);
+    }
+
+    private static int[] range(int from, int to) {
+        return IntStream.rangeClosed(from, to).toArray();
+    }
+
+    private static int[] except(int[] ks, int... left) {
+        return Arrays.stream(ks).filter(k -> Arrays.stream(left).noneMatch(l -> l == k)).toArray();
+    }
+
+    private static int[] concat(int[]... parts) {
+        return Arrays.stream(parts).flatMapToInt(Arrays::stream).toArray();
+    }
+
+    /** The timeline an in-order, loss-free delivery of the same packets produces. */
+    private static int[] inOrderTimeline(RtpStream s, int from, int to) {
+        TimelineRecorder reference = new TimelineRecorder();
+        TimelineAssembler a = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, MAX_GAP, reference);
+        for (int k = from; k <= to; k++) {
+            byte[] p = s.packet(k);
+            a.offer(T0 + 20_000L * k, p, 0, p.length);
+        }
+        a.finish();
+        return reference.units();
+    }
+
+    @Nested
+    @DisplayName("in order and loss-free")
+    class InOrder {
+
+        @Test
+        @DisplayName("the audio is exactly the payloads concatenated, with no silence")
+        void concatenation() {
+            offer(stream, range(0, 49));
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 50 * PACKET);
+            assertThat(out.audioBytes()).isEqualTo(stream.payloads(0, 49));
+            assertThat(assembler.durationUnits()).isEqualTo(50 * PACKET);
+            TimelineStats stats = assembler.stats();
+            assertThat(stats.received()).isEqualTo(50);
+            assertThat(stats.placed()).isEqualTo(50);
+            assertThat(stats.expected()).isEqualTo(50);
+            assertThat(stats.lost()).isZero();
+            assertThat(stats.duplicated()).isZero();
+            assertThat(stats.late()).isZero();
+            assertThat(stats.droppedByReason()).isEmpty();
+            assertThat(stats.ssrcChanges()).isZero();
+            assertThat(stats.collapsedGaps()).isEmpty();
+            assertThat(stats.durationUnits()).isEqualTo(50 * PACKET);
+        }
+
+        @Test
+        @DisplayName("before finish() only about the reorder window is held back; finish() writes the rest")
+        void holdsBackOnlyTheWindow() {
+            offer(stream, range(0, 19));
+
+            // everything older than the window (give or take the packet straddling its edge) is out
+            assertThat(out.length()).isBetween(20L * PACKET - WINDOW - PACKET, 20L * PACKET - WINDOW);
+            assembler.finish();
+            assertThat(out.length()).isEqualTo(20L * PACKET);
+        }
+
+        @Test
+        @DisplayName("the timeline starts at the first packet whatever its timestamp: no leading silence")
+        void noLeadingSilence() {
+            RtpStream late = RtpStream.pcma(7, 0, 3_000_000_000L);
+            offer(late, range(0, 4));
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 5 * PACKET);
+        }
+
+        @Test
+        @DisplayName("nothing offered: an empty timeline and zero counts")
+        void empty() {
+            assembler.finish();
+
+            assertThat(out.shape()).isEmpty();
+            assertThat(assembler.stats().expected()).isZero();
+            assertThat(assembler.stats().lost()).isZero();
+            assertThat(assembler.stats().durationUnits()).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("loss")
+    class Loss {
+
+        @Test
+        @DisplayName("a lost packet becomes exactly its length of silence, at its place")
+        void lostPacket() {
+            offer(stream, except(range(0, 9), 4));
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 4 * PACKET, "silence " + PACKET, "audio " + 5 * PACKET);
+            assertThat(out.audioBytes()).isEqualTo(concat(stream.payloads(0, 3), stream.payloads(5, 9)));
+            TimelineStats stats = assembler.stats();
+            assertThat(stats.lost()).isEqualTo(1);
+            assertThat(stats.expected()).isEqualTo(10);
+            assertThat(stats.placed()).isEqualTo(9);
+            assertThat(stats.late()).isZero();
+            assertThat(stats.durationUnits()).isEqualTo(10 * PACKET);
+        }
+
+        @Test
+        @DisplayName("a burst of lost packets becomes one silence as long as the burst")
+        void lostBurst() {
+            offer(stream, except(range(0, 19), 6, 7, 8, 9, 10));
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 6 * PACKET, "silence " + 5 * PACKET, "audio " + 9 * PACKET);
+            assertThat(assembler.stats().lost()).isEqualTo(5);
+        }
+
+        @Test
+        @DisplayName("a pause shorter than the gap limit is silence of the pause's length")
+        void pauseIsSilence() {
+            long pause = 8000 * 5; // five seconds with no RTP, timestamps running on
+            RtpStream after = new RtpStream(RtpStream.PCMA, stream.ssrc(), stream.firstSeq(), stream.firstTs() + pause, PACKET);
+            offer(stream, range(0, 4));
+            offer(after, range(5, 9));
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 5 * PACKET, "silence " + pause, "audio " + 5 * PACKET);
+            assertThat(assembler.stats().lost()).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("reordering and late packets")
+    class Reordering {
+
+        @ParameterizedTest(name = "arrival order {0}")
+        @ValueSource(strings = {
+                "0 2 1 3 5 4 6 8 7 9 11 10 12 13 14 15",    // neighbours swapped
+                "0 1 5 2 3 4 6 7 8 12 9 10 11 13 14 15",    // one packet overtaking three
+                "3 2 1 0 7 6 5 4 11 10 9 8 15 14 13 12",    // blocks of four reversed, the very first included
+                "1 0 2 3 4 5 6 7 8 9 10 11 12 13 15 14"     // at the start and at the end
+        })
+        @DisplayName("packets reordered within the window give exactly the in-order timeline")
+        void withinWindow(String arrival) {
+            offer(stream, Arrays.stream(arrival.split(" ")).mapToInt(Integer::parseInt).toArray());
+            assembler.finish();
+
+            assertThat(out.units()).containsExactly(inOrderTimeline(stream, 0, 15));
+            assertThat(assembler.stats().late()).isZero();
+            assertThat(assembler.stats().lost()).isZero();
+            assertThat(assembler.stats().placed()).isEqualTo(16);
+        }
+
+        @Test
+        @DisplayName("a packet trailing the newest by exactly the window still goes in place")
+        void atTheWindowEdge() {
+            // 4 arrives right after 7: 7's timestamp is 3 packets (= the window) ahead of 4's
+            offer(stream, 0, 1, 2, 3, 5, 6, 7, 4, 8, 9);
+            assembler.finish();
+
+            assertThat(out.units()).containsExactly(inOrderTimeline(stream, 0, 9));
+            assertThat(assembler.stats().late()).isZero();
+        }
+
+        @Test
+        @DisplayName("a packet arriving after later audio was written is counted late and dropped; its place stays silent")
+        void laterThanWindow() {
+            offer(stream, 0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 4, 13, 14, 15);
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 4 * PACKET, "silence " + PACKET, "audio " + 11 * PACKET);
+            assertThat(out.audioBytes()).isEqualTo(concat(stream.payloads(0, 3), stream.payloads(5, 15)));
+            TimelineStats stats = assembler.stats();
+            assertThat(stats.late()).isEqualTo(1);
+            assertThat(stats.lost()).isEqualTo(1);
+            assertThat(stats.placed()).isEqualTo(15);
+            assertThat(stats.received()).isEqualTo(16);
+        }
+
+        @Test
+        @DisplayName("copies of a held packet and of an already written packet are dropped and counted duplicated")
+        void duplicates() {
+            // 1 is repeated while still held; 2 is repeated long after it was written
+            offer(stream, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 2, 12, 13, 14, 15);
+            assembler.finish();
+
+            assertThat(out.units()).containsExactly(inOrderTimeline(stream, 0, 15));
+            TimelineStats stats = assembler.stats();
+            assertThat(stats.duplicated()).isEqualTo(2);
+            assertThat(stats.late()).isZero();
+            assertThat(stats.placed()).isEqualTo(16);
+            assertThat(stats.lost()).isZero();
+            assertThat(stats.received()).isEqualTo(18);
+        }
+    }
+
+    @Nested
+    @DisplayName("wrap-around")
+    class WrapAround {
+
+        /** Sequence numbers wrap at packet 6 (65535 -> 0), timestamps at packet 12 (2^32 -> 0). */
+        private final RtpStream wrapping = RtpStream.pcma(0xCAFE_BABEL, 65530, TWO_32 - 12 * PACKET + 40);
+
+        @Test
+        @DisplayName("the fixture really wraps both counters in the middle of the stream")
+        void fixtureWraps() {
+            assertThat(wrapping.seq(5)).isEqualTo(65535);
+            assertThat(wrapping.seq(6)).isZero();
+            assertThat(wrapping.ts(11)).isGreaterThan(wrapping.ts(12));
+        }
+
+        @Test
+        @DisplayName("a stream wrapping its sequence number and its timestamp mid-call stays one continuous timeline")
+        void continuousAcrossWraps() {
+            offer(wrapping, range(0, 19));
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 20 * PACKET);
+            assertThat(out.audioBytes()).isEqualTo(wrapping.payloads(0, 19));
+            assertThat(assembler.stats().expected()).isEqualTo(20);
+            assertThat(assembler.stats().lost()).isZero();
+        }
+
+        @Test
+        @DisplayName("packets lost right at the wraps leave silence at their places")
+        void lossAtTheWraps() {
+            offer(wrapping, except(range(0, 19), 6, 12));
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 6 * PACKET, "silence " + PACKET, "audio " + 5 * PACKET,
+                    "silence " + PACKET, "audio " + 7 * PACKET);
+            assertThat(assembler.stats().lost()).isEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("packets reordered across the wraps go back in place")
+        void reorderedAcrossTheWraps() {
+            offer(wrapping, 0, 1, 2, 3, 4, 6, 5, 7, 8, 9, 10, 12, 13, 11, 14, 15, 16, 17, 18, 19);
+            assembler.finish();
+
+            assertThat(out.units()).containsExactly(inOrderTimeline(wrapping, 0, 19));
+            assertThat(assembler.stats().late()).isZero();
+            assertThat(assembler.stats().lost()).isZero();
+        }
+
+        @Test
+        @DisplayName("a stream whose very first packet is just past both wraps places the stragglers before it")
+        void firstPacketPastTheWraps() {
+            RtpStream s = RtpStream.pcma(9, 65534, TWO_32 - 2 * PACKET);
+            // 2 (seq 0, ts 0) arrives first, then 1 and 0 from before the wraps
+            offer(s, 2, 1, 0, 3, 4, 5, 6, 7);
+            assembler.finish();
+
+            assertThat(out.units()).containsExactly(inOrderTimeline(s, 0, 7));
+            assertThat(assembler.stats().lost()).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("SSRC changes")
+    class SsrcChange {
+
+        private final RtpStream second = RtpStream.pcma(0x9ABC_DEF0L, 40_000, 123_456_789L);
+
+        @Test
+        @DisplayName("a new SSRC continues the timeline where the old one stopped, without a gap")
+        void continuesWithoutGap() {
+            offer(stream, range(0, 9));
+            // the new source's numbering has nothing to do with the old one; its first two arrive swapped
+            offer(second, 1, 0);
+            offer(second, range(2, 9));
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 20 * PACKET);
+            assertThat(out.audioBytes()).isEqualTo(concat(stream.payloads(0, 9), second.payloads(0, 9)));
+            TimelineStats stats = assembler.stats();
+            assertThat(stats.ssrcChanges()).isEqualTo(1);
+            assertThat(stats.expected()).isEqualTo(20);
+            assertThat(stats.placed()).isEqualTo(20);
+            assertThat(stats.lost()).isZero();
+        }
+
+        @Test
+        @DisplayName("a straggler of the old SSRC arriving after the switch is dropped as stale, not written")
+        void staleStraggler() {
+            offer(stream, except(range(0, 9), 9));
+            offer(second, range(0, 4));
+            offer(stream, 9);
+            offer(second, range(5, 9));
+            assembler.finish();
+
+            assertThat(out.audioBytes()).isEqualTo(concat(stream.payloads(0, 8), second.payloads(0, 9)));
+            assertThat(assembler.stats().droppedByReason()).containsEntry("stale-ssrc", 1L);
+        }
+
+        @Test
+        @DisplayName("losses are counted per SSRC and summed")
+        void lossPerSsrc() {
+            offer(stream, except(range(0, 9), 3));
+            offer(second, except(range(0, 9), 5, 6));
+            assembler.finish();
+
+            TimelineStats stats = assembler.stats();
+            assertThat(stats.expected()).isEqualTo(20);
+            assertThat(stats.placed()).isEqualTo(17);
+            assertThat(stats.lost()).isEqualTo(3);
+            assertThat(out.shape()).containsExactly("audio " + 3 * PACKET, "silence " + PACKET, "audio " + 11 * PACKET,
+                    "silence " + 2 * PACKET, "audio " + 3 * PACKET);
+        }
+    }
+
+    @Nested
+    @DisplayName("what never reaches the audio")
+    class Filtering {
+
+        @Test
+        @DisplayName("telephone-event (PT 101) and comfort noise (PT 13) packets of the same SSRC are dropped by payload type")
+        void otherPayloadTypes() {
+            for (int k = 0; k < 10; k++) {
+                offer(stream, k);
+                // events and CN with timestamps inside the audio's, payloads that must never show
+                offerRaw(T0, RtpStream.datagram(101, 30_000 + k, stream.ts(k), stream.ssrc(), new byte[] {1, 0, 0, (byte) 160}));
+                offerRaw(T0, RtpStream.datagram(13, 31_000 + k, stream.ts(k), stream.ssrc(), new byte[] {0x40}));
+            }
+            assembler.finish();
+
+            assertThat(out.units()).containsExactly(inOrderTimeline(stream, 0, 9));
+            TimelineStats stats = assembler.stats();
+            assertThat(stats.droppedByReason()).containsEntry("payload-type", 20L);
+            assertThat(stats.received()).isEqualTo(30);
+            assertThat(stats.placed()).isEqualTo(10);
+            assertThat(stats.lost()).isZero();
+        }
+
+        @Test
+        @DisplayName("DTMF events sharing the stream's sequence numbers (RFC 4733) are not counted as lost audio")
+        void eventsInTheSequenceSpaceAreNotLoss() {
+            // audio 0..4, then three telephone-event packets take sequence numbers 5..7 (the phone sends
+            // events instead of audio for 60 ms), then audio resumes with sequence number 8
+            offer(stream, range(0, 4));
+            for (int k = 5; k <= 7; k++) {
+                offerRaw(T0 + 20_000L * k, RtpStream.datagram(101, stream.seq(k), stream.ts(5), stream.ssrc(),
+                        new byte[] {1, 0, 0, (byte) (160 * (k - 4))}));
+            }
+            offer(stream, range(8, 12));
+            assembler.finish();
+
+            // the event's 60 ms are silence in the recording...
+            assertThat(out.shape()).containsExactly("audio " + 5 * PACKET, "silence " + 3 * PACKET, "audio " + 5 * PACKET);
+            // ...but no audio packet was lost on the way
+            TimelineStats stats = assembler.stats();
+            assertThat(stats.placed()).isEqualTo(10);
+            assertThat(stats.lost()).isZero();
+        }
+
+        @Test
+        @DisplayName("malformed datagrams are counted as such and leave the audio untouched")
+        void malformed() {
+            byte[] badVersion = stream.packet(3);
+            badVersion[0] = 0x40;
+            byte[] badPadding = stream.packet(4);
+            badPadding[0] |= 0x20;
+            badPadding[badPadding.length - 1] = (byte) 250; // more padding than the packet holds
+
+            offer(stream, 0, 1, 2);
+            offerRaw(T0, new byte[] {(byte) 0x80, 8, 0, 1, 2});   // shorter than a header
+            offerRaw(T0, badVersion);
+            offerRaw(T0, badPadding);
+            offerRaw(T0, new byte[0]);
+            offer(stream, 3, 4, 5);
+            assembler.finish();
+
+            assertThat(out.units()).containsExactly(inOrderTimeline(stream, 0, 5));
+            TimelineStats stats = assembler.stats();
+            assertThat(stats.droppedByReason()).containsEntry("malformed", 4L);
+            assertThat(stats.received()).isEqualTo(10);
+            assertThat(stats.placed()).isEqualTo(6);
+        }
+
+        @Test
+        @DisplayName("CSRCs, a header extension and padding are stripped: only the payload reaches the audio")
+        void headerPartsStripped() {
+            byte[] payload = stream.payload(1);
+            ByteBuffer p = ByteBuffer.allocate(12 + 4 + 8 + payload.length + 2);
+            p.put((byte) 0xB1).put((byte) 8).putShort((short) stream.seq(1)).putInt((int) stream.ts(1)).putInt((int) stream.ssrc())
+                    .putInt(0x11111111)                 // one CSRC
+                    .putInt(0xBEDE0001).putInt(0x10FF0000) // extension, one word
+                    .put(payload)
+                    .put((byte) 0).put((byte) 2);       // two bytes of padding
+
+            offer(stream, 0);
+            offerRaw(T0 + 20_000, Arrays.copyOf(p.array(), p.position()));
+            offer(stream, 2);
+            assembler.finish();
+
+            assertThat(out.units()).containsExactly(inOrderTimeline(stream, 0, 2));
+        }
+    }
+
+    @Nested
+    @DisplayName("long gaps")
+    class LongGaps {
+
+        private RtpStream jumpedBy(long units) {
+            return new RtpStream(RtpStream.PCMA, stream.ssrc(), stream.firstSeq(), stream.firstTs() + units, PACKET);
+        }
+
+        @Test
+        @DisplayName("a gap of exactly the limit is still filled with silence")
+        void gapAtTheLimit() {
+            offer(stream, range(0, 4));
+            offer(jumpedBy(MAX_GAP), range(5, 9));
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 5 * PACKET, "silence " + MAX_GAP, "audio " + 5 * PACKET);
+            assertThat(assembler.stats().collapsedGaps()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a gap longer than the limit is collapsed: the audio continues at once, and the gap is reported")
+        void gapOverTheLimit() {
+            long jump = MAX_GAP + 1;
+            offer(stream, range(0, 4));
+            offer(jumpedBy(jump), range(5, 9));
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 10 * PACKET);
+            assertThat(out.audioBytes()).isEqualTo(concat(stream.payloads(0, 4), stream.payloads(5, 9)));
+            assertThat(assembler.stats().collapsedGaps()).containsExactly(new TimelineStats.Gap(5 * PACKET, jump));
+            assertThat(assembler.stats().durationUnits()).isEqualTo(10 * PACKET);
+            assertThat(assembler.stats().lost()).isZero();
+        }
+
+        @Test
+        @DisplayName("an absurd timestamp jump (a quarter of the 32-bit range) is collapsed too, and later losses still become silence")
+        void absurdJump() {
+            offer(stream, range(0, 4));
+            offer(jumpedBy(1L << 30), except(range(5, 12), 9));
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 9 * PACKET, "silence " + PACKET, "audio " + 3 * PACKET);
+            assertThat(assembler.stats().collapsedGaps()).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("a stream restarting its sequence numbers and timestamps under the same SSRC keeps its audio")
+        void restartUnderSameSsrc() {
+            RtpStream restarted = RtpStream.pcma(stream.ssrc(), 100, 0);
+            offer(stream, range(0, 9));
+            offer(restarted, range(0, 9));
+            assembler.finish();
+
+            // nothing of the restarted stream may be thrown away as late or overlapping...
+            assertThat(assembler.stats().late()).isZero();
+            assertThat(assembler.stats().droppedByReason()).doesNotContainKey("overlap");
+            assertThat(assembler.stats().placed()).isEqualTo(20);
+            // ...and its audio follows the old stream's
+            assertThat(out.audioBytes()).isEqualTo(concat(stream.payloads(0, 9), restarted.payloads(0, 9)));
+        }
+    }
+
+    @Nested
+    @DisplayName("jitter")
+    class Jitter {
+
+        @Test
+        @DisplayName("a perfectly paced stream has (almost) no jitter, one that arrives in bursts has some")
+        void pacing() {
+            offer(stream, range(0, 49));
+            assembler.finish();
+            assertThat(assembler.stats().maxJitterMillis()).isLessThan(0.5);
+
+            TimelineAssembler bursty = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, MAX_GAP, new TimelineRecorder());
+            for (int k = 0; k < 50; k++) {
+                byte[] p = stream.packet(k);
+                // packets arrive five at a time, every 100 ms
+                bursty.offer(T0 + 100_000L * (k / 5), p, 0, p.length);
+            }
+            bursty.finish();
+            assertThat(bursty.stats().maxJitterMillis()).isGreaterThan(5.0);
+        }
+
+        @Test
+        @DisplayName("jitter does not depend on where the arrival clock's origin lies")
+        void jitterIndependentOfClockOrigin() {
+            // the stream's arrival times straddle the point where arrivalMicros * 8000 passes 2^63
+            long origin = Long.MAX_VALUE / 8000 - 10 * 20_000;
+            for (int k = 0; k < 20; k++) {
+                byte[] p = stream.packet(k);
+                assembler.offer(origin + 20_000L * k, p, 0, p.length);
+            }
+            assembler.finish();
+
+            assertThat(assembler.stats().maxJitterMillis()).isLessThan(0.5);
+        }
+    }
+
+    @Nested
+    @DisplayName("whatever the network does (random losses, duplicates and reordering within the window)")
+    class RandomNetwork {
+
+        @ParameterizedTest(name = "seed {0}")
+        @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+        @DisplayName("every received packet sits at its timestamp, every missing one is silence, and the counts add up")
+        void model(int seed) {
+            Random random = new Random(seed);
+            int n = 400;
+            // both counters wrap in the middle of the stream
+            RtpStream s = RtpStream.pcma(random.nextInt() & 0xFFFF_FFFFL, 65536 - n / 2, TWO_32 - (long) PACKET * n / 3 + 17);
+
+            // the network: lose ~5%, delay each packet by up to (not quite) three packets, duplicate ~3% with any delay
+            record Arrival(double at, int k) {
+            }
+            List<Arrival> arrivals = new ArrayList<>();
+            TreeSet<Integer> delivered = new TreeSet<>();
+            int duplicates = 0;
+            for (int k = 0; k < n; k++) {
+                if (random.nextDouble() < 0.05) {
+                    continue;
+                }
+                delivered.add(k);
+                arrivals.add(new Arrival(k + random.nextDouble() * 2.99, k));
+                if (random.nextDouble() < 0.03) {
+                    arrivals.add(new Arrival(k + random.nextDouble() * 60, k));
+                    duplicates++;
+                }
+            }
+            arrivals.sort(Comparator.comparingDouble(Arrival::at));
+            int junk = 0;
+            for (Arrival a : arrivals) {
+                offerRaw(T0 + (long) (a.at() * 20_000), s.packet(a.k()));
+                if (random.nextDouble() < 0.02) {
+                    offerRaw(T0, new byte[random.nextInt(12)]);
+                    junk++;
+                }
+            }
+            assembler.finish();
+
+            // the model: from the first to the last delivered packet, payload where delivered, silence elsewhere
+            int first = delivered.first();
+            int last = delivered.last();
+            TimelineRecorder model = new TimelineRecorder();
+            for (int k = first; k <= last; k++) {
+                if (delivered.contains(k)) {
+                    model.audio(s.payload(k), 0, PACKET);
+                } else {
+                    model.silence(PACKET);
+                }
+            }
+            assertThat(out.shape()).isEqualTo(model.shape());
+            assertThat(out.audioBytes()).isEqualTo(model.audioBytes());
+
+            TimelineStats stats = assembler.stats();
+            assertThat(stats.received()).isEqualTo(arrivals.size() + junk);
+            assertThat(stats.placed()).isEqualTo(delivered.size());
+            assertThat(stats.duplicated()).isEqualTo(duplicates);
+            assertThat(stats.late()).isZero();
+            assertThat(stats.expected()).isEqualTo(last - first + 1);
+            assertThat(stats.lost()).isEqualTo(stats.expected() - stats.placed());
+            long dropped = stats.droppedByReason().values().stream().mapToLong(Long::longValue).sum();
+            assertThat(stats.received()).isEqualTo(stats.placed() + stats.duplicated() + stats.late() + dropped);
+            assertThat(stats.durationUnits()).isEqualTo((long) (last - first + 1) * PACKET);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Runs the whole call-recording suite on this machine, no Docker needed:
+#   a real Kafka broker (KRaft) and a real S3 server (s3proxy, data in a local folder), started as
+#   one child JVM, then media-ingest-service, storage-service and control-service.
+# Usage: ./run.sh            (Ctrl-C stops everything cleanly)
+# Every setting has an environment variable; see the README's "Local run" table.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+
+CONTROL_PORT=${CALLREC_CONTROL_PORT:-10000}
+ADVERTISED=${CALLREC_ADVERTISED_ADDRESS:-127.0.0.1}
+UDP_MIN=${CALLREC_UDP_PORT_MIN:-40000}
+UDP_MAX=${CALLREC_UDP_PORT_MAX:-40999}
+TENANT=${CALLREC_TENANT:-default}
+KAFKA_PORT=${CALLREC_KAFKA_PORT:-9092}
+S3_HOST=${CALLREC_S3_HOST:-127.0.0.1}
+S3_PORT=${CALLREC_S3_PORT:-9000}
+S3_BUCKET=${CALLREC_S3_BUCKET:-recordings}
+S3_ACCESS_KEY=${CALLREC_S3_ACCESS_KEY:-callrec}
+S3_SECRET_KEY=${CALLREC_S3_SECRET_KEY:-callrec-secret}
+DATA_DIR=${CALLREC_DATA_DIR:-$ROOT/.local/data}
+CONTROL_HTTP=${CALLREC_CONTROL_HTTP_PORT:-8081}
+INGEST_HTTP=${CALLREC_INGEST_HTTP_PORT:-8082}
+STORAGE_HTTP=${CALLREC_STORAGE_HTTP_PORT:-8083}
+JAVA=${JAVA:-java}
+
+RUN_DIR=$ROOT/.local/run
+LOG_DIR=$ROOT/.local/logs
+mkdir -p "$RUN_DIR" "$LOG_DIR" "$DATA_DIR"
+
+INFRA_JAR=$(ls embedded-infra/target/embedded-infra-*.jar 2>/dev/null | grep -v -e sources -e tests | head -1 || true)
+needed=(control-service/target/quarkus-app/quarkus-run.jar
+        media-ingest-service/target/quarkus-app/quarkus-run.jar
+        storage-service/target/quarkus-app/quarkus-run.jar
+        embedded-infra/target/classpath.txt
+        phone-simulator/target/phone-simulator.jar)
+missing=0
+for f in "${needed[@]}"; do [ -f "$f" ] || missing=1; done
+[ -n "$INFRA_JAR" ] || missing=1
+if [ "$missing" = 1 ]; then
+  echo "Building (first run): ./mvnw -B -DskipTests package"
+  ./mvnw -B -DskipTests package > "$LOG_DIR/build.log" 2>&1 || { echo "Build failed, see $LOG_DIR/build.log"; tail -30 "$LOG_DIR/build.log"; exit 1; }
+  INFRA_JAR=$(ls embedded-infra/target/embedded-infra-*.jar | grep -v -e sources -e tests | head -1)
+fi
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo "Stopping…"
+  # Reverse order: phones' side first, the broker and object store last.
+  for name in control ingest storage infra; do
+    f="$RUN_DIR/$name.pid"
+    [ -f "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null || true
+    if [ -f "$f" ]; then
+      pid=$(cat "$f")
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -KILL "$pid" 2>/dev/null || true
+      rm -f "$f"
+    fi
+  done
+  echo "Stopped."
+}
+trap stop_all INT TERM EXIT
+
+wait_for() { # name, pattern-or-port, log
+  local name=$1 what=$2 log=$3 pid
+  pid=$(cat "$RUN_DIR/$name.pid")
+  for _ in $(seq 1 600); do
+    if ! kill -0 "$pid" 2>/dev/null; then echo "$name exited; last lines of $log:"; tail -30 "$log"; exit 1; fi
+    if [[ "$what" =~ ^[0-9]+$ ]]; then
+      (exec 3<>"/dev/tcp/127.0.0.1/$what") 2>/dev/null && return 0
+    else
+      grep -q "$what" "$log" 2>/dev/null && return 0
+    fi
+    sleep 0.1
+  done
+  echo "$name did not come up in 60 s; see $log"; exit 1
+}
+
+start() { # name, log, command...
+  local name=$1 log=$2; shift 2
+  "$@" > "$log" 2>&1 &
+  echo $! > "$RUN_DIR/$name.pid"
+}
+
+echo "Starting Kafka (127.0.0.1:$KAFKA_PORT) and S3 ($S3_HOST:$S3_PORT)…"
+CALLREC_KAFKA_PORT=$KAFKA_PORT CALLREC_S3_HOST=$S3_HOST CALLREC_S3_PORT=$S3_PORT CALLREC_S3_BUCKET=$S3_BUCKET \
+CALLREC_S3_ACCESS_KEY=$S3_ACCESS_KEY CALLREC_S3_SECRET_KEY=$S3_SECRET_KEY CALLREC_DATA_DIR=$DATA_DIR \
+  start infra "$LOG_DIR/infra.log" "$JAVA" -cp "$INFRA_JAR:$(cat embedded-infra/target/classpath.txt)" org.callrec.infra.LocalInfra
+wait_for infra "INFRA READY" "$LOG_DIR/infra.log"
+
+echo "Starting media-ingest-service (HTTP $INGEST_HTTP, UDP $UDP_MIN-$UDP_MAX)…"
+start ingest "$LOG_DIR/ingest.log" "$JAVA" -Dquarkus.http.port="$INGEST_HTTP" \
+  -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dingest.advertised-address="$ADVERTISED" \
+  -Dingest.ports.min="$UDP_MIN" -Dingest.ports.max="$UDP_MAX" -Dingest.node-id=ingest-local \
+  -jar media-ingest-service/target/quarkus-app/quarkus-run.jar
+
+echo "Starting storage-service (HTTP $STORAGE_HTTP)…"
+start storage "$LOG_DIR/storage.log" "$JAVA" -Dquarkus.http.port="$STORAGE_HTTP" \
+  -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dstorage.s3.endpoint="http://$S3_HOST:$S3_PORT" \
+  -Dstorage.s3.bucket="$S3_BUCKET" -Dstorage.s3.access-key="$S3_ACCESS_KEY" -Dstorage.s3.secret-key="$S3_SECRET_KEY" \
+  -Dstorage.work-dir="$DATA_DIR/storage" \
+  -jar storage-service/target/quarkus-app/quarkus-run.jar
+wait_for ingest "$INGEST_HTTP" "$LOG_DIR/ingest.log"
+
+echo "Starting control-service (TCP $CONTROL_PORT)…"
+start control "$LOG_DIR/control.log" "$JAVA" -Dquarkus.http.port="$CONTROL_HTTP" \
+  -Dcontrol.port="$CONTROL_PORT" -Dcontrol.default-tenant="$TENANT" \
+  -Dcontrol.ingest.nodes="http://127.0.0.1:$INGEST_HTTP" \
+  -jar control-service/target/quarkus-app/quarkus-run.jar
+wait_for storage "$STORAGE_HTTP" "$LOG_DIR/storage.log"
+wait_for control "$CONTROL_PORT" "$LOG_DIR/control.log"
+
+cat <<INFO
+
+  Phones:   recording server $ADVERTISED, port $CONTROL_PORT (TCP); RTP to UDP $UDP_MIN-$UDP_MAX
+  S3:       http://$S3_HOST:$S3_PORT  bucket $S3_BUCKET  access key $S3_ACCESS_KEY  secret key $S3_SECRET_KEY
+  Kafka:    127.0.0.1:$KAFKA_PORT
+  Logs:     $LOG_DIR   Data: $DATA_DIR
+  Try it:   java -jar phone-simulator/target/phone-simulator.jar --control 127.0.0.1:$CONTROL_PORT --phones 3 --duration 5s
+
+READY: the recording suite is up. Press Ctrl-C to stop.
+INFO
+
+# Stay in the foreground until Ctrl-C, or until a service dies.
+while true; do
+  for name in infra ingest storage control; do
+    if ! kill -0 "$(cat "$RUN_DIR/$name.pid")" 2>/dev/null; then
+      echo "$name stopped unexpectedly; see $LOG_DIR/$name.log"; exit 1
+    fi
+  done
+  sleep 1
+done
