@@ -54,6 +54,11 @@ public class Allocations {
     MediaPublisher publisher;
 
     private final Map<String, RecordingSession> sessions = new ConcurrentHashMap<>();
+    /** Released recordings still lingering for packets in flight. */
+    private final Map<String, Closing> lingering = new ConcurrentHashMap<>();
+
+    private record Closing(RecordingSession session, String reason, Map<String, String> fields) {
+    }
     private PortPool ports;
     private String nodeId;
     private long timerId = -1;
@@ -156,29 +161,58 @@ public class Allocations {
     }
 
     /**
-     * Ends a recording: last chunk and end record are queued for Kafka (waiting for room if the
-     * queue is full: this runs on a worker thread), the socket closes, the port rests.
+     * Ends a recording. Packets still in flight from the phone are accepted for
+     * {@code ingest.release-linger} more; then the last chunk and the end record are queued for
+     * Kafka (waiting for room if the queue is full), the socket closes and the port rests.
+     * Answers at once with the counts so far.
      */
     public Optional<ReleaseResult> release(String recordingId, String reason, Map<String, String> fields) {
         RecordingSession session = sessions.remove(recordingId);
         if (session == null) {
             return Optional.empty();
         }
-        byte[] end = session.end(reason == null || reason.isBlank() ? "stop" : reason, fields == null ? Map.of() : fields);
-        if (!publisher.offerWaiting(recordingId, end, Duration.ofSeconds(10))) {
-            LOG.warnf("Recording %s: end record could not be queued for Kafka", recordingId);
+        String why = reason == null || reason.isBlank() ? "stop" : reason;
+        Map<String, String> stopFields = fields == null ? Map.of() : fields;
+        long linger = config.releaseLinger().toMillis();
+        if (linger <= 0) {
+            finish(session, why, stopFields);
+        } else {
+            lingering.put(recordingId, new Closing(session, why, stopFields));
+            vertx.setTimer(linger, t -> vertx.executeBlocking(() -> {
+                Closing closing = lingering.remove(recordingId);
+                if (closing != null) {
+                    finish(closing.session(), closing.reason(), closing.fields());
+                }
+                return null;
+            }, false));
+        }
+        return Optional.of(session.result());
+    }
+
+    private void finish(RecordingSession session, String reason, Map<String, String> fields) {
+        byte[] end = session.end(reason, fields);
+        if (!publisher.offerWaiting(session.start().recordingId(), end, Duration.ofSeconds(10))) {
+            LOG.warnf("Recording %s: end record could not be queued for Kafka", session.start().recordingId());
         }
         session.closeSocket();
         ports.release(session.port());
-        return Optional.of(session.result());
     }
 
     void stop(@Observes @Priority(MediaPublisher.SHUTDOWN_ORDER - 10) ShutdownEvent event) {
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }
+        for (String id : lingering.keySet()) {
+            Closing closing = lingering.remove(id);
+            if (closing != null) {
+                finish(closing.session(), closing.reason(), closing.fields());
+            }
+        }
         for (String id : sessions.keySet()) {
-            release(id, SHUTDOWN_REASON, Map.of());
+            RecordingSession session = sessions.remove(id);
+            if (session != null) {
+                finish(session, SHUTDOWN_REASON, Map.of());
+            }
         }
     }
 

@@ -24,6 +24,13 @@ public interface IngestConfig {
     @WithDefault("0.0.0.0")
     String bindAddress();
 
+    /**
+     * After a release, how long the recording still accepts packets already on their way from
+     * the phone before its last chunk and end record are published. Defaults to 200ms.
+     */
+    @WithDefault("200ms")
+    Duration releaseLinger();
+
     /** The UDP port pool. */
     Ports ports();
 

@@ -49,6 +49,8 @@ public final class TimelineAssembler {
     private static final int MAX_DROPOUT = 3000;
     /** RFC 3550 A.1: a packet this far behind the newest is not taken as merely late. */
     private static final int MAX_MISORDER = 100;
+    /** Most packets held for reordering, whatever their timestamps say. */
+    static final int MAX_HELD = 1000;
 
     private final int payloadType;
     private final long reorderWindowUnits;
@@ -195,7 +197,10 @@ public final class TimelineAssembler {
         int payloadLen = RtpHeader.payloadLength(buf, off, len);
         buffer.put(extSeq, new Held(extTs, packetSsrc, Arrays.copyOfRange(buf, payloadOff, payloadOff + payloadLen)));
         highestTs = Math.max(highestTs, extTs);
-        while (!buffer.isEmpty() && highestTs - buffer.firstEntry().getValue().extTs() > reorderWindowUnits) {
+        // Release what trails the newest by more than the window; the count cap bounds memory
+        // even for a stream whose timestamps never advance.
+        while (!buffer.isEmpty() && (highestTs - buffer.firstEntry().getValue().extTs() > reorderWindowUnits
+                || buffer.size() > MAX_HELD)) {
             emitFirst();
         }
     }

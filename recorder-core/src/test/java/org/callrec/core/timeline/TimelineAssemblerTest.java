@@ -616,4 +616,19 @@ class TimelineAssemblerTest {
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
     }
+
+    @Test
+    void aStreamWhoseTimestampsNeverAdvanceCannotGrowTheReorderBufferWithoutBound() {
+        // A broken sender repeats one timestamp: the window never "passes", yet memory must stay bounded.
+        int n = TimelineAssembler.MAX_HELD + 500;
+        for (int k = 0; k < n; k++) {
+            offerRaw(T0 + 20_000L * k, RtpStream.datagram(RtpStream.PCMA, k, 777, 0x42L, new byte[PACKET]));
+        }
+        // Everything beyond the cap has already been released, before finish(): the first packet
+        // is placed, the others claim the same instant and are dropped as overlap.
+        TimelineStats stats = assembler.stats();
+        assertThat(stats.placed() + stats.droppedByReason().getOrDefault("overlap", 0L))
+                .isEqualTo(n - TimelineAssembler.MAX_HELD);
+        assertThat(out.length()).isEqualTo(PACKET);
+    }
 }

@@ -1,0 +1,363 @@
+package org.callrec.storage.consume;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.SpillFiles;
+import org.callrec.storage.config.StorageConfig;
+import org.callrec.storage.metrics.StorageMetrics;
+import org.callrec.storage.upload.Backoff;
+import org.callrec.storage.upload.RecordingUploader;
+import org.callrec.storage.upload.S3Store;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * Reads the media topic with a plain {@link KafkaConsumer} on one dedicated thread
+ * ({@code storage-consumer}), started at startup and stopped at shutdown.
+ *
+ * <p>Before consuming, the thread prepares the work directory, creates missing topics and (if
+ * {@code storage.s3.create-bucket}) the bucket, retrying until they succeed. Then it polls,
+ * routes every record through a {@link RecordingRouter}, hands finished recordings to the
+ * {@link RecordingUploader} and commits, per partition, only what {@link OffsetTracker} says is
+ * safe: never past the START of a recording that is not stored yet. Auto-commit is off.
+ *
+ * <p>On a rebalance, revoked partitions commit what is safe and drop their open recordings; the
+ * new owner reads them again from their START. At shutdown the thread waits up to
+ * {@code storage.shutdown-grace} for uploads in progress, commits, and closes the consumer.
+ */
+@ApplicationScoped
+public class MediaConsumer {
+
+    /** Life cycle of the consumer thread. */
+    public enum State {
+        /** Preparing the work directory, topics and bucket. */
+        STARTING,
+        /** Consuming. */
+        RUNNING,
+        /** Stopped at shutdown. */
+        STOPPED,
+        /** Stopped by an unexpected error. */
+        FAILED
+    }
+
+    private static final Logger LOG = Logger.getLogger(MediaConsumer.class);
+    private static final Backoff SETUP_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+    @Inject
+    StorageConfig config;
+
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
+
+    @Inject
+    S3Store s3;
+
+    @Inject
+    RecordingUploader uploader;
+
+    @Inject
+    StorageMetrics metrics;
+
+    private final Queue<OffsetTracker.Ticket> storedTickets = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private volatile boolean running;
+    private volatile State state = State.STARTING;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+    private RecordingRouter router;
+
+    void onStart(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::run, "storage-consumer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
+        stopSignal.countDown();
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(config.shutdownGrace().plus(config.kafka().requestTimeout()).toMillis() + 5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Where the consumer thread is. */
+    public State state() {
+        return state;
+    }
+
+    /** Whether the consumer thread is alive (or not started yet). */
+    public boolean alive() {
+        return state != State.FAILED && (thread == null || thread.isAlive() || state == State.STOPPED);
+    }
+
+    private void run() {
+        try {
+            if (!retryUntilDone("prepare the work directory " + config.workDir(), this::prepareWorkDir)
+                    || !retryUntilDone("create the topics", this::createTopics)
+                    || (config.s3().createBucket()
+                        && !retryUntilDone("create the bucket " + config.s3().bucket(), s3::ensureBucket))) {
+                state = State.STOPPED;
+                return;
+            }
+            SpillFiles spillFiles = new SpillFiles(config.workDir());
+            router = new RecordingRouter(spillFiles, config.reorderWindow(), config.maxGap(), config.abandonAfter(),
+                    new OffsetTracker(), this::handOff, metrics, System::nanoTime);
+            consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
+            if (!running) {
+                // stopped while the consumer was being created: onStop could not wake it up
+                consumer.close(CloseOptions.timeout(Duration.ZERO));
+                state = State.STOPPED;
+                return;
+            }
+            consumer.subscribe(List.of(config.kafka().mediaTopic()), new Rebalance());
+            LOG.infof("Consuming %s as group %s; work directory %s", config.kafka().mediaTopic(),
+                    config.kafka().groupId(), spillFiles.dir());
+            state = State.RUNNING;
+            loop();
+            shutdown();
+            state = State.STOPPED;
+        } catch (Throwable t) {
+            state = State.FAILED;
+            LOG.errorf(t, "The media consumer stopped unexpectedly");
+            KafkaConsumer<String, byte[]> c = consumer;
+            if (c != null) {
+                try {
+                    c.close(CloseOptions.timeout(Duration.ZERO));
+                } catch (RuntimeException ignored) {
+                    // already failing
+                }
+            }
+        }
+    }
+
+    private void loop() {
+        Duration pollTimeout = config.kafka().pollTimeout();
+        long commitEvery = config.kafka().commitInterval().toNanos();
+        long sweepEvery = Math.max(Duration.ofMillis(100).toNanos(),
+                Math.min(Duration.ofSeconds(10).toNanos(), config.abandonAfter().toNanos() / 4));
+        long nextCommit = System.nanoTime() + commitEvery;
+        long nextSweep = System.nanoTime() + sweepEvery;
+        boolean warnedPoll = false;
+        while (running) {
+            ConsumerRecords<String, byte[]> records;
+            try {
+                records = consumer.poll(pollTimeout);
+                warnedPoll = false;
+            } catch (WakeupException e) {
+                continue; // stop() woke us up; the loop condition decides
+            } catch (KafkaException e) {
+                if (!warnedPoll) {
+                    LOG.warnf("Polling %s failed (%s); retrying", config.kafka().mediaTopic(), e.toString());
+                    warnedPoll = true;
+                }
+                pause(Duration.ofSeconds(1));
+                continue;
+            }
+            for (ConsumerRecord<String, byte[]> r : records) {
+                router.onRecord(new TopicPartition(r.topic(), r.partition()), r.offset(), r.key(), r.value());
+            }
+            drainStored();
+            long now = System.nanoTime();
+            if (now - nextSweep >= 0) {
+                router.sweepIdle();
+                nextSweep = now + sweepEvery;
+            }
+            if (now - nextCommit >= 0) {
+                commitAsync();
+                nextCommit = now + commitEvery;
+            }
+        }
+    }
+
+    private void shutdown() {
+        try {
+            if (!uploader.awaitIdle(config.shutdownGrace())) {
+                LOG.warnf("%d recording(s) not stored before shutdown; they are read again after the restart",
+                        uploader.inFlight());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        drainStored();
+        commitSync(null);
+        router.closeAll();
+        consumer.close(CloseOptions.timeout(config.kafka().requestTimeout()));
+    }
+
+    private void handOff(AssembledRecording recording, OffsetTracker.Ticket ticket) {
+        uploader.submit(recording, outcome -> {
+            if (outcome == RecordingUploader.Outcome.STORED) {
+                storedTickets.add(ticket);
+            }
+        });
+    }
+
+    private void drainStored() {
+        for (OffsetTracker.Ticket t; (t = storedTickets.poll()) != null; ) {
+            router.stored(t);
+        }
+    }
+
+    private void commitAsync() {
+        Map<TopicPartition, OffsetAndMetadata> pending = router.tracker().pending(null);
+        if (pending.isEmpty()) {
+            return;
+        }
+        consumer.commitAsync(pending, (offsets, e) -> {
+            if (e == null) {
+                router.tracker().committed(offsets);
+            } else {
+                LOG.debugf("Commit of %s failed: %s", offsets, e.toString());
+            }
+        });
+    }
+
+    private void commitSync(Collection<TopicPartition> among) {
+        Map<TopicPartition, OffsetAndMetadata> pending = router.tracker().pending(among);
+        if (pending.isEmpty()) {
+            return;
+        }
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                consumer.commitSync(pending, config.kafka().requestTimeout());
+                router.tracker().committed(pending);
+                return;
+            } catch (WakeupException e) {
+                // the wake-up meant for poll() hit this call instead: once more
+            } catch (KafkaException e) {
+                LOG.warnf("Commit of %s failed (%s); those records are read again later", pending, e.toString());
+                return;
+            }
+        }
+    }
+
+    private Map<String, Object> consumerProps() {
+        Map<String, Object> p = new HashMap<>(kafka);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().groupId());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return p;
+    }
+
+    private void createTopics() throws Exception {
+        Map<String, Object> p = new HashMap<>(kafka);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        int timeout = (int) config.kafka().requestTimeout().toMillis();
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+        TopicSetup.ensure(p, List.of(config.kafka().mediaTopic(), config.kafka().completedTopic()),
+                config.kafka().topicPartitions(), config.kafka().replicationFactor(), config.kafka().requestTimeout());
+    }
+
+    private void prepareWorkDir() throws Exception {
+        int deleted = new SpillFiles(config.workDir()).prepare();
+        if (deleted > 0) {
+            LOG.infof("Deleted %d spill file(s) left by an earlier run in %s", deleted, config.workDir());
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code step} until it succeeds; false if the service stops first. */
+    private boolean retryUntilDone(String what, Step step) {
+        for (int attempt = 1; running; attempt++) {
+            try {
+                step.run();
+                if (attempt > 1) {
+                    LOG.infof("Managed to %s", what);
+                }
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (Exception e) {
+                Duration delay = SETUP_BACKOFF.delay(attempt);
+                if (attempt == 1) {
+                    LOG.warnf("Cannot %s (%s); retrying until it works", what, e.toString());
+                } else {
+                    LOG.debugf("Cannot %s (%s); retry in %s", what, e.toString(), delay);
+                }
+                pause(delay);
+            }
+        }
+        return false;
+    }
+
+    private void pause(Duration d) {
+        try {
+            stopSignal.await(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Rebalance callbacks; they run on the consumer thread, inside {@code poll()}. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            drainStored();
+            commitSync(partitions);
+            router.revoke(partitions);
+            LOG.debugf("Partitions revoked: %s", partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            router.revoke(partitions);
+            LOG.infof("Partitions lost: %s; their open recordings are dropped", partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            router.assign(partitions);
+            LOG.debugf("Partitions assigned: %s", partitions);
+        }
+    }
+}

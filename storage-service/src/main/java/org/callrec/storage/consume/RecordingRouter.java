@@ -1,0 +1,316 @@
+package org.callrec.storage.consume;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+import org.apache.kafka.common.TopicPartition;
+import org.callrec.core.chunk.ChunkCodec;
+import org.callrec.core.chunk.RecordType;
+import org.callrec.core.chunk.RecordingEnded;
+import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.RecordingAssembly;
+import org.callrec.storage.assemble.SpillFiles;
+import org.callrec.storage.metrics.StorageMetrics;
+import org.callrec.storage.metrics.StorageMetrics.FailReason;
+import org.callrec.storage.metrics.StorageMetrics.SkipReason;
+import org.jboss.logging.Logger;
+
+/**
+ * Routes the records of the media topic to per-recording state: START opens a
+ * {@link RecordingAssembly} (and an {@link OffsetTracker.Ticket} that holds back the commit),
+ * MEDIA feeds it, END finishes its timeline and hands the result over for upload. Nothing here
+ * throws for a bad record: corrupt values and records of unknown recordings are counted, logged
+ * and skipped.
+ *
+ * <p>Runs on the consumer thread only; the work per record is decoding and a buffered file write.
+ */
+public final class RecordingRouter {
+
+    /** Stop reason of a recording ended by this service because its END never came. */
+    public static final String ABANDONED_REASON = "storage-timeout";
+
+    private static final Logger LOG = Logger.getLogger(RecordingRouter.class);
+    private static final int WARNED_IDS = 1024;
+
+    /** Takes a finished recording; {@code ticket} is released once it is stored. */
+    @FunctionalInterface
+    public interface HandOff {
+        void store(AssembledRecording recording, OffsetTracker.Ticket ticket);
+    }
+
+    /** State of one open recording. */
+    private static final class Open {
+        final RecordingStarted start;
+        final OffsetTracker.Ticket ticket;
+        RecordingAssembly assembly;  // null: not assembled (unsupported codec or local failure)
+        boolean holdOnEnd;           // not assembled because of a failure: keep holding the commit
+        long lastActivityNanos;
+
+        Open(RecordingStarted start, OffsetTracker.Ticket ticket, long now) {
+            this.start = start;
+            this.ticket = ticket;
+            this.lastActivityNanos = now;
+        }
+    }
+
+    private final SpillFiles spillFiles;
+    private final Duration reorderWindow;
+    private final Duration maxGap;
+    private final Duration abandonAfter;
+    private final OffsetTracker tracker;
+    private final HandOff handOff;
+    private final StorageMetrics metrics;
+    private final LongSupplier nanoClock;
+    private final Map<String, Open> open = new HashMap<>();
+    private final AtomicInteger openGauge = new AtomicInteger();
+    private final Set<String> warnedUnknown = boundedSet();
+
+    /**
+     * @param nanoClock monotonic clock ({@code System::nanoTime}) for {@code abandonAfter}
+     */
+    public RecordingRouter(SpillFiles spillFiles, Duration reorderWindow, Duration maxGap, Duration abandonAfter,
+                           OffsetTracker tracker, HandOff handOff, StorageMetrics metrics, LongSupplier nanoClock) {
+        this.spillFiles = spillFiles;
+        this.reorderWindow = reorderWindow;
+        this.maxGap = maxGap;
+        this.abandonAfter = abandonAfter;
+        this.tracker = tracker;
+        this.handOff = handOff;
+        this.metrics = metrics;
+        this.nanoClock = nanoClock;
+        metrics.openRecordings(openGauge::get);
+    }
+
+    public OffsetTracker tracker() {
+        return tracker;
+    }
+
+    /** Recordings between START and END on this instance. */
+    public int assembling() {
+        return open.size();
+    }
+
+    /** Handles one record of the media topic. Never throws for bad input. */
+    public void onRecord(TopicPartition tp, long offset, String key, byte[] value) {
+        try {
+            RecordType type;
+            try {
+                type = ChunkCodec.typeOf(value);
+            } catch (IllegalArgumentException e) {
+                corrupt(tp, offset, key, e);
+                return;
+            }
+            switch (type) {
+                case START -> onStart(tp, offset, key, value);
+                case MEDIA -> onMedia(tp, offset, key, value);
+                case END -> onEnd(tp, offset, key, value);
+            }
+        } catch (RuntimeException e) {
+            // a bug rather than bad input; still never stop the loop for one record
+            LOG.warnf("Record %s-%d (key %s) skipped: %s", tp, offset, key, e.toString());
+            metrics.skipped(SkipReason.CORRUPT);
+        } finally {
+            tracker.consumed(tp, offset);
+            openGauge.set(tracker.openCount());
+        }
+    }
+
+    /** A recording handed over by {@link HandOff} is stored: it no longer holds back the commit. */
+    public void stored(OffsetTracker.Ticket ticket) {
+        tracker.release(ticket);
+        openGauge.set(tracker.openCount());
+    }
+
+    /** Partitions taken away (or lost): drop their open recordings without storing them. */
+    public void revoke(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> gone = new HashSet<>(partitions);
+        for (Iterator<Open> it = open.values().iterator(); it.hasNext(); ) {
+            Open o = it.next();
+            if (gone.contains(o.ticket.partition())) {
+                if (o.assembly != null) {
+                    o.assembly.discard();
+                }
+                it.remove();
+            }
+        }
+        tracker.revoke(gone);
+        openGauge.set(tracker.openCount());
+    }
+
+    /** Partitions newly assigned. */
+    public void assign(Collection<TopicPartition> partitions) {
+        tracker.assign(partitions);
+    }
+
+    /** Ends the recordings that have seen no record for {@code abandonAfter}. */
+    public void sweepIdle() {
+        long now = nanoClock.getAsLong();
+        for (Iterator<Open> it = open.values().iterator(); it.hasNext(); ) {
+            Open o = it.next();
+            if (now - o.lastActivityNanos < abandonAfter.toNanos()) {
+                continue;
+            }
+            it.remove();
+            metrics.abandoned();
+            LOG.warnf("Recording %s: no record for %s, ending it with stop reason %s", o.start.recordingId(),
+                    abandonAfter, ABANDONED_REASON);
+            long endedAt = o.assembly != null && o.assembly.lastArrivalMicros() != Long.MIN_VALUE
+                    ? o.assembly.lastArrivalMicros() / 1000 : o.start.startedAtMillis();
+            RecordingEnded end = new RecordingEnded(o.start.recordingId(), ABANDONED_REASON, endedAt, 0, Map.of(),
+                    o.assembly != null ? o.assembly.chunks() : 0, Map.of());
+            finish(o, end);
+        }
+        openGauge.set(tracker.openCount());
+    }
+
+    /** Drops every open recording (shutdown). */
+    public void closeAll() {
+        open.values().forEach(o -> {
+            if (o.assembly != null) {
+                o.assembly.discard();
+            }
+        });
+        open.clear();
+    }
+
+    private void onStart(TopicPartition tp, long offset, String key, byte[] value) {
+        RecordingStarted start;
+        try {
+            start = ChunkCodec.decodeStart(value);
+        } catch (RuntimeException e) {
+            corrupt(tp, offset, key, e);
+            return;
+        }
+        String id = start.recordingId();
+        if (id == null || id.isBlank()) {
+            corrupt(tp, offset, key, new IllegalArgumentException("START without recording id"));
+            return;
+        }
+        Open previous = open.remove(id);
+        if (previous != null) {
+            // the same START again (a producer retry, or a replay): start over from this one
+            LOG.warnf("Recording %s: START again at %s-%d, starting over", id, tp, offset);
+            if (previous.assembly != null) {
+                previous.assembly.discard();
+            }
+            tracker.release(previous.ticket);
+        }
+        Open o = new Open(start, tracker.open(tp, offset), nanoClock.getAsLong());
+        open.put(id, o);
+        if (!RecordingAssembly.supports(start.codec())) {
+            LOG.warnf("Recording %s uses codec %s, which has no decoder yet: it is not stored", id, start.codec());
+            metrics.failed(FailReason.UNSUPPORTED_CODEC);
+            return;
+        }
+        try {
+            o.assembly = RecordingAssembly.open(start, spillFiles.newFile(id), reorderWindow, maxGap);
+        } catch (IOException | UncheckedIOException e) {
+            localFailure(o, e);
+        }
+    }
+
+    private void onMedia(TopicPartition tp, long offset, String key, byte[] value) {
+        Open o = key == null ? null : open.get(key);
+        if (o == null) {
+            unknown(tp, offset, key, RecordType.MEDIA);
+            return;
+        }
+        o.lastActivityNanos = nanoClock.getAsLong();
+        if (o.assembly == null) {
+            return;
+        }
+        try {
+            o.assembly.media(value);
+        } catch (IllegalArgumentException e) {
+            corrupt(tp, offset, key, e);
+        } catch (UncheckedIOException e) {
+            localFailure(o, e);
+        }
+    }
+
+    private void onEnd(TopicPartition tp, long offset, String key, byte[] value) {
+        RecordingEnded end;
+        try {
+            end = ChunkCodec.decodeEnd(value);
+        } catch (RuntimeException e) {
+            corrupt(tp, offset, key, e);
+            return;
+        }
+        String id = end.recordingId() != null && !end.recordingId().isBlank() ? end.recordingId() : key;
+        Open o = id == null ? null : open.remove(id);
+        if (o == null) {
+            unknown(tp, offset, id, RecordType.END);
+            return;
+        }
+        finish(o, end);
+    }
+
+    private void finish(Open o, RecordingEnded end) {
+        if (o.assembly == null) {
+            if (!o.holdOnEnd) {
+                tracker.release(o.ticket); // unsupported codec: nothing will ever be stored
+            }
+            return;
+        }
+        if (o.assembly.chunks() != end.chunks() && !ABANDONED_REASON.equals(end.reason())) {
+            LOG.warnf("Recording %s: %d media chunks read, the END record says %d were published",
+                    o.start.recordingId(), o.assembly.chunks(), end.chunks());
+        }
+        AssembledRecording done;
+        try {
+            done = o.assembly.finish(end);
+        } catch (IOException | UncheckedIOException e) {
+            localFailure(o, e);
+            return;
+        }
+        handOff.store(done, o.ticket);
+    }
+
+    private void localFailure(Open o, Exception e) {
+        // keep holding the commit: after a restart the recording is read and stored again
+        LOG.warnf("Recording %s: cannot write its spill file in %s (%s); it is not stored until the service restarts",
+                o.start.recordingId(), spillFiles.dir(), e.toString());
+        metrics.failed(FailReason.LOCAL_IO);
+        if (o.assembly != null) {
+            o.assembly.discard();
+            o.assembly = null;
+        }
+        o.holdOnEnd = true;
+    }
+
+    private void corrupt(TopicPartition tp, long offset, String key, Exception e) {
+        LOG.warnf("Record %s-%d (key %s) is corrupt, skipped: %s", tp, offset, key, e.getMessage());
+        metrics.skipped(SkipReason.CORRUPT);
+    }
+
+    private void unknown(TopicPartition tp, long offset, String id, RecordType type) {
+        metrics.skipped(SkipReason.UNKNOWN_RECORDING);
+        if (warnedUnknown.add(String.valueOf(id))) {
+            LOG.warnf("Recording %s: %s record at %s-%d without a START seen before, skipped"
+                    + " (further ones are skipped silently)", id, type, tp, offset);
+        } else {
+            LOG.debugf("Recording %s: %s record at %s-%d without a START, skipped", id, type, tp, offset);
+        }
+    }
+
+    private static Set<String> boundedSet() {
+        return Collections.newSetFromMap(new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > WARNED_IDS;
+            }
+        });
+    }
+}

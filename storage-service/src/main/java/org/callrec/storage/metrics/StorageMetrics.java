@@ -1,0 +1,91 @@
+package org.callrec.storage.metrics;
+
+import java.util.function.IntSupplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The service's counters (exposed at {@code /q/metrics}). Tags are small fixed sets — never a
+ * recording id.
+ */
+@ApplicationScoped
+public class StorageMetrics {
+
+    /** Why a record of the media topic was skipped. */
+    public enum SkipReason {
+        /** Not a record of the media-topic format, or truncated. */
+        CORRUPT("corrupt"),
+        /** MEDIA or END of a recording whose START this instance has not seen. */
+        UNKNOWN_RECORDING("unknown-recording");
+
+        private final String tag;
+
+        SkipReason(String tag) {
+            this.tag = tag;
+        }
+    }
+
+    /** Why a recording was not stored. */
+    public enum FailReason {
+        /** Its codec has no decoder yet (G.722). */
+        UNSUPPORTED_CODEC("unsupported-codec"),
+        /** Its spill file could not be written. */
+        LOCAL_IO("local-io"),
+        /** Uploads kept failing until the attempts ran out. */
+        UPLOAD("upload");
+
+        private final String tag;
+
+        FailReason(String tag) {
+            this.tag = tag;
+        }
+    }
+
+    private final MeterRegistry registry;
+
+    @Inject
+    public StorageMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** A record was skipped. */
+    public void skipped(SkipReason reason) {
+        counter("storage.records.skipped", "reason", reason.tag).increment();
+    }
+
+    /** A recording was stored (WAV, JSON and completion event). */
+    public void stored() {
+        counter("storage.recordings.stored").increment();
+    }
+
+    /** A recording was not stored. */
+    public void failed(FailReason reason) {
+        counter("storage.recordings.failed", "reason", reason.tag).increment();
+    }
+
+    /** An upload step failed and will be tried again. */
+    public void uploadRetried() {
+        counter("storage.upload.retries").increment();
+    }
+
+    /** A recording had no record for too long and was ended by this service. */
+    public void abandoned() {
+        counter("storage.recordings.abandoned").increment();
+    }
+
+    /** Publishes the number of recordings holding back the committed offsets. */
+    public void openRecordings(IntSupplier open) {
+        Gauge.builder("storage.recordings.open", open::getAsInt)
+                .description("Recordings started but not yet stored (they hold back the Kafka commit)")
+                .register(registry);
+    }
+
+    private Counter counter(String name, String... tags) {
+        return registry.counter(name, tags);
+    }
+}

@@ -1,0 +1,139 @@
+package org.callrec.storage.upload;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.callrec.core.audio.WavHeader;
+import org.callrec.core.chunk.RecordingEnded;
+import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.timeline.TimelineStats;
+import org.callrec.storage.AssembledRecording;
+
+/**
+ * Builds the metadata document and the completion event of a stored recording. Pure: the same
+ * recording always gives the same document.
+ */
+public final class MetadataMapper {
+
+    /** Audio format of the WAV data. */
+    public static final String FORMAT = "pcm_s16le";
+
+    static final String LOCAL_NUMBER = "local_number";
+    static final String LOCAL_NAME = "local_name";
+    static final String REMOTE_NUMBER = "remote_number";
+    static final String REMOTE_NAME = "remote_name";
+    /** Keys with a place of their own in the document (or protocol keys), never repeated under "fields". */
+    private static final Set<String> NOT_FIELDS = Set.of(LOCAL_NUMBER, LOCAL_NAME, REMOTE_NUMBER, REMOTE_NAME,
+            "cmd", "id", "device", "dir", "codec", "reason");
+
+    private MetadataMapper() {
+    }
+
+    /**
+     * @param recording the assembled recording
+     * @param keys      where its objects go
+     * @param audioDataBytes bytes of the WAV data chunk (the PCM, possibly cut at the RIFF limit)
+     */
+    public static RecordingMetadata metadata(AssembledRecording recording, ObjectKeys keys, long audioDataBytes) {
+        RecordingStarted s = recording.start();
+        RecordingEnded e = recording.end();
+        TimelineStats t = recording.stats();
+        Map<String, String> startFields = lowerCaseKeys(s.fields());
+        Map<String, String> stopFields = lowerCaseKeys(e.fields());
+        int clock = s.codec().rtpClockRate();
+
+        Map<String, String> other = new TreeMap<>();
+        s.fields().forEach((k, v) -> {
+            if (!NOT_FIELDS.contains(k.toLowerCase(Locale.ROOT))) {
+                other.put(k, nz(v));
+            }
+        });
+        Map<String, Long> dropped = new TreeMap<>(e.droppedByReason());
+        t.droppedByReason().forEach((k, v) -> dropped.merge(k, v, Long::sum));
+        List<RecordingMetadata.CollapsedGap> gaps = new ArrayList<>();
+        for (TimelineStats.Gap g : t.collapsedGaps()) {
+            gaps.add(new RecordingMetadata.CollapsedGap(seconds(g.atUnits(), clock), seconds(g.lengthUnits(), clock)));
+        }
+
+        return new RecordingMetadata(
+                nz(s.recordingId()),
+                nz(s.tenant()),
+                new RecordingMetadata.Phone(nz(s.phoneSessionId()), nz(s.device()), nz(s.phoneAddress())),
+                nz(s.direction()),
+                s.codec().name(),
+                nz(startFields.get(LOCAL_NUMBER)),
+                nz(startFields.get(LOCAL_NAME)),
+                nz(startFields.get(REMOTE_NUMBER)),
+                nz(startFields.get(REMOTE_NAME)),
+                atStop(startFields, stopFields),
+                other,
+                instant(s.startedAtMillis()),
+                instant(e.endedAtMillis()),
+                durationSeconds(audioDataBytes, recording.sampleRate()),
+                nz(e.reason()),
+                nz(s.ingestNode()),
+                new RecordingMetadata.Audio(keys.audio(), FORMAT, recording.sampleRate(), 1,
+                        WavHeader.LENGTH + audioDataBytes),
+                keys.metadata(),
+                new RecordingMetadata.Quality(t.received(), t.expected(), t.placed(), t.lost(), t.duplicated(), t.late(),
+                        dropped, t.ssrcChanges(), Math.round(t.maxJitterMillis() * 1000.0) / 1000.0, gaps));
+    }
+
+    /** The completion event of a stored recording. */
+    public static CompletionEvent completion(RecordingMetadata m, String bucket, Instant completedAt) {
+        return new CompletionEvent(CompletionEvent.TYPE, m.recordingId(), m.tenant(), bucket, m.audio().key(),
+                m.metadataKey(), m.phone().sessionId(), m.phone().device(), m.codec(), m.durationSeconds(),
+                m.stopReason(), m.startedAt(), m.endedAt(), completedAt.toString());
+    }
+
+    /** Length of {@code dataBytes} of 16-bit mono PCM, in seconds. */
+    static double durationSeconds(long dataBytes, int sampleRate) {
+        return (double) (dataBytes / 2) / sampleRate;
+    }
+
+    /**
+     * The stop command's numbers and names that are non-empty and differ from the start command's;
+     * null when there are none.
+     */
+    private static RecordingMetadata.Parties atStop(Map<String, String> start, Map<String, String> stop) {
+        String ln = changed(start, stop, LOCAL_NUMBER);
+        String lname = changed(start, stop, LOCAL_NAME);
+        String rn = changed(start, stop, REMOTE_NUMBER);
+        String rname = changed(start, stop, REMOTE_NAME);
+        if (ln == null && lname == null && rn == null && rname == null) {
+            return null;
+        }
+        return new RecordingMetadata.Parties(ln, lname, rn, rname);
+    }
+
+    private static String changed(Map<String, String> start, Map<String, String> stop, String key) {
+        String atStop = stop.get(key);
+        if (atStop == null || atStop.isEmpty() || atStop.equals(nz(start.get(key)))) {
+            return null;
+        }
+        return atStop;
+    }
+
+    private static Map<String, String> lowerCaseKeys(Map<String, String> in) {
+        Map<String, String> out = new TreeMap<>();
+        in.forEach((k, v) -> out.putIfAbsent(k.toLowerCase(Locale.ROOT), v));
+        return out;
+    }
+
+    private static double seconds(long units, int clockRate) {
+        return (double) units / clockRate;
+    }
+
+    private static String instant(long epochMillis) {
+        return Instant.ofEpochMilli(epochMillis).toString();
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

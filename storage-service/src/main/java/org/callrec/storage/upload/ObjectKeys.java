@@ -1,0 +1,43 @@
+package org.callrec.storage.upload;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Where a recording's objects go in the bucket:
+ * <pre>
+ *   &lt;tenant&gt;/yyyy/MM/dd/&lt;recordingId&gt;.wav
+ *   &lt;tenant&gt;/yyyy/MM/dd/&lt;recordingId&gt;.json
+ * </pre>
+ * The date is the recording's start in UTC. Tenant and id are used as they are when they consist of
+ * {@code A-Z a-z 0-9 . _ -} only; any other character becomes {@code _} (so a value can never add a
+ * path segment), and an empty tenant becomes {@value #DEFAULT_TENANT}. The keys depend on the START
+ * record alone, so storing a recording twice overwrites the same objects.
+ *
+ * @param audio    key of the WAV object
+ * @param metadata key of the JSON metadata document
+ */
+public record ObjectKeys(String audio, String metadata) {
+
+    /** Tenant segment used when the START record names none. */
+    public static final String DEFAULT_TENANT = "default";
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+
+    /** The keys of a recording. */
+    public static ObjectKeys of(String tenant, String recordingId, long startedAtMillis) {
+        String prefix = segment(tenant, DEFAULT_TENANT) + "/" + DAY.format(Instant.ofEpochMilli(startedAtMillis)) + "/"
+                + segment(recordingId, "unknown");
+        return new ObjectKeys(prefix + ".wav", prefix + ".json");
+    }
+
+    static String segment(String value, String fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        String s = value.strip().replaceAll("[^A-Za-z0-9._-]", "_");
+        // "." and ".." are legal S3 keys but read as directories by every tool that mirrors a bucket
+        return s.matches("\\.+") ? s.replace('.', '_') : s;
+    }
+}

@@ -1,0 +1,66 @@
+package org.callrec.storage.upload;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * The JSON document stored next to each WAV file (described field by field in
+ * {@code docs/metadata.md}). Built from the START and END records and the timeline statistics
+ * only — never from the time it is written — so storing a recording twice writes the same bytes.
+ */
+@JsonPropertyOrder({"recordingId", "tenant", "phone", "direction", "codec", "localNumber", "localName",
+    "remoteNumber", "remoteName", "atStop", "fields", "startedAt", "endedAt", "durationSeconds", "stopReason",
+    "ingestNode", "audio", "metadataKey", "quality"})
+public record RecordingMetadata(
+        String recordingId,
+        String tenant,
+        Phone phone,
+        String direction,
+        String codec,
+        String localNumber,
+        String localName,
+        String remoteNumber,
+        String remoteName,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Parties atStop,
+        Map<String, String> fields,
+        String startedAt,
+        String endedAt,
+        double durationSeconds,
+        String stopReason,
+        String ingestNode,
+        Audio audio,
+        String metadataKey,
+        Quality quality) {
+
+    /** The phone that recorded. */
+    @JsonPropertyOrder({"sessionId", "device", "address"})
+    public record Phone(String sessionId, String device, String address) {
+    }
+
+    /** Numbers and names as the stop command gave them, where they differ from the start command's. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"localNumber", "localName", "remoteNumber", "remoteName"})
+    public record Parties(String localNumber, String localName, String remoteNumber, String remoteName) {
+    }
+
+    /** The WAV object. */
+    @JsonPropertyOrder({"key", "format", "sampleRate", "channels", "bytes"})
+    public record Audio(String key, String format, int sampleRate, int channels, long bytes) {
+    }
+
+    /** What the RTP stream looked like. */
+    @JsonPropertyOrder({"packetsReceived", "packetsExpected", "packetsPlaced", "packetsLost", "packetsDuplicated",
+        "packetsLate", "droppedByReason", "ssrcChanges", "maxJitterMs", "collapsedGaps"})
+    public record Quality(long packetsReceived, long packetsExpected, long packetsPlaced, long packetsLost,
+                          long packetsDuplicated, long packetsLate, Map<String, Long> droppedByReason, int ssrcChanges,
+                          double maxJitterMs, List<CollapsedGap> collapsedGaps) {
+    }
+
+    /** A pause longer than {@code storage.max-gap}, left out of the audio. */
+    @JsonPropertyOrder({"atSeconds", "lengthSeconds"})
+    public record CollapsedGap(double atSeconds, double lengthSeconds) {
+    }
+}

@@ -1,0 +1,261 @@
+package org.callrec.storage.upload;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.callrec.core.audio.WavHeader;
+import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.SpillFiles;
+import org.callrec.storage.config.StorageConfig;
+import org.callrec.storage.metrics.StorageMetrics;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Stores finished recordings on a pool of {@code storage.upload-threads} worker threads (never on
+ * the consumer thread, never on an event loop). Per recording, in order:
+ * <ol>
+ *   <li>the WAV file ({@code audio/wav}): a 44-byte header, then the spill file streamed;</li>
+ *   <li>the metadata document ({@code application/json});</li>
+ *   <li>the spill file is deleted;</li>
+ *   <li>the completion event is published.</li>
+ * </ol>
+ * A failed step is tried again after an exponential backoff ({@code storage.upload-retry.*});
+ * the first failure of a recording is logged at WARN with its id, the following ones at DEBUG.
+ * Everything written depends only on the recording, so a retry or a second run of the same
+ * recording writes the same objects under the same keys.
+ */
+@ApplicationScoped
+public class RecordingUploader {
+
+    /** How a recording ended up. */
+    public enum Outcome {
+        /** WAV, JSON and completion event are out. */
+        STORED,
+        /** The attempts ran out ({@code storage.upload-retry.max-attempts}). */
+        GAVE_UP,
+        /** The service stopped before it was stored. */
+        ABORTED
+    }
+
+    static final String AUDIO_TYPE = "audio/wav";
+    static final String JSON_TYPE = "application/json";
+
+    private static final Logger LOG = Logger.getLogger(RecordingUploader.class);
+
+    @Inject
+    StorageConfig config;
+
+    @Inject
+    S3Store s3;
+
+    @Inject
+    CompletionPublisher publisher;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    StorageMetrics metrics;
+
+    Clock clock = Clock.systemUTC();
+
+    private ScheduledThreadPoolExecutor pool;
+    private Backoff backoff;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object idle = new Object();
+
+    @PostConstruct
+    void init() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, "storage-upload-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        pool = new ScheduledThreadPoolExecutor(Math.max(1, config.uploadThreads()), threads);
+        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        pool.setRemoveOnCancelPolicy(true);
+        backoff = new Backoff(config.uploadRetry().initialBackoff(), config.uploadRetry().maxBackoff());
+    }
+
+    @PreDestroy
+    void shutdown() {
+        pool.shutdownNow();
+    }
+
+    /**
+     * Queues a recording for upload; {@code done} is called once, on a worker thread, with the
+     * outcome.
+     */
+    public void submit(AssembledRecording recording, Consumer<Outcome> done) {
+        inFlight.incrementAndGet();
+        Job job = new Job(recording, done);
+        try {
+            pool.execute(job);
+        } catch (RuntimeException e) { // rejected: shutting down
+            job.finish(Outcome.ABORTED);
+        }
+    }
+
+    /** Recordings queued or being uploaded. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * Waits until no recording is queued or being uploaded, at most {@code timeout}.
+     *
+     * @return whether everything was done in time
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (idle) {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(idle, left);
+            }
+        }
+        return true;
+    }
+
+    /** The steps of one recording, resumable where the last attempt failed. */
+    private final class Job implements Runnable {
+        private final AssembledRecording recording;
+        private final Consumer<Outcome> done;
+        private final ObjectKeys keys;
+        private final long dataBytes;
+        private int step;
+        private int failures; // consecutive, current step
+        private boolean warned;
+        private RecordingMetadata metadata;
+
+        Job(AssembledRecording recording, Consumer<Outcome> done) {
+            this.recording = recording;
+            this.done = done;
+            this.keys = ObjectKeys.of(recording.start().tenant(), recording.recordingId(),
+                    recording.start().startedAtMillis());
+            long max = WavHeader.MAX_DATA_BYTES & ~1L;
+            if (recording.pcmBytes() > max) {
+                LOG.warnf("Recording %s: %d bytes of audio exceed what a WAV file can hold; the audio is cut at %d bytes",
+                        recording.recordingId(), recording.pcmBytes(), max);
+            }
+            this.dataBytes = Math.min(recording.pcmBytes(), max);
+        }
+
+        @Override
+        public void run() {
+            if (pool.isShutdown()) {
+                finish(Outcome.ABORTED);
+                return;
+            }
+            try {
+                while (step < 4) {
+                    runStep();
+                    step++;
+                    failures = 0;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                finish(Outcome.ABORTED);
+                return;
+            } catch (Exception e) {
+                retryLater(e);
+                return;
+            }
+            metrics.stored();
+            if (warned) {
+                LOG.infof("Recording %s stored after all: %s", recording.recordingId(), keys.audio());
+            } else {
+                LOG.debugf("Recording %s stored: %s", recording.recordingId(), keys.audio());
+            }
+            finish(Outcome.STORED);
+        }
+
+        private void runStep() throws Exception {
+            switch (step) {
+                case 0 -> s3.putFile(keys.audio(), WavHeader.pcm16Mono(recording.sampleRate(), dataBytes),
+                        recording.spillFile(), dataBytes, AUDIO_TYPE);
+                case 1 -> s3.putBytes(keys.metadata(), json.writeValueAsBytes(metadata()), JSON_TYPE);
+                case 2 -> SpillFiles.delete(recording.spillFile());
+                case 3 -> publisher.publish(recording.recordingId(), json.writeValueAsString(
+                        MetadataMapper.completion(metadata(), s3.bucket(), clock.instant())));
+                default -> throw new IllegalStateException("step " + step);
+            }
+        }
+
+        private RecordingMetadata metadata() {
+            if (metadata == null) {
+                metadata = MetadataMapper.metadata(recording, keys, dataBytes);
+            }
+            return metadata;
+        }
+
+        private void retryLater(Exception e) {
+            failures++;
+            String what = switch (step) {
+                case 0 -> "the WAV file " + keys.audio();
+                case 1 -> "the metadata " + keys.metadata();
+                default -> "the completion event";
+            };
+            int maxAttempts = config.uploadRetry().maxAttempts();
+            if (e instanceof JsonProcessingException || (maxAttempts > 0 && failures >= maxAttempts)) {
+                // kept holding back the committed offset: the next start stores it
+                LOG.warnf("Recording %s: storing %s failed %d time(s) (%s); given up until the service restarts",
+                        recording.recordingId(), what, failures, describe(e));
+                SpillFiles.delete(recording.spillFile());
+                metrics.failed(StorageMetrics.FailReason.UPLOAD);
+                finish(Outcome.GAVE_UP);
+                return;
+            }
+            Duration delay = backoff.delay(failures);
+            if (!warned) {
+                warned = true;
+                LOG.warnf("Recording %s: storing %s failed (%s); retrying with backoff up to %s",
+                        recording.recordingId(), what, describe(e), backoff.max());
+            } else {
+                LOG.debugf("Recording %s: storing %s failed again (%s); retry in %s", recording.recordingId(), what,
+                        describe(e), delay);
+            }
+            metrics.uploadRetried();
+            try {
+                pool.schedule(this, delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RuntimeException rejected) {
+                finish(Outcome.ABORTED);
+            }
+        }
+
+        void finish(Outcome outcome) {
+            try {
+                done.accept(outcome);
+            } finally {
+                if (inFlight.decrementAndGet() == 0) {
+                    synchronized (idle) {
+                        idle.notifyAll();
+                    }
+                }
+            }
+        }
+    }
+
+    private static String describe(Exception e) {
+        Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return t.toString();
+    }
+}

@@ -1,0 +1,167 @@
+package org.callrec.storage.upload;
+
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.callrec.storage.config.StorageConfig;
+import org.jboss.logging.Logger;
+
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.MinioException;
+import okhttp3.OkHttpClient;
+
+/**
+ * The bucket, through the MinIO SDK (blocking: called from the upload pool and the consumer
+ * thread's start-up, never from an event loop). Every HTTP exchange has the
+ * {@code storage.s3.timeout} limit; retries are the caller's.
+ */
+@ApplicationScoped
+public class S3Store {
+
+    private static final Logger LOG = Logger.getLogger(S3Store.class);
+
+    @Inject
+    StorageConfig config;
+
+    private MinioClient client;
+
+    @PostConstruct
+    void init() {
+        long timeout = config.s3().timeout().toMillis();
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(timeout, TimeUnit.MILLISECONDS)
+                .readTimeout(timeout, TimeUnit.MILLISECONDS)
+                .writeTimeout(timeout, TimeUnit.MILLISECONDS)
+                .build();
+        client = MinioClient.builder()
+                .endpoint(config.s3().endpoint())
+                .region(config.s3().region())
+                .credentials(config.s3().accessKey(), config.s3().secretKey())
+                .httpClient(http, true)
+                .build();
+    }
+
+    @PreDestroy
+    void close() {
+        try {
+            client.close();
+        } catch (Exception e) {
+            LOG.debugf("Closing the S3 client: %s", e);
+        }
+    }
+
+    /** The bucket recordings go to. */
+    public String bucket() {
+        return config.s3().bucket();
+    }
+
+    /** Creates the bucket unless it exists. */
+    public void ensureBucket() throws MinioException {
+        String bucket = bucket();
+        if (client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+            return;
+        }
+        try {
+            client.makeBucket(MakeBucketArgs.builder().bucket(bucket).region(config.s3().region()).build());
+            LOG.infof("Created bucket %s at %s", bucket, config.s3().endpoint());
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse().code();
+            if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Stores {@code header} followed by the first {@code fileBytes} bytes of {@code file} as one
+     * object of known size (streamed: the file is never held in memory).
+     */
+    public void putFile(String key, byte[] header, Path file, long fileBytes, String contentType)
+            throws MinioException, IOException {
+        try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(header),
+                new LimitedInputStream(Files.newInputStream(file), fileBytes))) {
+            client.putObject(PutObjectArgs.builder()
+                    .bucket(bucket())
+                    .object(key)
+                    .stream(in, header.length + fileBytes, null)
+                    .contentType(contentType)
+                    .build());
+        }
+    }
+
+    /** Stores a small object held in memory. */
+    public void putBytes(String key, byte[] bytes, String contentType) throws MinioException {
+        client.putObject(PutObjectArgs.builder()
+                .bucket(bucket())
+                .object(key)
+                .stream(new ByteArrayInputStream(bytes), (long) bytes.length, null)
+                .contentType(contentType)
+                .build());
+    }
+
+    /** Reads at most {@code limit} bytes of the stream it wraps. */
+    private static final class LimitedInputStream extends FilterInputStream {
+        private long left;
+
+        LimitedInputStream(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(Math.min(n, left));
+            left -= skipped;
+            return skipped;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(super.available(), left);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package org.callrec.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.callrec.storage.RtpFixtures.SAMPLES_PER_PACKET;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.callrec.core.audio.AudioCodec;
+import org.callrec.core.audio.WavFile;
+import org.callrec.core.chunk.Topics;
+import org.callrec.core.id.RecordingIds;
+import org.callrec.storage.RtpFixtures.Datagram;
+import org.callrec.storage.config.StorageConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The service against a real Kafka broker and a real S3 server: records in, WAV + JSON + event out.
+ */
+@QuarkusTest
+@WithTestResource(EmbeddedInfraResource.class)
+class StorageServiceTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Instant STARTED_AT = Instant.parse("2025-03-04T05:06:07.089Z");
+    private static final long SSRC = 0xCAFE_F00DL;
+    private static final int PACKETS = 50;
+    private static final int LOST = 10;
+    private static final int DTMF_PAYLOAD_TYPE = 101;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @Inject
+    StorageConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    @TestHTTPResource("/q/health/ready")
+    URI ready;
+
+    @TestHTTPResource("/q/health/live")
+    URI live;
+
+    @TestHTTPResource("/q/metrics")
+    URI metrics;
+
+    private KafkaProducer<String, byte[]> producer;
+    private KafkaConsumer<String, String> completed;
+    private MinioClient s3;
+
+    @BeforeEach
+    void connect() {
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        completed = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer());
+        completed.subscribe(List.of(config.kafka().completedTopic()));
+        s3 = MinioClient.builder().endpoint(config.s3().endpoint())
+                .credentials(config.s3().accessKey(), config.s3().secretKey()).build();
+    }
+
+    @AfterEach
+    void disconnect() throws Exception {
+        producer.close();
+        completed.close();
+        s3.close();
+    }
+
+    @Test
+    void aRecordingIsStoredAsWavAndJsonAndAnnounced() throws Exception {
+        String id = RecordingIds.next();
+        String key = "acme/2025/03/04/" + id;
+
+        // A PCMA call of 50 packets (1 s). Sequence numbers and timestamps wrap during the call;
+        // packet 10 never arrives, packets 20 and 21 arrive swapped, one DTMF event comes along.
+        List<Datagram> datagrams = new ArrayList<>();
+        for (int i = 0; i < PACKETS; i++) {
+            int slot = i == 20 ? 21 : i == 21 ? 20 : i;
+            if (slot != LOST) {
+                datagrams.add(audioPacket(slot));
+            }
+            if (i == 30) {
+                datagrams.add(new Datagram(arrivalMicros(30) + 5_000,
+                        RtpFixtures.rtp(DTMF_PAYLOAD_TYPE, 65_000, 0, SSRC, new byte[] {1, 0, 0, (byte) 160})));
+            }
+        }
+
+        // The ingest node publishes START, the chunks and END, keyed by recording id.
+        publish(id, RtpFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(), Map.of(
+                "local_number", "1001",
+                "local_name", "Zoë Müller",
+                "remote_number", "+4930123456",
+                "remote_name", "Jürgen Groß",
+                "x-queue", "support")));
+        List<byte[]> chunks = RtpFixtures.chunks(datagrams, 10);
+        for (byte[] chunk : chunks) {
+            publish(id, chunk);
+        }
+        RecordMetadata last = publish(id, RtpFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 1_500, 50,
+                Map.of("foreign-source", 2L), chunks.size(),
+                Map.of("local_number", "1001", "remote_name", "Jürgen Groß (Vertrieb)")));
+
+        // The WAV and the JSON appear in the bucket.
+        await().atMost(PATIENCE).until(() -> exists(key + ".json"));
+        assertThat(stat(key + ".wav").contentType()).isEqualTo("audio/wav");
+        assertThat(stat(key + ".json").contentType()).isEqualTo("application/json");
+
+        // The WAV is the decoded call, sample for sample, with silence where packet 10 was.
+        WavFile wav = WavFile.parse(read(key + ".wav"));
+        assertThat(wav.formatTag()).isEqualTo(1);
+        assertThat(wav.channels()).isEqualTo(1);
+        assertThat(wav.sampleRate()).isEqualTo(8000);
+        assertThat(wav.bitsPerSample()).isEqualTo(16);
+        short[] expected = new short[PACKETS * SAMPLES_PER_PACKET];
+        for (int i = 0; i < PACKETS; i++) {
+            if (i != LOST) {
+                short[] decoded = RtpFixtures.decode(AudioCodec.PCMA, RtpFixtures.tonePayload(AudioCodec.PCMA, i));
+                System.arraycopy(decoded, 0, expected, i * SAMPLES_PER_PACKET, SAMPLES_PER_PACKET);
+            }
+        }
+        assertThat(wav.samples()).containsExactly(expected);
+
+        // The metadata describes the call and how its stream looked.
+        JsonNode doc = json.readTree(read(key + ".json"));
+        assertThat(doc.get("recordingId").asText()).isEqualTo(id);
+        assertThat(doc.get("tenant").asText()).isEqualTo("acme");
+        assertThat(doc.at("/phone/sessionId").asText()).isEqualTo("phone-17");
+        assertThat(doc.at("/phone/device").asText()).isEqualTo("00:15:65:aa:bb:cc");
+        assertThat(doc.at("/phone/address").asText()).isEqualTo("10.1.2.3");
+        assertThat(doc.get("direction").asText()).isEqualTo("out");
+        assertThat(doc.get("codec").asText()).isEqualTo("PCMA");
+        assertThat(doc.get("localNumber").asText()).isEqualTo("1001");
+        assertThat(doc.get("localName").asText()).isEqualTo("Zoë Müller");
+        assertThat(doc.get("remoteNumber").asText()).isEqualTo("+4930123456");
+        assertThat(doc.get("remoteName").asText()).isEqualTo("Jürgen Groß");
+        assertThat(doc.at("/atStop/remoteName").asText()).isEqualTo("Jürgen Groß (Vertrieb)");
+        assertThat(doc.get("atStop")).hasSize(1);
+        assertThat(doc.at("/fields/x-queue").asText()).isEqualTo("support");
+        assertThat(doc.get("startedAt").asText()).isEqualTo("2025-03-04T05:06:07.089Z");
+        assertThat(doc.get("endedAt").asText()).isEqualTo("2025-03-04T05:06:08.589Z");
+        assertThat(doc.get("durationSeconds").asDouble()).isEqualTo(1.0);
+        assertThat(doc.get("stopReason").asText()).isEqualTo("normal");
+        assertThat(doc.get("ingestNode").asText()).isEqualTo("ingest-0");
+        assertThat(doc.at("/audio/key").asText()).isEqualTo(key + ".wav");
+        assertThat(doc.at("/audio/format").asText()).isEqualTo("pcm_s16le");
+        assertThat(doc.at("/audio/sampleRate").asInt()).isEqualTo(8000);
+        assertThat(doc.at("/audio/channels").asInt()).isEqualTo(1);
+        assertThat(doc.at("/audio/bytes").asLong()).isEqualTo(44 + 2L * PACKETS * SAMPLES_PER_PACKET);
+        assertThat(doc.get("metadataKey").asText()).isEqualTo(key + ".json");
+        JsonNode quality = doc.get("quality");
+        assertThat(quality.get("packetsReceived").asLong()).as("49 audio + 1 DTMF").isEqualTo(50);
+        assertThat(quality.get("packetsExpected").asLong()).isEqualTo(50);
+        assertThat(quality.get("packetsPlaced").asLong()).isEqualTo(49);
+        assertThat(quality.get("packetsLost").asLong()).isEqualTo(1);
+        assertThat(quality.get("packetsDuplicated").asLong()).isZero();
+        assertThat(quality.get("packetsLate").asLong()).as("the swapped pair was put back in place").isZero();
+        assertThat(json.convertValue(quality.get("droppedByReason"), Map.class))
+                .isEqualTo(Map.of("foreign-source", 2, "payload-type", 1));
+        assertThat(quality.get("ssrcChanges").asInt()).isZero();
+        assertThat(quality.get("collapsedGaps")).isEmpty();
+
+        // A completion event announces it.
+        JsonNode event = json.readTree(awaitCompletion(id, 1).get(0).value());
+        assertThat(event.get("type").asText()).isEqualTo("recording.completed");
+        assertThat(event.get("recordingId").asText()).isEqualTo(id);
+        assertThat(event.get("tenant").asText()).isEqualTo("acme");
+        assertThat(event.get("bucket").asText()).isEqualTo(config.s3().bucket());
+        assertThat(event.get("audioKey").asText()).isEqualTo(key + ".wav");
+        assertThat(event.get("metadataKey").asText()).isEqualTo(key + ".json");
+        assertThat(event.get("phoneSessionId").asText()).isEqualTo("phone-17");
+        assertThat(event.get("device").asText()).isEqualTo("00:15:65:aa:bb:cc");
+        assertThat(event.get("codec").asText()).isEqualTo("PCMA");
+        assertThat(event.get("durationSeconds").asDouble()).isEqualTo(1.0);
+        assertThat(event.get("stopReason").asText()).isEqualTo("normal");
+        assertThat(event.get("startedAt").asText()).isEqualTo("2025-03-04T05:06:07.089Z");
+        assertThat(event.get("endedAt").asText()).isEqualTo("2025-03-04T05:06:08.589Z");
+        assertThat(Instant.parse(event.get("completedAt").asText())).isAfter(STARTED_AT);
+
+        // Once stored, the recording no longer holds back the group's committed offset.
+        TopicPartition partition = new TopicPartition(last.topic(), last.partition());
+        await().atMost(PATIENCE).until(() -> committedOffset(partition) > last.offset());
+    }
+
+    @Test
+    void theServiceIsReadyAndCountsWhatItStores() throws Exception {
+        // Ready once the topics and the bucket exist and the consumer polls.
+        await().atMost(PATIENCE).until(() -> get(ready).statusCode() == 200);
+        assertThat(get(ready).body()).contains("media-consumer").contains("RUNNING");
+        assertThat(get(live).statusCode()).isEqualTo(200);
+
+        // The counters are published for Prometheus.
+        assertThat(get(metrics).body())
+                .contains("storage_recordings_open")
+                .contains("storage_recordings_stored_total");
+    }
+
+    @Test
+    void storingTheSameRecordingTwiceWritesIdenticalObjects() throws Exception {
+        String id = RecordingIds.next();
+        String key = "acme/2025/03/04/" + id;
+        List<Datagram> datagrams = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            datagrams.add(audioPacket(i));
+        }
+        List<byte[]> records = new ArrayList<>();
+        records.add(RtpFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(),
+                Map.of("local_name", "Zoë Müller")));
+        records.addAll(RtpFixtures.chunks(datagrams, 4));
+        records.add(RtpFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 200, 10, Map.of(), 3, Map.of()));
+
+        // First delivery
+        for (byte[] r : records) {
+            publish(id, r);
+        }
+        awaitCompletion(id, 1);
+        byte[] wav = read(key + ".wav");
+        byte[] metadata = read(key + ".json");
+
+        // The same records again (at-least-once delivery upstream, or a replay after a restart)
+        for (byte[] r : records) {
+            publish(id, r);
+        }
+        awaitCompletion(id, 2);
+
+        assertThat(read(key + ".wav")).isEqualTo(wav);
+        assertThat(read(key + ".json")).isEqualTo(metadata);
+    }
+
+    private Datagram audioPacket(int slot) {
+        return new Datagram(arrivalMicros(slot), RtpFixtures.rtp(AudioCodec.PCMA.payloadType(), 65_530 + slot,
+                0xFFFF_FF00L + (long) SAMPLES_PER_PACKET * slot, SSRC, RtpFixtures.tonePayload(AudioCodec.PCMA, slot)));
+    }
+
+    private static long arrivalMicros(int slot) {
+        return STARTED_AT.toEpochMilli() * 1000 + 20_000L * slot;
+    }
+
+    private RecordMetadata publish(String id, byte[] value) throws Exception {
+        return producer.send(new ProducerRecord<>(Topics.MEDIA, id, value)).get();
+    }
+
+    private final List<ConsumerRecord<String, String>> events = new ArrayList<>();
+
+    /** Waits until {@code count} completion events for {@code id} have been read; returns them. */
+    private List<ConsumerRecord<String, String>> awaitCompletion(String id, int count) {
+        await().atMost(PATIENCE).until(() -> {
+            completed.poll(Duration.ofMillis(200)).forEach(events::add);
+            return events.stream().filter(e -> id.equals(e.key())).count() >= count;
+        });
+        return events.stream().filter(e -> id.equals(e.key())).toList();
+    }
+
+    private long committedOffset(TopicPartition partition) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin
+                    .listConsumerGroupOffsets(config.kafka().groupId()).partitionsToOffsetAndMetadata().get();
+            return Optional.ofNullable(offsets.get(partition)).map(OffsetAndMetadata::offset).orElse(-1L);
+        }
+    }
+
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private boolean exists(String key) throws Exception {
+        try {
+            stat(key);
+            return true;
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchBucket".equals(e.errorResponse().code())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private StatObjectResponse stat(String key) throws Exception {
+        return s3.statObject(StatObjectArgs.builder().bucket(config.s3().bucket()).object(key).build());
+    }
+
+    private byte[] read(String key) throws Exception {
+        try (var in = s3.getObject(GetObjectArgs.builder().bucket(config.s3().bucket()).object(key).build())) {
+            return in.readAllBytes();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package org.callrec.storage.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.callrec.core.audio.AudioCodec;
+import org.callrec.core.chunk.RecordingEnded;
+import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.timeline.TimelineStats;
+import org.callrec.storage.AssembledRecording;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class MetadataMapperTest {
+
+    private static final long STARTED_AT = Instant.parse("2025-03-04T05:06:07.089Z").toEpochMilli();
+    private static final long ENDED_AT = Instant.parse("2025-03-04T05:07:00Z").toEpochMilli();
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void theDocumentCarriesStartValuesTimesAudioAndQuality() throws Exception {
+        AssembledRecording rec = recording(
+                Map.of("local_number", "1001", "local_name", "Zoë Müller", "remote_number", "+33123456789",
+                        "remote_name", "", "x-queue", "sales"),
+                Map.of("local_number", "1001", "remote_name", ""));
+        ObjectKeys keys = ObjectKeys.of("acme", "rec-1", STARTED_AT);
+
+        JsonNode doc = json.readTree(json.writeValueAsBytes(MetadataMapper.metadata(rec, keys, 16_000)));
+
+        assertThat(doc.get("recordingId").asText()).isEqualTo("rec-1");
+        assertThat(doc.get("tenant").asText()).isEqualTo("acme");
+        assertThat(doc.at("/phone/sessionId").asText()).isEqualTo("phone-17");
+        assertThat(doc.at("/phone/device").asText()).isEqualTo("00:15:65:aa:bb:cc");
+        assertThat(doc.at("/phone/address").asText()).isEqualTo("10.1.2.3");
+        assertThat(doc.get("direction").asText()).isEqualTo("in");
+        assertThat(doc.get("codec").asText()).isEqualTo("PCMA");
+        assertThat(doc.get("localName").asText()).isEqualTo("Zoë Müller");
+        assertThat(doc.get("remoteNumber").asText()).isEqualTo("+33123456789");
+        // unknown keys of the start command, not the known ones
+        assertThat(doc.get("fields")).hasSize(1);
+        assertThat(doc.at("/fields/x-queue").asText()).isEqualTo("sales");
+        // the stop command repeated the same (or empty) values: no "atStop"
+        assertThat(doc.has("atStop")).isFalse();
+        assertThat(doc.get("startedAt").asText()).isEqualTo("2025-03-04T05:06:07.089Z");
+        assertThat(doc.get("endedAt").asText()).isEqualTo("2025-03-04T05:07:00Z");
+        assertThat(doc.get("durationSeconds").asDouble()).isEqualTo(1.0);
+        assertThat(doc.get("stopReason").asText()).isEqualTo("normal");
+        assertThat(doc.get("ingestNode").asText()).isEqualTo("ingest-0");
+        assertThat(doc.at("/audio/key").asText()).isEqualTo("acme/2025/03/04/rec-1.wav");
+        assertThat(doc.at("/audio/format").asText()).isEqualTo("pcm_s16le");
+        assertThat(doc.at("/audio/sampleRate").asInt()).isEqualTo(8000);
+        assertThat(doc.at("/audio/channels").asInt()).isEqualTo(1);
+        assertThat(doc.at("/audio/bytes").asLong()).as("WAV object: header + data").isEqualTo(44 + 16_000);
+        assertThat(doc.get("metadataKey").asText()).isEqualTo("acme/2025/03/04/rec-1.json");
+        JsonNode q = doc.get("quality");
+        assertThat(q.get("packetsReceived").asLong()).isEqualTo(52);
+        assertThat(q.get("packetsExpected").asLong()).isEqualTo(50);
+        assertThat(q.get("packetsPlaced").asLong()).isEqualTo(49);
+        assertThat(q.get("packetsLost").asLong()).isEqualTo(1);
+        assertThat(q.get("packetsDuplicated").asLong()).isEqualTo(1);
+        assertThat(q.get("packetsLate").asLong()).isEqualTo(0);
+        assertThat(q.get("ssrcChanges").asInt()).isEqualTo(0);
+        assertThat(q.get("maxJitterMs").asDouble()).isEqualTo(1.235);
+        // ingest's drops and the assembler's, summed where both counted the same reason
+        assertThat(json.convertValue(q.get("droppedByReason"), Map.class))
+                .isEqualTo(Map.of("foreign-source", 2, "payload-type", 1 + 3));
+        assertThat(q.get("collapsedGaps")).hasSize(1);
+        assertThat(q.at("/collapsedGaps/0/atSeconds").asDouble()).isEqualTo(0.5);
+        assertThat(q.at("/collapsedGaps/0/lengthSeconds").asDouble()).isEqualTo(7200.0);
+    }
+
+    @Test
+    void changedNamesAtStopAreKeptApart() throws Exception {
+        AssembledRecording rec = recording(
+                Map.of("local_number", "1001", "remote_number", "+33123456789", "remote_name", "Unknown"),
+                Map.of("local_number", "1001", "remote_number", "", "remote_name", "Zoë Müller"));
+
+        JsonNode doc = json.readTree(json.writeValueAsBytes(
+                MetadataMapper.metadata(rec, ObjectKeys.of("acme", "rec-1", STARTED_AT), 16_000)));
+
+        assertThat(doc.get("remoteName").asText()).isEqualTo("Unknown");
+        // only what is non-empty and different
+        assertThat(doc.get("atStop")).hasSize(1);
+        assertThat(doc.at("/atStop/remoteName").asText()).isEqualTo("Zoë Müller");
+    }
+
+    @Test
+    void theSameRecordingAlwaysGivesTheSameBytes() throws Exception {
+        AssembledRecording rec = recording(Map.of("b", "2", "a", "1", "local_name", "x"), Map.of());
+        ObjectKeys keys = ObjectKeys.of("acme", "rec-1", STARTED_AT);
+
+        byte[] once = json.writeValueAsBytes(MetadataMapper.metadata(rec, keys, 16_000));
+        byte[] twice = json.writeValueAsBytes(MetadataMapper.metadata(rec, keys, 16_000));
+
+        assertThat(twice).isEqualTo(once);
+    }
+
+    @Test
+    void theCompletionEventPointsAtBothObjects() {
+        RecordingMetadata m = MetadataMapper.metadata(recording(Map.of(), Map.of()),
+                ObjectKeys.of("acme", "rec-1", STARTED_AT), 16_000);
+
+        CompletionEvent e = MetadataMapper.completion(m, "recordings", Instant.parse("2025-03-04T05:07:01Z"));
+
+        assertThat(e.type()).isEqualTo("recording.completed");
+        assertThat(e.bucket()).isEqualTo("recordings");
+        assertThat(e.audioKey()).isEqualTo("acme/2025/03/04/rec-1.wav");
+        assertThat(e.metadataKey()).isEqualTo("acme/2025/03/04/rec-1.json");
+        assertThat(e.durationSeconds()).isEqualTo(1.0);
+        assertThat(e.completedAt()).isEqualTo("2025-03-04T05:07:01Z");
+    }
+
+    private static AssembledRecording recording(Map<String, String> startFields, Map<String, String> stopFields) {
+        RecordingStarted start = new RecordingStarted("rec-1", "acme", "phone-17", "00:15:65:aa:bb:cc", AudioCodec.PCMA,
+                "in", "10.1.2.3", "ingest-0", 40000, STARTED_AT, startFields);
+        RecordingEnded end = new RecordingEnded("rec-1", "normal", ENDED_AT, 52,
+                Map.of("foreign-source", 2L, "payload-type", 1L), 3, stopFields);
+        TimelineStats stats = new TimelineStats(52, 49, 50, 1, 1, 0, Map.of("payload-type", 3L), 0, 1.23456,
+                List.of(new TimelineStats.Gap(4000, 8000L * 7200)), 8000);
+        return new AssembledRecording(start, end, stats, Path.of("unused.pcm"), 16_000, 8000);
+    }
+}
