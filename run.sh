@@ -60,6 +60,7 @@ stop_all() {
     fi
   done
   echo "Stopped."
+  exit 0
 }
 trap stop_all INT TERM EXIT
 

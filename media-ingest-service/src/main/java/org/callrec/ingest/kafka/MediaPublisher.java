@@ -119,6 +119,7 @@ public class MediaPublisher {
 
     private void createTopic() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000))) {
             String topic = config.kafka().mediaTopic();
             Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
@@ -135,6 +136,8 @@ public class MediaPublisher {
             LOG.warnf("Kafka at %s did not answer while creating topic %s", bootstrapServers, config.kafka().mediaTopic());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not create topic %s: %s", config.kafka().mediaTopic(), e.toString());
         }
     }
 

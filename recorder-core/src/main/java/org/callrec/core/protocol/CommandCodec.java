@@ -82,6 +82,7 @@ public final class CommandCodec {
     }
 
     private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        // Spaces as %20, not '+': a '+' in a number field is read back as a literal plus.
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

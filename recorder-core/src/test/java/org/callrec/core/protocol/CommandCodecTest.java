@@ -55,6 +55,26 @@ class CommandCodecTest {
         }
 
         @Test
+        @DisplayName("keeps a raw '+' in number fields (E.164 numbers sent unencoded), but not in names")
+        void plusInNumberFieldsIsLiteral() throws Exception {
+            Command c = CommandCodec.parse("cmd=RecordStartRequest&remote_number=+33123456789"
+                    + "&local_number=%2B4930&remote_name=Jean+Dupont");
+
+            assertThat(c.get("remote_number")).contains("+33123456789");
+            assertThat(c.get("local_number")).contains("+4930");
+            assertThat(c.get("remote_name")).contains("Jean Dupont");
+        }
+
+        @Test
+        @DisplayName("formats a space as %20 so that it reads back as a space in every field")
+        void spacesRoundTripInNumberFields() throws Exception {
+            Command original = new Command("RecordStartRequest", Map.of("remote_number", "+33 1 23"));
+
+            assertThat(CommandCodec.format(original)).contains("remote_number=%2B33%201%2023");
+            assertThat(CommandCodec.parse(CommandCodec.format(original))).isEqualTo(original);
+        }
+
+        @Test
         @DisplayName("percent-decodes values as UTF-8 and reads '+' as a space")
         void percentDecodesUtf8AndPlus() throws Exception {
             Command c = CommandCodec.parse("cmd=RecordStartRequest&remote_name=Zo%C3%AB+M%C3%BCller&local_name=%E7%8E%8B%E4%BC%9F");

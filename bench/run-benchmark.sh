@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Fleet benchmark of the local stack: starts ./run.sh (Kafka + S3 + the three services), waits
+# for READY, runs N simulated phones with FleetBenchmark, prints its report, stops the stack.
+#
+# Usage: bench/run-benchmark.sh [phones=200] [duration=20s] [extra FleetBenchmark options…]
+#   e.g. bench/run-benchmark.sh 50 10s --stagger 10ms --codec PCMU
+#
+# Ports and credentials come from the same variables as run.sh (CALLREC_CONTROL_PORT,
+# CALLREC_KAFKA_PORT, CALLREC_S3_HOST, CALLREC_S3_PORT, CALLREC_S3_BUCKET,
+# CALLREC_S3_ACCESS_KEY, CALLREC_S3_SECRET_KEY). Also:
+#   BENCH_READY_TIMEOUT  seconds to wait for run.sh's READY line     [300]
+#   BENCH_STOP_TIMEOUT   seconds to wait for run.sh to stop            [120]
+#   BENCH_JAVA_OPTS      JVM options of the benchmark                  [-XX:+UseSerialGC]
+# The report (text + one JSON line) is also saved under .local/bench/. The exit status is the
+# benchmark's: 0 every call recorded and verified, 1 not, 2 usage error, 3 could not run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+PHONES=${1:-200}
+DURATION=${2:-20s}
+shift $(( $# < 2 ? $# : 2 ))
+
+CONTROL_PORT=${CALLREC_CONTROL_PORT:-10000}
+KAFKA_PORT=${CALLREC_KAFKA_PORT:-9092}
+S3_HOST=${CALLREC_S3_HOST:-127.0.0.1}
+S3_PORT=${CALLREC_S3_PORT:-9000}
+S3_BUCKET=${CALLREC_S3_BUCKET:-recordings}
+S3_ACCESS_KEY=${CALLREC_S3_ACCESS_KEY:-callrec}
+S3_SECRET_KEY=${CALLREC_S3_SECRET_KEY:-callrec-secret}
+READY_TIMEOUT=${BENCH_READY_TIMEOUT:-300}
+STOP_TIMEOUT=${BENCH_STOP_TIMEOUT:-120}
+JAVA=${JAVA:-java}
+read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:--XX:+UseSerialGC}"
+
+RUN_DIR=$ROOT/.local/run
+OUT_DIR=$ROOT/.local/bench
+mkdir -p "$OUT_DIR" "$ROOT/.local/logs"
+STAMP=$(date +%Y%m%d-%H%M%S)
+STACK_LOG=$OUT_DIR/run-$STAMP.log
+REPORT=$OUT_DIR/benchmark-$STAMP.txt
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+# A stack that is already up would hold the ports and skew the CPU figures: refuse.
+for f in "$RUN_DIR"/*.pid; do
+  [ -f "$f" ] || continue
+  if kill -0 "$(cat "$f")" 2>/dev/null; then
+    log "a stack is already running ($(basename "$f" .pid), pid $(cat "$f")): stop it first (Ctrl-C in its ./run.sh)"
+    exit 3
+  fi
+done
+
+# Build only when something is missing (the jars run.sh needs, and the benchmark's).
+needed=(benchmark/target/benchmark.jar
+        phone-simulator/target/phone-simulator.jar
+        control-service/target/quarkus-app/quarkus-run.jar
+        media-ingest-service/target/quarkus-app/quarkus-run.jar
+        storage-service/target/quarkus-app/quarkus-run.jar
+        embedded-infra/target/classpath.txt)
+missing=()
+for f in "${needed[@]}"; do [ -f "$f" ] || missing+=("$f"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "building (missing: ${missing[*]}): ./mvnw -B -DskipTests package"
+  if ! ./mvnw -B -DskipTests package > "$ROOT/.local/logs/bench-build.log" 2>&1; then
+    log "build failed, see .local/logs/bench-build.log"; tail -30 "$ROOT/.local/logs/bench-build.log" >&2; exit 3
+  fi
+fi
+
+# Start the stack in the background; whatever happens next, stop it on the way out.
+RUN_PID=
+stop_stack() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [ -n "$RUN_PID" ] && kill -0 "$RUN_PID" 2>/dev/null; then
+    log "stopping the stack (run.sh pid $RUN_PID) …"
+    kill -TERM "$RUN_PID" 2>/dev/null || true
+    local waited=0
+    while kill -0 "$RUN_PID" 2>/dev/null && [ "$waited" -lt $((STOP_TIMEOUT * 10)) ]; do
+      sleep 0.1; waited=$((waited + 1))
+    done
+    if kill -0 "$RUN_PID" 2>/dev/null; then
+      log "run.sh (pid $RUN_PID) still running after ${STOP_TIMEOUT} s; services: $(cat "$RUN_DIR"/*.pid 2>/dev/null | tr '\n' ' ')"
+    else
+      wait "$RUN_PID" 2>/dev/null || true
+      log "stack stopped"
+    fi
+  fi
+  exit "$status"
+}
+trap stop_stack EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "starting ./run.sh (log: ${STACK_LOG#"$ROOT"/})"
+./run.sh > "$STACK_LOG" 2>&1 &
+RUN_PID=$!
+
+# Wait for its READY line (LocalInfra's own "INFRA READY" goes to the infra log, not here).
+deadline=$((SECONDS + READY_TIMEOUT))
+until grep -v 'INFRA READY' "$STACK_LOG" 2>/dev/null | grep -q 'READY'; do
+  if ! kill -0 "$RUN_PID" 2>/dev/null; then
+    log "run.sh exited before READY; last lines of its output:"; tail -30 "$STACK_LOG" >&2
+    RUN_PID=; exit 3
+  fi
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    log "no READY from run.sh within ${READY_TIMEOUT} s; last lines of its output:"; tail -30 "$STACK_LOG" >&2
+    exit 3
+  fi
+  sleep 0.5
+done
+log "stack is READY; running $PHONES phones × $DURATION"
+
+set +e
+"$JAVA" "${JAVA_OPTS[@]}" -cp benchmark/target/benchmark.jar org.callrec.benchmark.FleetBenchmark \
+  --control "127.0.0.1:$CONTROL_PORT" --phones "$PHONES" --duration "$DURATION" \
+  --kafka "127.0.0.1:$KAFKA_PORT" --s3 "http://$S3_HOST:$S3_PORT" --bucket "$S3_BUCKET" \
+  --access-key "$S3_ACCESS_KEY" --secret-key "$S3_SECRET_KEY" --pid-dir "$RUN_DIR" "$@" | tee "$REPORT"
+status=${PIPESTATUS[0]}
+set -e
+log "report saved to ${REPORT#"$ROOT"/} (exit status $status)"
+exit "$status"

@@ -1,0 +1,224 @@
+package org.callrec.benchmark;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import org.callrec.simulator.CallResult;
+import org.callrec.simulator.PhoneConfig;
+import org.callrec.simulator.Percentiles;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The benchmark's figures, computed from the calls, the completion events and the S3 checks.
+ *
+ * <p>Definitions:
+ * <ul>
+ *   <li><b>start-answer latency</b>: from the phone writing {@code RecordStartRequest} to it
+ *       parsing {@code RecordStartResponse} (TCP connect excluded);</li>
+ *   <li><b>stop-to-object-visible latency</b>: from the phone writing {@code RecordStopRequest}
+ *       (its {@code stopSentAtMillis}, wall clock) to the benchmark's Kafka consumer receiving the
+ *       recording's completion event, which the storage service publishes once the objects are
+ *       written; both clocks are this machine's;</li>
+ *   <li><b>event delivery</b>: from the completion record's Kafka timestamp (set by the storage
+ *       service's producer) to its receipt, the part of stop→visible spent in Kafka and in this
+ *       consumer;</li>
+ *   <li><b>packets stored</b>: the sum of {@code quality.packetsPlaced} in the metadata JSON of
+ *       every recording found; <b>loss</b> = (sent − stored) / sent over the calls the server
+ *       accepted, so a missing recording counts as lost packets;</li>
+ *   <li><b>CPU seconds</b>: utime + stime growth of each service's process between just before
+ *       the first call and the arrival of the last completion event (or the timeout).</li>
+ * </ul>
+ */
+record BenchmarkReport(
+        int phones, Duration callDuration, String codec,
+        int callsStarted, int callsSucceeded, Map<String, Long> failures,
+        long packetsSent, long packetsStored, double lossPercent,
+        int completionsExpected, int completionsReceived, List<String> missingCompletions,
+        int audioObjectsPresent, Map<String, Long> objectProblems,
+        double startP50Millis, double startP99Millis, double stopAnswerP50Millis, double stopAnswerP99Millis,
+        double visibleP50Millis, double visibleP99Millis, double deliveryP50Millis, double deliveryP99Millis,
+        double maxSendLagMillis,
+        Map<String, Double> cpuSeconds, double fleetWallSeconds, double totalWallSeconds) {
+
+    /** Exit status: every call accepted and succeeded, every recording completed and verified. */
+    boolean allGood() {
+        return callsSucceeded == phones && missingCompletions.isEmpty() && audioObjectsPresent == completionsExpected
+                && objectProblems.isEmpty();
+    }
+
+    static BenchmarkReport of(BenchmarkOptions o, List<CallResult> calls, Map<String, CompletionEvent> events,
+                              Map<String, ObjectVerifier.Verdict> verdicts, Map<String, Double> cpuSeconds,
+                              Duration fleetWall, Duration totalWall) {
+        List<CallResult> started = calls.stream().filter(CallResult::started).toList();
+        Map<String, Long> failures = calls.stream().filter(r -> !r.success())
+                .collect(Collectors.groupingBy(r -> shorten(r.failureReason()).replaceAll("'[^']*'", "'…'"), TreeMap::new,
+                        Collectors.counting()));
+
+        long sent = started.stream().mapToLong(CallResult::packetsSent).sum();
+        long stored = verdicts.values().stream().mapToLong(v -> Math.max(0, v.packetsPlaced())).sum();
+
+        List<String> missing = new ArrayList<>();
+        List<Double> visible = new ArrayList<>();
+        for (CallResult r : started) {
+            String key = key(r.config());
+            CompletionEvent e = events.get(key);
+            if (e == null) {
+                missing.add(r.config().sessionId() + "/" + r.config().device());
+            } else if (r.stopSentAtMillis() > 0) {
+                visible.add((double) (e.receivedAtMillis() - r.stopSentAtMillis()));
+            }
+        }
+        Map<String, Long> problems = verdicts.values().stream().filter(v -> v.problem() != null)
+                .collect(Collectors.groupingBy(v -> shorten(v.problem().replaceAll("/\\S+", "/…")), TreeMap::new,
+                        Collectors.counting()));
+
+        double[] start = calls.stream().filter(r -> r.startLatencyNanos() >= 0)
+                .mapToDouble(CallResult::startLatencyMillis).toArray();
+        double[] stop = calls.stream().filter(r -> r.stopLatencyNanos() >= 0)
+                .mapToDouble(CallResult::stopLatencyMillis).toArray();
+        double[] vis = visible.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] delivery = started.stream().map(r -> events.get(key(r.config()))).filter(e -> e != null)
+                .mapToDouble(e -> e.receivedAtMillis() - e.publishedAtMillis()).toArray();
+
+        return new BenchmarkReport(calls.size(), o.duration(), o.codec().name(),
+                started.size(), (int) calls.stream().filter(CallResult::success).count(), failures,
+                sent, stored, sent == 0 ? Double.NaN : 100.0 * (sent - stored) / sent,
+                started.size(), started.size() - missing.size(), missing,
+                (int) verdicts.values().stream().filter(ObjectVerifier.Verdict::audioPresent).count(), problems,
+                Percentiles.of(start, 50), Percentiles.of(start, 99), Percentiles.of(stop, 50), Percentiles.of(stop, 99),
+                Percentiles.of(vis, 50), Percentiles.of(vis, 99), Percentiles.of(delivery, 50), Percentiles.of(delivery, 99),
+                calls.stream().mapToLong(CallResult::maxSendLagNanos).max().orElse(0) / 1e6,
+                cpuSeconds, seconds(fleetWall), seconds(totalWall));
+    }
+
+    /** The key of a phone's completion event. */
+    static String key(PhoneConfig c) {
+        return CompletionEvent.phoneKey(c.sessionId(), c.device());
+    }
+
+    /** CPU seconds used between two readings, per service; absent when either reading is. */
+    static Map<String, Double> cpuDelta(Map<String, OptionalDouble> before, Map<String, OptionalDouble> after) {
+        Map<String, Double> delta = new LinkedHashMap<>();
+        before.forEach((name, b) -> {
+            OptionalDouble a = after.getOrDefault(name, OptionalDouble.empty());
+            delta.put(name, b.isPresent() && a.isPresent() ? a.getAsDouble() - b.getAsDouble() : null);
+        });
+        return delta;
+    }
+
+    /** The human-readable report. */
+    String text() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("==================== callrec fleet benchmark ====================\n");
+        line(sb, "phones", "%d × %s of %s", phones, fmtDuration(callDuration), codec);
+        line(sb, "calls succeeded", "%d / %d (start accepted: %d)", callsSucceeded, phones, callsStarted);
+        failures.forEach((reason, n) -> line(sb, "  failed", "%d × %s", n, reason));
+        line(sb, "packets sent", "%d", packetsSent);
+        line(sb, "packets stored", "%d (sum of quality.packetsPlaced)", packetsStored);
+        line(sb, "loss", "%s", Double.isNaN(lossPercent) ? "n/a" : String.format(Locale.ROOT, "%.3f %%", lossPercent));
+        line(sb, "completions", "%d / %d events received", completionsReceived, completionsExpected);
+        missingCompletions.stream().limit(20).forEach(m -> line(sb, "  missing", "%s", m));
+        if (missingCompletions.size() > 20) {
+            line(sb, "  missing", "… and %d more", missingCompletions.size() - 20);
+        }
+        line(sb, "audio objects", "%d present", audioObjectsPresent);
+        objectProblems.forEach((p, n) -> line(sb, "  problem", "%d × %s", n, p));
+        line(sb, "start answer", "p50 %s  p99 %s", ms(startP50Millis), ms(startP99Millis));
+        line(sb, "stop answer", "p50 %s  p99 %s", ms(stopAnswerP50Millis), ms(stopAnswerP99Millis));
+        line(sb, "stop→visible", "p50 %s  p99 %s", ms(visibleP50Millis), ms(visibleP99Millis));
+        sb.append("                   (phone writes RecordStopRequest → completion event received on Kafka)\n");
+        line(sb, "event delivery", "p50 %s  p99 %s  (record timestamp → received)", ms(deliveryP50Millis), ms(deliveryP99Millis));
+        line(sb, "CPU seconds", "%s", cpuSeconds.entrySet().stream()
+                .map(e -> e.getKey() + " " + (e.getValue() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", e.getValue())))
+                .collect(Collectors.joining("  ")));
+        line(sb, "wall time", "fleet %.1f s, total %.1f s", fleetWallSeconds, totalWallSeconds);
+        line(sb, "simulator lag", "max %s behind real time", ms(maxSendLagMillis));
+        line(sb, "verdict", "%s", allGood() ? "PASS" : "FAIL");
+        sb.append("=================================================================\n");
+        return sb.toString();
+    }
+
+    /** The same figures as one JSON object on one line. */
+    String json() {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode n = mapper.createObjectNode();
+        n.put("benchmark", "callrec-fleet");
+        n.put("phones", phones);
+        n.put("callDurationSeconds", callDuration.toMillis() / 1000.0);
+        n.put("codec", codec);
+        n.put("callsStarted", callsStarted);
+        n.put("callsSucceeded", callsSucceeded);
+        n.set("failures", mapper.valueToTree(failures));
+        n.put("packetsSent", packetsSent);
+        n.put("packetsStored", packetsStored);
+        number(n, "lossPercent", lossPercent);
+        n.put("completionsExpected", completionsExpected);
+        n.put("completionsReceived", completionsReceived);
+        n.set("missingCompletions", mapper.valueToTree(missingCompletions.stream().limit(50).toList()));
+        n.put("audioObjectsPresent", audioObjectsPresent);
+        n.set("objectProblems", mapper.valueToTree(objectProblems));
+        number(n, "startLatencyP50Millis", startP50Millis);
+        number(n, "startLatencyP99Millis", startP99Millis);
+        number(n, "stopAnswerP50Millis", stopAnswerP50Millis);
+        number(n, "stopAnswerP99Millis", stopAnswerP99Millis);
+        number(n, "stopToVisibleP50Millis", visibleP50Millis);
+        number(n, "stopToVisibleP99Millis", visibleP99Millis);
+        number(n, "eventDeliveryP50Millis", deliveryP50Millis);
+        number(n, "eventDeliveryP99Millis", deliveryP99Millis);
+        number(n, "maxSendLagMillis", maxSendLagMillis);
+        ObjectNode cpu = n.putObject("cpuSeconds");
+        cpuSeconds.forEach((k, v) -> {
+            if (v == null) {
+                cpu.putNull(k);
+            } else {
+                cpu.put(k, round(v));
+            }
+        });
+        number(n, "fleetWallSeconds", fleetWallSeconds);
+        number(n, "totalWallSeconds", totalWallSeconds);
+        n.put("pass", allGood());
+        return n.toString();
+    }
+
+    private static void number(ObjectNode n, String field, double v) {
+        if (Double.isNaN(v)) {
+            n.putNull(field);
+        } else {
+            n.put(field, round(v));
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static void line(StringBuilder sb, String label, String format, Object... args) {
+        sb.append(String.format(Locale.ROOT, "%-18s ", label)).append(String.format(Locale.ROOT, format, args)).append('\n');
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f ms", v);
+    }
+
+    private static String fmtDuration(Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    private static String shorten(String s) {
+        String t = s == null ? "unknown" : s;
+        return t.length() > 160 ? t.substring(0, 160) + "…" : t;
+    }
+}

@@ -1,0 +1,234 @@
+package org.callrec.benchmark;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.callrec.simulator.CallResult;
+import org.callrec.simulator.Durations;
+import org.callrec.simulator.Fleet;
+import org.callrec.simulator.PhoneConfig;
+import org.callrec.simulator.RtpPacer;
+
+/**
+ * Fleet benchmark of a running callrec stack (not a test: a main program).
+ *
+ * <ol>
+ *   <li>subscribes to the completion topic ({@code callrec.recording.completed}) with a fresh
+ *       consumer group, from the end, and waits for its partitions;</li>
+ *   <li>reads the CPU time of each service from {@code <pid-dir>/<service>.pid};</li>
+ *   <li>runs N simulated phones (staggered starts, real-time RTP, stop at the end);</li>
+ *   <li>waits for one completion event per accepted call (matched by phone session id + MAC),
+ *       reads the CPU time again;</li>
+ *   <li>checks on S3 that each audio object exists and sums {@code quality.packetsPlaced} of the
+ *       metadata;</li>
+ *   <li>prints the report on stdout, then the same figures as one JSON line (progress goes to
+ *       stderr). See {@link BenchmarkReport} for the definition of every figure.</li>
+ * </ol>
+ *
+ * <pre>java -jar benchmark/target/benchmark.jar --phones 200 --duration 20s</pre>
+ */
+public final class FleetBenchmark {
+
+    private final BenchmarkOptions options;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private FleetBenchmark(BenchmarkOptions options, PrintStream out, PrintStream err) {
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the benchmark; returns the exit code (0 pass, 1 fail, 2 usage, 3 cannot run). */
+    static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        BenchmarkOptions options;
+        try {
+            options = BenchmarkOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.println();
+            err.print(BenchmarkOptions.USAGE);
+            return 2;
+        }
+        if (options.help()) {
+            out.print(BenchmarkOptions.USAGE);
+            return 0;
+        }
+        try {
+            return new FleetBenchmark(options, out, err).execute();
+        } catch (BenchmarkException e) {
+            err.println("benchmark cannot run: " + e.getMessage());
+            return 3;
+        }
+    }
+
+    private int execute() throws BenchmarkException, InterruptedException {
+        long t0 = System.nanoTime();
+        BenchmarkOptions o = options;
+        checkReachable("Kafka", firstBootstrapServer(o.kafka()));
+        checkReachable("S3", s3Address(o.s3Endpoint()));
+        ProcessCpu cpu = ProcessCpu.system();
+        Map<String, Path> pidFiles = pidFiles();
+
+        List<CallResult> results;
+        Map<String, CompletionEvent> events;
+        Map<String, OptionalDouble> cpuBefore;
+        Map<String, OptionalDouble> cpuAfter;
+        Duration fleetWall;
+        try (CompletionWatcher watcher = new CompletionWatcher(o.kafka(), o.topic())) {
+            progress("subscribing to %s on %s …", o.topic(), o.kafka());
+            watcher.start(o.kafkaTimeout());
+
+            cpuBefore = readCpu(cpu, pidFiles);
+            PhoneConfig template = PhoneConfig.builder().control(o.controlHost(), o.controlPort())
+                    .duration(o.duration()).codec(o.codec()).terminator(o.terminator()).keepPayload(false).build();
+            List<PhoneConfig> phones = Fleet.phones(template, o.phones());
+            progress("calling: %d phones × %s, stagger %s, control %s:%d", o.phones(), Durations.format(o.duration()),
+                    Durations.format(o.stagger()), o.controlHost(), o.controlPort());
+            long fleetStart = System.nanoTime();
+            results = runFleet(phones);
+            fleetWall = Duration.ofNanos(System.nanoTime() - fleetStart);
+
+            List<String> expected = results.stream().filter(CallResult::started)
+                    .map(r -> BenchmarkReport.key(r.config())).toList();
+            progress("calls done in %.1f s: %d accepted, %d succeeded; waiting up to %s for %d completion events …",
+                    fleetWall.toMillis() / 1000.0, expected.size(), results.stream().filter(CallResult::success).count(),
+                    Durations.format(o.completionTimeout()), expected.size());
+            boolean all = watcher.awaitAll(expected, o.completionTimeout());
+            cpuAfter = readCpu(cpu, pidFiles);
+            events = new LinkedHashMap<>(watcher.events());
+            events.keySet().retainAll(expected);
+            if (!all) {
+                progress("timed out: %d of %d completion events missing", expected.size() - events.size(), expected.size());
+            }
+        }
+
+        progress("checking %d recordings on %s …", events.size(), o.s3Endpoint());
+        Map<String, ObjectVerifier.Verdict> verdicts;
+        try (ObjectVerifier verifier = new ObjectVerifier(o.s3Endpoint(), o.s3Region(), o.accessKey(), o.secretKey(),
+                o.bucket())) {
+            verdicts = verifier.verifyAll(events.values(), 4);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new BenchmarkException("S3 check failed: " + e, e);
+        }
+
+        BenchmarkReport report = BenchmarkReport.of(o, results, events, verdicts,
+                BenchmarkReport.cpuDelta(cpuBefore, cpuAfter), fleetWall, Duration.ofNanos(System.nanoTime() - t0));
+        out.print(report.text());
+        out.println(report.json());
+        out.flush();
+        return report.allGood() ? 0 : 1;
+    }
+
+    private List<CallResult> runFleet(List<PhoneConfig> phones) throws InterruptedException {
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "progress");
+            t.setDaemon(true);
+            return t;
+        });
+        long start = System.nanoTime();
+        ticker.scheduleAtFixedRate(() -> progress("  %3.0f s: %d/%d calls ended (%d failed)",
+                (System.nanoTime() - start) / 1e9, done.get(), phones.size(), failed.get()), 5, 5, TimeUnit.SECONDS);
+        try (RtpPacer pacer = new RtpPacer(2)) {
+            int concurrency = options.concurrency() > 0 ? options.concurrency() : phones.size();
+            return Fleet.run(phones, concurrency, options.stagger(), r -> {
+                done.incrementAndGet();
+                if (!r.success() && failed.incrementAndGet() <= 5) {
+                    progress("  call %s failed: %s", r.config().sessionId(), r.failureReason());
+                }
+            }, pacer);
+        } finally {
+            ticker.shutdownNow();
+        }
+    }
+
+    /** The pid file of each service; a missing one is reported and its CPU shown as n/a. */
+    private Map<String, Path> pidFiles() {
+        Map<String, Path> files = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String service : BenchmarkOptions.SERVICES) {
+            Path file = options.pidDir().resolve(service + ".pid");
+            files.put(service, file);
+            if (!Files.isReadable(file) || ProcessCpu.readPid(file).isEmpty()) {
+                missing.add(file.toString());
+            }
+        }
+        if (!missing.isEmpty()) {
+            progress("warning: no usable pid file %s: CPU time of those services is reported as n/a", missing);
+        }
+        return files;
+    }
+
+    private static Map<String, OptionalDouble> readCpu(ProcessCpu cpu, Map<String, Path> pidFiles) {
+        Map<String, OptionalDouble> seconds = new LinkedHashMap<>();
+        pidFiles.forEach((service, file) -> seconds.put(service, cpu.secondsFromPidFile(file)));
+        seconds.put("simulator", cpu.seconds(ProcessHandle.current().pid()));
+        return seconds;
+    }
+
+    private static void checkReachable(String what, InetSocketAddress address) throws BenchmarkException {
+        if (address.isUnresolved()) {
+            throw new BenchmarkException("cannot resolve " + what + " host '" + address.getHostString() + "'");
+        }
+        try (Socket s = new Socket()) {
+            s.connect(address, 3000);
+        } catch (IOException e) {
+            throw new BenchmarkException("cannot reach " + what + " at " + address.getHostString() + ":"
+                    + address.getPort() + " (" + e.getMessage() + "). Is the stack running? "
+                    + "bench/run-benchmark.sh starts it with ./run.sh.");
+        }
+    }
+
+    static InetSocketAddress firstBootstrapServer(String bootstrap) throws BenchmarkException {
+        String first = bootstrap.split(",")[0].strip();
+        int colon = first.lastIndexOf(':');
+        try {
+            return new InetSocketAddress(first.substring(0, colon).replaceAll("^\\[|]$", ""),
+                    Integer.parseInt(first.substring(colon + 1)));
+        } catch (RuntimeException e) {
+            throw new BenchmarkException("--kafka wants HOST:PORT[,HOST:PORT…], got '" + bootstrap + "'");
+        }
+    }
+
+    static InetSocketAddress s3Address(String endpoint) throws BenchmarkException {
+        try {
+            URI uri = URI.create(endpoint);
+            int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("no host");
+            }
+            return new InetSocketAddress(uri.getHost().replaceAll("^\\[|]$", ""), port);
+        } catch (IllegalArgumentException e) {
+            throw new BenchmarkException("--s3 wants a URL such as http://127.0.0.1:9000, got '" + endpoint + "'");
+        }
+    }
+
+    private void progress(String format, Object... args) {
+        synchronized (err) {
+            err.printf(format + "%n", args);
+        }
+    }
+}

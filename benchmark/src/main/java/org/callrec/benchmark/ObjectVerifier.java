@@ -1,0 +1,114 @@
+package org.callrec.benchmark;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.MinioException;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+
+/**
+ * Checks on S3 what a completion event announces: the audio object exists ({@code statObject})
+ * and the metadata JSON tells how many packets were placed ({@code quality.packetsPlaced}).
+ */
+final class ObjectVerifier implements AutoCloseable {
+
+    /** What S3 holds for one recording. */
+    record Verdict(String recordingId, boolean audioPresent, long audioBytes, long packetsPlaced, String problem) {
+        /** True when the audio exists and the metadata had a packet count. */
+        boolean ok() {
+            return audioPresent && packetsPlaced >= 0 && problem == null;
+        }
+    }
+
+    private final MinioClient client;
+    private final String defaultBucket;
+    private final ObjectMapper json = new ObjectMapper();
+
+    ObjectVerifier(String endpoint, String region, String accessKey, String secretKey, String defaultBucket) {
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(30))
+                .callTimeout(Duration.ofSeconds(60))
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .build();
+        this.client = MinioClient.builder().endpoint(endpoint).region(region).credentials(accessKey, secretKey)
+                .httpClient(http, true).build();
+        this.defaultBucket = defaultBucket;
+    }
+
+    /** Verifies every event with a few parallel requests; the map is keyed by phone key. */
+    Map<String, Verdict> verifyAll(Collection<CompletionEvent> events, int parallelism) throws InterruptedException {
+        Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (CompletionEvent e : events) {
+                futures.add(pool.submit(() -> verdicts.put(e.phoneKey(), verify(e))));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException ex) {
+                    // verify() catches what it expects; anything else is counted as missing below
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return verdicts;
+    }
+
+    /** Stats the audio object and reads the metadata's {@code quality.packetsPlaced} (-1 when absent). */
+    Verdict verify(CompletionEvent e) {
+        String bucket = e.bucket().isBlank() ? defaultBucket : e.bucket();
+        if (e.audioKey().isBlank()) {
+            return new Verdict(e.recordingId(), false, -1, -1, "event has no audioKey");
+        }
+        long size;
+        try {
+            size = client.statObject(StatObjectArgs.builder().bucket(bucket).object(e.audioKey()).build()).size();
+        } catch (ErrorResponseException ex) {
+            return new Verdict(e.recordingId(), false, -1, -1,
+                    "audio " + bucket + "/" + e.audioKey() + ": " + ex.errorResponse().code());
+        } catch (MinioException | RuntimeException ex) {
+            return new Verdict(e.recordingId(), false, -1, -1, "audio " + bucket + "/" + e.audioKey() + ": " + ex);
+        }
+        if (e.metadataKey().isBlank()) {
+            return new Verdict(e.recordingId(), true, size, -1, "event has no metadataKey");
+        }
+        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(e.metadataKey()).build())) {
+            JsonNode placed = json.readTree(in).path("quality").path("packetsPlaced");
+            if (!placed.canConvertToLong()) {
+                return new Verdict(e.recordingId(), true, size, -1, "metadata has no quality.packetsPlaced");
+            }
+            return new Verdict(e.recordingId(), true, size, placed.asLong(), null);
+        } catch (ErrorResponseException ex) {
+            return new Verdict(e.recordingId(), true, size, -1,
+                    "metadata " + bucket + "/" + e.metadataKey() + ": " + ex.errorResponse().code());
+        } catch (Exception ex) {
+            return new Verdict(e.recordingId(), true, size, -1, "metadata " + bucket + "/" + e.metadataKey() + ": " + ex);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.close();
+    }
+}
