@@ -68,15 +68,24 @@ public class IngestClient {
                 .timeout(config.ingest().timeout().toMillis())
                 .sendJson(request)
                 .transform(ar -> {
-                    if (ar.succeeded() && ar.result().statusCode() == 200) {
-                        return Future.succeededFuture(new Placement(node, ar.result().bodyAsJson(Allocation.class)));
-                    }
-                    if (ar.succeeded() && ar.result().statusCode() == 400) {
+                    String problem;
+                    if (ar.failed()) {
+                        problem = ar.cause().toString();
+                    } else if (ar.result().statusCode() == 200) {
+                        Allocation allocation = allocationOf(ar.result());
+                        if (allocation != null) {
+                            return Future.succeededFuture(new Placement(node, allocation));
+                        }
+                        problem = "an answer that is not an allocation";
+                    } else if (ar.result().statusCode() == 400) {
+                        // The request itself is wrong: another node would refuse it too.
                         ApiError error = errorOf(ar.result());
                         return Future.failedFuture(new AllocationFailure(error.error(), error.message()));
+                    } else {
+                        problem = "HTTP " + ar.result().statusCode();
                     }
                     LOG.warnf("Recording %s: ingest node %s did not allocate (%s), trying the next", request.recordingId(),
-                            node, ar.succeeded() ? "HTTP " + ar.result().statusCode() : ar.cause().toString());
+                            node, problem);
                     return tryNode(request, start, tried + 1);
                 });
     }
@@ -105,11 +114,26 @@ public class IngestClient {
                 });
     }
 
+    /** The node's error, or {@code bad-request} when its body carries no usable token. */
     private static ApiError errorOf(HttpResponse<Buffer> response) {
         try {
-            return response.bodyAsJson(ApiError.class);
+            ApiError e = response.bodyAsJson(ApiError.class);
+            if (e != null && e.error() != null && e.error().matches("[a-z0-9-]{1,40}")) {
+                return e;
+            }
+        } catch (RuntimeException ignored) {
+            // not JSON: fall through
+        }
+        return new ApiError(ApiError.BAD_REQUEST, "HTTP " + response.statusCode());
+    }
+
+    private static Allocation allocationOf(HttpResponse<Buffer> response) {
+        try {
+            Allocation a = response.bodyAsJson(Allocation.class);
+            return a != null && a.address() != null && !a.address().isBlank() && a.port() > 0 && a.port() < 65536
+                    ? a : null;
         } catch (RuntimeException e) {
-            return new ApiError(ApiError.BAD_REQUEST, "HTTP " + response.statusCode());
+            return null;
         }
     }
 }

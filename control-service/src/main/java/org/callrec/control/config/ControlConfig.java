@@ -42,6 +42,15 @@ public interface ControlConfig {
         int maxCommandBytes();
 
         /**
+         * How long the connection must stay quiet before an unterminated command that is
+         * already complete is acted on (a phone that sends one command per write, without
+         * terminator). Longer is safer against commands cut by TCP, shorter answers sooner.
+         * Defaults to 20ms.
+         */
+        @WithDefault("20ms")
+        Duration unterminatedCommandDelay();
+
+        /**
          * How long an incomplete unterminated command waits for the rest before it is taken
          * as it is (and most likely answered {@code bad-request}). Defaults to 500ms.
          */

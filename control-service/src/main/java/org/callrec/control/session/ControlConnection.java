@@ -90,7 +90,11 @@ public final class ControlConnection {
         }
         frames.forEach(f -> enqueue(() -> handle(f)));
         if (framer.hasPending()) {
-            incompleteTimer = vertx.setTimer(config.protocol().incompleteCommandTimeout().toMillis(), id -> {
+            // Unterminated bytes: act on them once the peer has been quiet for a moment (briefly
+            // when they already form a whole command, longer when they cannot be one yet).
+            long quiet = framer.pendingLooksComplete() ? config.protocol().unterminatedCommandDelay().toMillis()
+                    : config.protocol().incompleteCommandTimeout().toMillis();
+            incompleteTimer = vertx.setTimer(Math.max(1, quiet), id -> {
                 incompleteTimer = -1;
                 framer.flushPending().ifPresent(f -> enqueue(() -> handle(f)));
             });

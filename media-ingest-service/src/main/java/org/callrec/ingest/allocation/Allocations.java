@@ -105,6 +105,10 @@ public class Allocations {
         if (existing != null) {
             return Future.succeededFuture(allocationOf(existing));
         }
+        if (lingering.containsKey(request.recordingId())) {
+            return Future.failedFuture(new AllocationException(409, ApiError.RECORDING_ENDED,
+                    "recording " + request.recordingId() + " has just ended"));
+        }
         Promise<Allocation> promise = Promise.promise();
         bind(request, BIND_ATTEMPTS, promise);
         return promise.future();
@@ -235,8 +239,23 @@ public class Allocations {
         }
     }
 
-    private static boolean isIpLiteral(String s) {
-        return s.matches("[0-9.]+") || s.contains(":");
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
+    /** A dotted-quad IPv4 address, or an IPv6 literal (never a name: no DNS lookup here). */
+    static boolean isIpLiteral(String s) {
+        if (IPV4.matcher(s).matches()) {
+            return true;
+        }
+        if (!s.contains(":") || !s.matches("[0-9A-Fa-f:.]+")) {
+            return false;
+        }
+        try {
+            InetAddress.getByName(s); // an IPv6 literal: parsed, never looked up
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String normaliseAddress(String ip) {

@@ -55,7 +55,7 @@ public final class RecordingSession {
         this.start = start;
         this.socket = socket;
         this.publisher = publisher;
-        this.chunk = new MediaChunkBuilder(chunkMaxBytes);
+        this.chunk = new MediaChunkBuilder(chunkMaxBytes, maxDatagramBytes);
         this.scratch = new byte[maxDatagramBytes];
         this.chunkNanos = chunkNanos;
     }

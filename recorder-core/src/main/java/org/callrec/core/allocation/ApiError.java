@@ -4,7 +4,7 @@ package org.callrec.core.allocation;
  * Error body of the internal API.
  *
  * @param error   a token: {@code bad-request}, {@code unsupported-codec}, {@code no-capacity},
- *                {@code unknown-recording}, {@code backlog}
+ *                {@code unknown-recording}, {@code recording-ended}
  * @param message human-readable detail
  */
 public record ApiError(String error, String message) {
@@ -12,4 +12,5 @@ public record ApiError(String error, String message) {
     public static final String UNSUPPORTED_CODEC = "unsupported-codec";
     public static final String NO_CAPACITY = "no-capacity";
     public static final String UNKNOWN_RECORDING = "unknown-recording";
+    public static final String RECORDING_ENDED = "recording-ended";
 }

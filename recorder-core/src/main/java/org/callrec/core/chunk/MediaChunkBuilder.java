@@ -30,9 +30,18 @@ public final class MediaChunkBuilder {
     private int count;
     private long firstArrivalMicros;
 
-    /** @param capacityBytes the largest chunk, headers included */
+    /**
+     * @param capacityBytes    the largest chunk, headers included
+     * @param maxDatagramBytes the largest datagram that will be appended: the chunk always has
+     *                         room for at least one
+     */
+    public MediaChunkBuilder(int capacityBytes, int maxDatagramBytes) {
+        this.buf = new byte[Math.max(capacityBytes, HEADER + PER_PACKET + maxDatagramBytes)];
+    }
+
+    /** A builder sized for datagrams of up to 1500 bytes (an Ethernet MTU). */
     public MediaChunkBuilder(int capacityBytes) {
-        this.buf = new byte[Math.max(capacityBytes, HEADER + PER_PACKET + 1500)];
+        this(capacityBytes, 1500);
     }
 
     /** Room for one more datagram of {@code length} bytes? */

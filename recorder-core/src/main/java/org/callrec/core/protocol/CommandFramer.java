@@ -12,17 +12,18 @@ import java.util.Optional;
  * <p>No public source tells how the phones terminate commands, so every plausible framing is
  * accepted:
  * <ul>
- *   <li>a command ended by CRLF, LF or NUL is emitted at once, with its terminator;</li>
- *   <li>a read that carries several commands yields all of them, in order;</li>
- *   <li>bytes left without a terminator at the end of a read are emitted at once as a command
- *       with {@link Terminator#NONE} when they already form a <em>complete</em> command (it
- *       parses, and carries every key its {@code cmd} requires) — the "one command per TCP
- *       read" style of the known open-source server — unless the peer has already terminated
- *       a command on this connection (then it terminates them all, and the tail is a part);</li>
- *   <li>otherwise they are kept and joined with the next read (a command split over reads);
- *       the caller ends the wait with {@link #flushPending()} after a quiet period, so a
- *       truncated command still gets an answer instead of hanging the phone.</li>
+ *   <li>a command ended by CRLF, LF or NUL is emitted at once by {@link #feed}, with its
+ *       terminator; a read that carries several commands yields all of them, in order;</li>
+ *   <li>bytes left without a terminator are kept and joined with the next read (a command
+ *       split over reads). When no more bytes come, the caller takes them as a command of
+ *       their own with {@link #flushPending()} after a quiet period: a short one when
+ *       {@link #pendingLooksComplete()} (the "one command per TCP write" style of the known
+ *       open-source server: the tail parses and carries every key its {@code cmd} requires,
+ *       and the peer has never terminated a command), a longer one otherwise, so a truncated
+ *       command still gets an answer instead of hanging the phone.</li>
  * </ul>
+ * Waiting for quiet rather than acting on a complete-looking tail at once is what keeps a
+ * command that TCP delivered in two reads (a long one, or one cut by the network) whole.
  * A pending command longer than the limit raises {@link CommandTooLongException}.
  *
  * <p>Not thread-safe: one instance per connection, used from that connection's event loop.
@@ -66,10 +67,15 @@ public final class CommandFramer {
                 }
             }
         }
-        if (!peerTerminates && !pendingCr && pending.size() > 0 && isComplete(pendingText())) {
-            frames.add(new Frame(take(), Terminator.NONE));
-        }
         return frames;
+    }
+
+    /**
+     * True when the pending bytes already form a complete command and the peer has never
+     * terminated one: a short quiet period is enough before acting on them.
+     */
+    public boolean pendingLooksComplete() {
+        return !peerTerminates && !pendingCr && pending.size() > 0 && isComplete(pendingText());
     }
 
     /** True when bytes of an unfinished command are waiting for more data. */

@@ -66,14 +66,26 @@ class CommandFramerTest {
     }
 
     @Test
-    @DisplayName("an unterminated command split over reads is emitted with NONE as soon as the last read completes it")
+    @DisplayName("an unterminated command split over reads is joined, and looks complete only once the last read arrived")
     void unterminatedCommandSplitOverReads() {
         String[] reads = {"cmd=RecordStartReq", "uest&id=1234567&device=00:15:65:aa:bb:cc&remote_name=Bob", "&codec=PCMA"};
 
         assertThat(feed(reads[0])).isEmpty();
+        assertThat(framer.pendingLooksComplete()).isFalse();
         assertThat(feed(reads[1])).isEmpty();
-        assertThat(feed(reads[2])).containsExactly(new Frame(String.join("", reads), Terminator.NONE));
+        assertThat(framer.pendingLooksComplete()).isFalse();
+        assertThat(feed(reads[2])).isEmpty();
+        assertThat(framer.pendingLooksComplete()).isTrue();
+        assertThat(framer.flushPending()).contains(new Frame(String.join("", reads), Terminator.NONE));
         assertThat(framer.hasPending()).isFalse();
+    }
+
+    @Test
+    @DisplayName("a first command cut after its required keys is still joined with the rest (never acted on from feed)")
+    void firstCommandCutAfterItsRequiredKeys() {
+        assertThat(feed("cmd=RecordStartRequest&id=cut-2&device=001565123456&codec=PCMA&remote_name=Bo")).isEmpty();
+        assertThat(feed("b\r\n")).containsExactly(new Frame(
+                "cmd=RecordStartRequest&id=cut-2&device=001565123456&codec=PCMA&remote_name=Bob", Terminator.CRLF));
     }
 
     @Test
@@ -89,10 +101,14 @@ class CommandFramerTest {
     }
 
     @Test
-    @DisplayName("an unterminated complete command (one command per TCP read) is emitted at once with NONE")
-    void unterminatedCompleteCommandEmittedAtOnce() {
-        assertThat(feed(START)).containsExactly(new Frame(START, Terminator.NONE));
-        assertThat(feed(STOP)).containsExactly(new Frame(STOP, Terminator.NONE));
+    @DisplayName("an unterminated complete command (one command per TCP write) looks complete and is flushed with NONE")
+    void unterminatedCompleteCommandLooksComplete() {
+        assertThat(feed(START)).isEmpty();
+        assertThat(framer.pendingLooksComplete()).isTrue();
+        assertThat(framer.flushPending()).contains(new Frame(START, Terminator.NONE));
+        assertThat(feed(STOP)).isEmpty();
+        assertThat(framer.pendingLooksComplete()).isTrue();
+        assertThat(framer.flushPending()).contains(new Frame(STOP, Terminator.NONE));
         assertThat(framer.hasPending()).isFalse();
     }
 
@@ -102,6 +118,7 @@ class CommandFramerTest {
         // a start without device and codec cannot be acted upon yet
         assertThat(feed("cmd=RecordStartRequest&id=1234567")).isEmpty();
         assertThat(framer.hasPending()).isTrue();
+        assertThat(framer.pendingLooksComplete()).isFalse();
 
         assertThat(framer.flushPending()).contains(new Frame("cmd=RecordStartRequest&id=1234567", Terminator.NONE));
         assertThat(framer.hasPending()).isFalse();
@@ -112,7 +129,10 @@ class CommandFramerTest {
     @DisplayName("an unterminated command ending in the middle of a percent escape is held, not emitted truncated")
     void unfinishedEscapeIsHeld() {
         assertThat(feed("cmd=RecordStopRequest&id=1&remote_name=Zo%C")).isEmpty();
-        assertThat(feed("3%AB")).containsExactly(
+        assertThat(framer.pendingLooksComplete()).isFalse();
+        assertThat(feed("3%AB")).isEmpty();
+        assertThat(framer.pendingLooksComplete()).isTrue();
+        assertThat(framer.flushPending()).contains(
                 new Frame("cmd=RecordStopRequest&id=1&remote_name=Zo%C3%AB", Terminator.NONE));
     }
 
@@ -180,6 +200,7 @@ class CommandFramerTest {
         List<Frame> second = feed("MA\r\n");
 
         assertThat(first).isEmpty();
+        assertThat(framer.pendingLooksComplete()).as("a terminating peer's tail is never taken as whole").isFalse();
         assertThat(second).containsExactly(new Frame(START, Terminator.CRLF));
     }
 

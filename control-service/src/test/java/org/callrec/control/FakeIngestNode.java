@@ -1,0 +1,253 @@
+package org.callrec.control;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.callrec.core.allocation.AllocateRequest;
+import org.callrec.core.allocation.Allocation;
+import org.callrec.core.allocation.ApiError;
+import org.callrec.core.allocation.ReleaseRequest;
+import org.callrec.core.allocation.ReleaseResult;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A stand-in for one media-ingest node: serves the internal API
+ * ({@code POST /internal/v1/allocations}, {@code POST /internal/v1/allocations/{id}/release}) on
+ * a random port, remembers every request it got, and can be told to misbehave.
+ */
+public final class FakeIngestNode implements AutoCloseable {
+
+    /** How the node answers a call. */
+    public enum Behaviour {
+        /** 200 with an endpoint (allocate) or counts (release). */
+        ANSWER,
+        /** 503 {@code no-capacity}, as a full node does. */
+        FULL,
+        /** Never answers (until {@link #reset()} or {@link #close()}). */
+        HANG,
+        /** 400 with the error token set by {@link #rejectWith(String)}. */
+        REJECT,
+        /** 500, as a node with a bug or a broken proxy in front of it. */
+        ERROR,
+        /** Answers normally, but only after {@link #SLOW_ANSWER_MILLIS}. */
+        SLOW
+    }
+
+    /** How long a {@link Behaviour#SLOW} node takes to answer. */
+    public static final long SLOW_ANSWER_MILLIS = 300;
+
+    /** An allocation this node made: what it was asked and what it answered. */
+    public record Allocated(AllocateRequest request, Allocation answer) {
+    }
+
+    /** A release this node was asked for. */
+    public record Released(String recordingId, ReleaseRequest request) {
+    }
+
+    private static final String BASE_PATH = "/internal/v1/allocations";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String name;
+    private final String address;
+    private final int firstPort;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final AtomicInteger nextPort;
+    private final List<AllocateRequest> allocateCalls = new CopyOnWriteArrayList<>();
+    private final List<Allocated> allocations = new CopyOnWriteArrayList<>();
+    private final List<Released> releaseCalls = new CopyOnWriteArrayList<>();
+    private volatile Behaviour onAllocate = Behaviour.ANSWER;
+    private volatile Behaviour onRelease = Behaviour.ANSWER;
+    private volatile String rejectToken = ApiError.BAD_REQUEST;
+    private volatile CountDownLatch hanging = new CountDownLatch(1);
+
+    private FakeIngestNode(String name, String address, int firstPort) throws IOException {
+        this.name = name;
+        this.address = address;
+        this.firstPort = firstPort;
+        this.nextPort = new AtomicInteger(firstPort);
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-ingest-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(BASE_PATH, this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    /**
+     * Starts a node that advertises {@code address} and hands out UDP ports counting up from
+     * {@code firstPort}.
+     */
+    public static FakeIngestNode start(String name, String address, int firstPort) {
+        try {
+            return new FakeIngestNode(name, address, firstPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Base URL, as in {@code control.ingest.nodes}. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The address this node advertises to phones. */
+    public String address() {
+        return address;
+    }
+
+    /** Sets how allocations are answered. */
+    public FakeIngestNode onAllocate(Behaviour behaviour) {
+        this.onAllocate = behaviour;
+        return this;
+    }
+
+    /** Sets how releases are answered. */
+    public FakeIngestNode onRelease(Behaviour behaviour) {
+        this.onRelease = behaviour;
+        return this;
+    }
+
+    /** The error token of {@link Behaviour#REJECT} answers. */
+    public FakeIngestNode rejectWith(String token) {
+        this.rejectToken = token;
+        return this;
+    }
+
+    /** Every allocate call received, whatever it was answered. */
+    public List<AllocateRequest> allocateCalls() {
+        return List.copyOf(allocateCalls);
+    }
+
+    /** Allocate calls for the phone's session {@code id}. */
+    public List<AllocateRequest> allocateCalls(String phoneSessionId) {
+        return allocateCalls.stream().filter(r -> phoneSessionId.equals(r.phoneSessionId())).toList();
+    }
+
+    /** The allocation answered 200 for the phone's session {@code id}, if any. */
+    public Optional<Allocated> allocationFor(String phoneSessionId) {
+        return allocations.stream().filter(a -> phoneSessionId.equals(a.request().phoneSessionId())).findFirst();
+    }
+
+    /** Release calls received for {@code recordingId}, whatever they were answered. */
+    public List<ReleaseRequest> releaseCalls(String recordingId) {
+        return releaseCalls.stream().filter(r -> r.recordingId().equals(recordingId)).map(Released::request).toList();
+    }
+
+    /** Answers normally again, forgets the requests, and lets hanging calls go (with a 503). */
+    public void reset() {
+        onAllocate = Behaviour.ANSWER;
+        onRelease = Behaviour.ANSWER;
+        rejectToken = ApiError.BAD_REQUEST;
+        CountDownLatch previous = hanging;
+        hanging = new CountDownLatch(1);
+        previous.countDown();
+        allocateCalls.clear();
+        allocations.clear();
+        releaseCalls.clear();
+        nextPort.set(firstPort);
+    }
+
+    @Override
+    public void close() {
+        hanging.countDown();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                send(exchange, 405, new ApiError("method-not-allowed", exchange.getRequestMethod()));
+            } else if (path.equals(BASE_PATH)) {
+                allocate(exchange, JSON.readValue(body, AllocateRequest.class));
+            } else if (path.startsWith(BASE_PATH + "/") && path.endsWith("/release")) {
+                String id = path.substring(BASE_PATH.length() + 1, path.length() - "/release".length());
+                release(exchange, id, JSON.readValue(body, ReleaseRequest.class));
+            } else {
+                send(exchange, 404, new ApiError("not-found", path));
+            }
+        }
+    }
+
+    private void allocate(HttpExchange exchange, AllocateRequest request) throws IOException {
+        allocateCalls.add(request);
+        if (misbehave(exchange, onAllocate)) {
+            return;
+        }
+        Allocation answer = new Allocation(request.recordingId(), name, address, nextPort.getAndIncrement());
+        allocations.add(new Allocated(request, answer));
+        send(exchange, 200, answer);
+    }
+
+    private void release(HttpExchange exchange, String recordingId, ReleaseRequest request) throws IOException {
+        releaseCalls.add(new Released(recordingId, request));
+        if (misbehave(exchange, onRelease)) {
+            return;
+        }
+        send(exchange, 200, new ReleaseResult(recordingId, 0, Map.of(), 0));
+    }
+
+    /** Answers as {@code behaviour} says unless it is {@link Behaviour#ANSWER}; true if it did. */
+    private boolean misbehave(HttpExchange exchange, Behaviour behaviour) throws IOException {
+        switch (behaviour) {
+            case ANSWER -> {
+                return false;
+            }
+            case SLOW -> {
+                try {
+                    Thread.sleep(SLOW_ANSWER_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return false;
+            }
+            case ERROR -> send(exchange, 500, new ApiError("internal-error", "fake node " + name + " failed"));
+            case FULL -> send(exchange, 503, new ApiError(ApiError.NO_CAPACITY, "fake node " + name + " is full"));
+            case REJECT -> send(exchange, 400, new ApiError(rejectToken, "fake node " + name + " rejects it"));
+            case HANG -> {
+                try {
+                    hanging.await(1, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                send(exchange, 503, new ApiError(ApiError.NO_CAPACITY, "fake node " + name + " woke up"));
+            }
+        }
+        return true;
+    }
+
+    private static void send(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        try {
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        } catch (IOException e) {
+            // the caller gave up (timeout) and closed the connection: nothing to answer
+        }
+    }
+}
