@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +109,12 @@ final class FakeRecordingServer implements AutoCloseable {
                     closes.add(new Closed(n, "eof", System.nanoTime()));
                     return;
                 }
-                for (Frame f : framer.feed(Arrays.copyOf(buf, r))) {
+                List<Frame> frames = new ArrayList<>(framer.feed(Arrays.copyOf(buf, r)));
+                if (framer.pendingLooksComplete()) {
+                    // Like the known open-source server: an unterminated, complete read is one command.
+                    framer.flushPending().ifPresent(frames::add);
+                }
+                for (Frame f : frames) {
                     Command c = parse(f.text());
                     commands.add(new Received(n, f, c, System.nanoTime()));
                     if (c == null) {
