@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -60,6 +61,8 @@ public class Allocations {
     private record Closing(RecordingSession session, String reason, Map<String, String> fields) {
     }
     private PortPool ports;
+    /** This host's own interface addresses (loopback included). */
+    private Set<String> hostAddresses = Set.of();
     private String nodeId;
     private long timerId = -1;
 
@@ -67,6 +70,7 @@ public class Allocations {
         ports = new PortPool(config.ports().min(), config.ports().max(), config.ports().quarantine().toNanos(),
                 System::nanoTime);
         nodeId = config.nodeId().orElseGet(Allocations::hostName);
+        hostAddresses = interfaceAddresses();
         long tick = Math.max(10, config.chunk().duration().toMillis() / 4);
         timerId = vertx.setPeriodic(tick, id -> {
             long now = System.nanoTime();
@@ -144,7 +148,8 @@ public class Allocations {
                 nz(request.direction()), normaliseAddress(request.phoneAddress()), nodeId, port,
                 System.currentTimeMillis(), request.fields() == null ? Map.of() : request.fields());
         RecordingSession session = new RecordingSession(start, socket, publisher, config.chunk().maxBytes(),
-                config.chunk().maxDatagramBytes(), config.chunk().duration().toNanos());
+                config.chunk().maxDatagramBytes(), config.chunk().duration().toNanos(),
+                hostAddresses.contains(start.phoneAddress()) ? hostAddresses : Set.of());
         RecordingSession raced = sessions.putIfAbsent(request.recordingId(), session);
         if (raced != null) {
             socket.close();
@@ -268,6 +273,22 @@ public class Allocations {
 
     private static String nz(String s) {
         return s == null ? "" : s;
+    }
+
+    private static Set<String> interfaceAddresses() {
+        Set<String> addresses = new java.util.HashSet<>();
+        try {
+            for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+                    String text = a.getHostAddress();
+                    int zone = text.indexOf('%');
+                    addresses.add(zone < 0 ? text : text.substring(0, zone));
+                }
+            }
+        } catch (java.net.SocketException e) {
+            LOG.warnf("Could not list this host's addresses: %s", e.toString());
+        }
+        return Set.copyOf(addresses);
     }
 
     private static String hostName() {

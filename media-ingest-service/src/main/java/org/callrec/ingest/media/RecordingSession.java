@@ -2,6 +2,7 @@ package org.callrec.ingest.media;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.callrec.core.allocation.ReleaseResult;
 import org.callrec.core.chunk.ChunkCodec;
@@ -33,6 +34,7 @@ public final class RecordingSession {
     public static final String PUBLISH_BACKLOG = "publish-backlog";
 
     private final RecordingStarted start;
+    private final Set<String> sameHostSources;
     private final DatagramSocket socket;
     private final MediaPublisher publisher;
     private final MediaChunkBuilder chunk;
@@ -50,9 +52,16 @@ public final class RecordingSession {
     private long oversize;
     private long backlog;
 
+    /**
+     * @param sameHostSources when the phone runs on this node's own host (the local run, tests),
+     *                        the host's own addresses, any of which its packets may come from
+     *                        (a phone that reached control through 10.0.0.5 sends to an
+     *                        advertised 127.0.0.1 from 127.0.0.1); empty otherwise
+     */
     public RecordingSession(RecordingStarted start, DatagramSocket socket, MediaPublisher publisher,
-                            int chunkMaxBytes, int maxDatagramBytes, long chunkNanos) {
+                            int chunkMaxBytes, int maxDatagramBytes, long chunkNanos, Set<String> sameHostSources) {
         this.start = start;
+        this.sameHostSources = sameHostSources;
         this.socket = socket;
         this.publisher = publisher;
         this.chunk = new MediaChunkBuilder(chunkMaxBytes, maxDatagramBytes);
@@ -77,7 +86,8 @@ public final class RecordingSession {
     public void onPacket(DatagramPacket packet) {
         Buffer data = packet.data();
         int len = data.length();
-        if (!start.phoneAddress().equals(packet.sender().host())) {
+        String source = packet.sender().host();
+        if (!start.phoneAddress().equals(source) && !sameHostSources.contains(source)) {
             synchronized (this) {
                 foreign++;
             }

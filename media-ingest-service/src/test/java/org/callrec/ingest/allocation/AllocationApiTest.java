@@ -2,6 +2,7 @@ package org.callrec.ingest.allocation;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
@@ -171,6 +172,35 @@ class AllocationApiTest {
 
     static Stream<String> addressesThatAreNotIps() {
         return Stream.of("999.1.1.1", "1.2.3", "...", "not:an:ip");
+    }
+
+    @Test
+    @DisplayName("a phone on the node's own host may send from any of the host's interface addresses (not from other loopback ones)")
+    void samehostPhoneMaySendFromAnyOwnAddress() throws IOException {
+        String ownAddress = nonLoopbackInterfaceAddress();
+        assumeTrue(ownAddress != null, "this host has no non-loopback IPv4 address");
+        String recordingId = newId();
+        int port = allocate(request(recordingId)).then().statusCode(200).extract().path("port");
+
+        // The phone reached control as 127.0.0.1, but its RTP leaves from the host's LAN address.
+        DatagramSocket phoneOtherInterface = udpSocket(ownAddress);
+        for (int seq = 0; seq < 3; seq++) {
+            send(phoneOtherInterface, port, RtpPackets.pcma(seq, seq));
+        }
+        awaitAccepted(recordingId, 3);
+        release(recordingId, Map.of("reason", "hangup")).then().statusCode(200)
+                .body("droppedByReason", org.hamcrest.Matchers.anEmptyMap());
+    }
+
+    private static String nonLoopbackInterfaceAddress() throws IOException {
+        for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+                if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && nic.isUp()) {
+                    return a.getHostAddress();
+                }
+            }
+        }
+        return null;
     }
 
     @Test
