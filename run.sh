@@ -81,7 +81,9 @@ wait_for() { # name, pattern-or-port, log
 
 start() { # name, log, command...
   local name=$1 log=$2; shift 2
-  "$@" > "$log" 2>&1 &
+  # Own session: a Ctrl-C reaches only this script, which stops the services in order
+  # (control, ingest, storage, then Kafka and S3), so the last records reach Kafka.
+  setsid "$@" > "$log" 2>&1 < /dev/null &
   echo $! > "$RUN_DIR/$name.pid"
 }
 
