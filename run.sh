@@ -112,7 +112,7 @@ start control "$LOG_DIR/control.log" "$JAVA" -Dquarkus.http.port="$CONTROL_HTTP"
   -Dcontrol.port="$CONTROL_PORT" -Dcontrol.default-tenant="$TENANT" \
   -Dcontrol.ingest.nodes="http://127.0.0.1:$INGEST_HTTP" \
   -jar control-service/target/quarkus-app/quarkus-run.jar
-wait_for storage "$STORAGE_HTTP" "$LOG_DIR/storage.log"
+wait_for storage "Consuming " "$LOG_DIR/storage.log"   # its Kafka consumer is running
 wait_for control "$CONTROL_PORT" "$LOG_DIR/control.log"
 
 cat <<INFO

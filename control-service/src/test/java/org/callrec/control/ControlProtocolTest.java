@@ -1,5 +1,7 @@
 package org.callrec.control;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
@@ -83,8 +85,12 @@ class ControlProtocolTest {
             assertThat(request.codec()).isEqualTo("PCMA");
             assertThat(request.direction()).isEqualTo("out");
             assertThat(request.phoneAddress()).isEqualTo("127.0.0.2");
-            // every other value, decoded, under its lower-cased key
+            // every value as the phone sent it, decoded, under its lower-cased key (protocol keys too)
             assertThat(request.fields()).containsOnly(
+                    entry("id", "meta-1"),
+                    entry("device", "00-15-65-AB-CD-EF"),
+                    entry("dir", "OUT"),
+                    entry("codec", "alaw"),
                     entry("remote_number", "+33123456789"),
                     entry("remote_name", "François Müller"),
                     entry("local_number", "200"),
@@ -291,5 +297,25 @@ class ControlProtocolTest {
             assertThat(phone.send("cmd=Hello")).isEqualTo(Map.of(
                     "cmd", "ErrorResponse", "result", "failed", "reason", "unknown-command"));
         }
+    }
+
+    @Test
+    @DisplayName("a stop without terminator written right before the connection closes still ends the recording with the phone's reason")
+    void unterminatedStopThenCloseKeepsThePhonesReason() {
+        try (PhoneConnection phone = new PhoneConnection(server.port())) {
+            phone.send(PhoneConnection.startCommand("last-words"));
+            phone.write("cmd=RecordStopRequest&id=last-words&reason=transfer");
+        } // closed at once, before any quiet period could pass
+        String recordingId = nodes.first().allocationFor("last-words").or(() -> nodes.second().allocationFor("last-words"))
+                .orElseThrow().answer().recordingId();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(releasesOf(recordingId))
+                .extracting(ReleaseRequest::reason).containsExactly("transfer"));
+    }
+
+    private List<ReleaseRequest> releasesOf(String recordingId) {
+        List<ReleaseRequest> all = new java.util.ArrayList<>(nodes.first().releaseCalls(recordingId));
+        all.addAll(nodes.second().releaseCalls(recordingId));
+        return all;
     }
 }

@@ -1,5 +1,11 @@
 package org.callrec.control;
 
+import org.callrec.core.allocation.AllocateRequest;
+
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
@@ -116,5 +122,22 @@ class IngestFailoverTest {
             assertThat(nodes.second().releaseCalls(recordingId)).hasSize(3)
                     .extracting(ReleaseRequest::reason).containsOnly("hangup");
         }
+    }
+
+    @Test
+    @DisplayName("a node that answers too late gets its orphan ended (allocation-abandoned), and the next node a recording id of its own")
+    void timedOutNodeIsToldToEndItsOrphan() {
+        nodes.first().onAllocate(Behaviour.HANG);
+        try (PhoneConnection phone = new PhoneConnection(server.port())) {
+            // Of two starts, one tries the hanging first node first and lands on the second.
+            phone.send(PhoneConnection.startCommand("orphan-1"));
+            phone.send(PhoneConnection.startCommand("orphan-2"));
+        }
+        AllocateRequest timedOut = nodes.first().allocateCalls().get(0);
+        AllocateRequest landed = nodes.second().allocateCalls(timedOut.phoneSessionId()).get(0);
+
+        assertThat(landed.recordingId()).isNotEqualTo(timedOut.recordingId());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(nodes.first().releaseCalls(timedOut.recordingId()))
+                .extracting(ReleaseRequest::reason).containsExactly("allocation-abandoned"));
     }
 }

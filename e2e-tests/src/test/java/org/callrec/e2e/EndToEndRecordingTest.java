@@ -185,6 +185,57 @@ class EndToEndRecordingTest {
         }
     }
 
+    @Test
+    void lossReorderingDuplicatesAndWrapAroundStillGiveTheTimelineThePhoneSent() throws Exception {
+        // 40 packets whose sequence numbers wrap (65520 → 23) and timestamps cross 2^32; the
+        // network loses packet 7, swaps 20 and 21, and delivers packet 30 twice.
+        int firstSeq = 65520;
+        long firstTs = 0xFFFF_FFFFL - 160L * 12;
+        long ssrc = 0x0BADCAFEL;
+        byte[][] payloads = new byte[40][160];
+        for (int k = 0; k < 40; k++) {
+            for (int j = 0; j < 160; j++) {
+                payloads[k][j] = (byte) (k * 7 + j);
+            }
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int k = 0; k < 40; k++) {
+            order.add(k);
+        }
+        order.remove(Integer.valueOf(7));
+        java.util.Collections.swap(order, order.indexOf(20), order.indexOf(21));
+        order.add(order.indexOf(30) + 1, 30);
+        List<byte[]> datagrams = new ArrayList<>();
+        for (int k : order) {
+            datagrams.add(RawPhone.pcmaPacket((firstSeq + k) & 0xFFFF, (firstTs + 160L * k) & 0xFFFF_FFFFL, ssrc, payloads[k]));
+        }
+
+        try (RawPhone phone = new RawPhone("127.0.0.1", stack.controlPort)) {
+            Map<String, String> start = phone.send("cmd=RecordStartRequest&id=impaired1&device=0c383e0000ee&codec=PCMA");
+            phone.sendPaced(start.get("server"), Integer.parseInt(start.get("port")), datagrams);
+            assertThat(phone.send("cmd=RecordStopRequest&id=impaired1&reason=hangup")).containsEntry("result", "success");
+        }
+
+        // The WAV holds every packet at its place, and 20 ms of silence where packet 7 was.
+        short[] expected = new short[40 * 160];
+        for (int k = 0; k < 40; k++) {
+            for (int j = 0; j < 160; j++) {
+                expected[k * 160 + j] = k == 7 ? 0 : G711.alawToLinear(payloads[k][j]);
+            }
+        }
+        Archive.Stored stored = awaitStored("impaired1", "0c:38:3e:00:00:ee");
+        assertThat(stored.wav().samples()).isEqualTo(expected);
+        if (Ffmpeg.available()) {
+            assertThat(Ffmpeg.decodeToPcm16(stored.wavBytes())).isEqualTo(expected);
+        }
+        JsonNode q = stored.metadata().path("quality");
+        assertThat(q.path("packetsExpected").asLong()).isEqualTo(40);
+        assertThat(q.path("packetsPlaced").asLong()).isEqualTo(39);
+        assertThat(q.path("packetsLost").asLong()).isEqualTo(1);
+        assertThat(q.path("packetsDuplicated").asLong()).isEqualTo(1);
+        assertThat(stored.metadata().path("startRequest").path("device").asText()).isEqualTo("0c383e0000ee");
+    }
+
     // ---------------------------------------------------------------------------------------
 
     private static PhoneConfig.Builder phone(AudioCodec codec, Terminator terminator, EndMode end, double hz) {

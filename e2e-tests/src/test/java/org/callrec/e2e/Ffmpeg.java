@@ -13,7 +13,22 @@ final class Ffmpeg {
     private Ffmpeg() {
     }
 
+    /**
+     * Whether ffmpeg can be run. When it cannot, the independent decode is skipped with a
+     * warning, unless {@code CALLREC_REQUIRE_FFMPEG=true} (CI), where that is a failure.
+     */
     static boolean available() {
+        boolean found = probe();
+        if (!found) {
+            if ("true".equalsIgnoreCase(System.getenv("CALLREC_REQUIRE_FFMPEG"))) {
+                throw new IllegalStateException("ffmpeg is required (CALLREC_REQUIRE_FFMPEG=true) but cannot be run");
+            }
+            System.err.println("WARNING: ffmpeg not found: the independent decode of stored files is skipped");
+        }
+        return found;
+    }
+
+    private static boolean probe() {
         try {
             Process p = new ProcessBuilder("ffmpeg", "-version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();

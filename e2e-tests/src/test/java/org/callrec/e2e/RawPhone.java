@@ -82,6 +82,39 @@ final class RawPhone implements AutoCloseable {
         return sent;
     }
 
+    /** A PCMA packet built by hand: V=2, PT 8, the given sequence number, timestamp and SSRC. */
+    static byte[] pcmaPacket(int seq, long ts, long ssrc, byte[] payload) {
+        byte[] p = new byte[12 + payload.length];
+        p[0] = (byte) 0x80;
+        p[1] = (byte) 8;
+        p[2] = (byte) (seq >> 8);
+        p[3] = (byte) seq;
+        p[4] = (byte) (ts >> 24);
+        p[5] = (byte) (ts >> 16);
+        p[6] = (byte) (ts >> 8);
+        p[7] = (byte) ts;
+        p[8] = (byte) (ssrc >> 24);
+        p[9] = (byte) (ssrc >> 16);
+        p[10] = (byte) (ssrc >> 8);
+        p[11] = (byte) ssrc;
+        System.arraycopy(payload, 0, p, 12, payload.length);
+        return p;
+    }
+
+    /** Sends datagrams in the given order, one every 20 ms. */
+    void sendPaced(String server, int port, java.util.List<byte[]> datagrams) throws IOException, InterruptedException {
+        InetAddress to = InetAddress.getByName(server);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < datagrams.size(); i++) {
+            byte[] d = datagrams.get(i);
+            udp.send(new DatagramPacket(d, d.length, to, port));
+            long wait = t0 + (i + 1) * 20_000_000L - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+            }
+        }
+    }
+
     /** Sends arbitrary bytes to the media port. */
     void sendDatagram(String server, int port, byte[] data) throws IOException {
         udp.send(new DatagramPacket(data, data.length, InetAddress.getByName(server), port));

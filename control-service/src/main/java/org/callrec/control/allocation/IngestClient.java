@@ -12,6 +12,8 @@ import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.Allocation;
 import org.callrec.core.allocation.ApiError;
 import org.callrec.core.allocation.ReleaseRequest;
+import org.callrec.core.chunk.RecordingEnded;
+import org.callrec.core.id.RecordingIds;
 import org.jboss.logging.Logger;
 
 import io.vertx.core.Future;
@@ -64,9 +66,12 @@ public class IngestClient {
             return Future.failedFuture(new AllocationFailure(ApiError.NO_CAPACITY, "no ingest node could take the recording"));
         }
         String node = nodes.get((start + tried) % nodes.size());
+        // Each node gets its own recording id: a node that answers after we moved on holds a
+        // recording of its own, which we end, instead of a second START for the same id.
+        AllocateRequest attempt = tried == 0 ? request : withNewId(request);
         return client.postAbs(node + "/internal/v1/allocations")
                 .timeout(config.ingest().timeout().toMillis())
-                .sendJson(request)
+                .sendJson(attempt)
                 .transform(ar -> {
                     String problem;
                     if (ar.failed()) {
@@ -84,10 +89,26 @@ public class IngestClient {
                     } else {
                         problem = "HTTP " + ar.result().statusCode();
                     }
-                    LOG.warnf("Recording %s: ingest node %s did not allocate (%s), trying the next", request.recordingId(),
+                    LOG.warnf("Recording %s: ingest node %s did not allocate (%s), trying the next", attempt.recordingId(),
                             node, problem);
+                    if (ar.failed()) {
+                        // It may still allocate after our timeout: end that orphan (fire and forget).
+                        abandon(node, attempt.recordingId());
+                    }
                     return tryNode(request, start, tried + 1);
                 });
+    }
+
+    private void abandon(String node, String recordingId) {
+        vertx.setTimer(config.ingest().timeout().toMillis(), t -> client
+                .postAbs(node + "/internal/v1/allocations/" + recordingId + "/release")
+                .timeout(config.ingest().timeout().toMillis())
+                .sendJson(new ReleaseRequest(RecordingEnded.ALLOCATION_ABANDONED, java.util.Map.of())));
+    }
+
+    private static AllocateRequest withNewId(AllocateRequest r) {
+        return new AllocateRequest(RecordingIds.next(), r.tenant(), r.phoneSessionId(), r.device(), r.codec(),
+                r.direction(), r.phoneAddress(), r.fields());
     }
 
     /** Ends a recording on its node, with bounded retries; never fails (logs once at WARN). */

@@ -43,8 +43,6 @@ public final class ControlConnection {
 
     /** Stop reason of recordings whose control connection dropped (PROTOCOL.md). */
     public static final String SOCKET_ERROR = "socket-error";
-    /** Start keys that are not free-form metadata. */
-    private static final Set<String> START_KEYS = Set.of("id", "device", "codec", "dir");
 
     private final Vertx vertx;
     private final NetSocket socket;
@@ -102,7 +100,9 @@ public final class ControlConnection {
     }
 
     private void enqueue(java.util.function.Supplier<Future<Void>> step) {
-        tail = tail.transform(ignored -> closed ? Future.succeededFuture() : step.get().recover(e -> {
+        // Steps run even after the connection closed (a stop that came just before the close
+        // still ends its recording with the phone's reason); replies are then not written.
+        tail = tail.transform(ignored -> step.get().recover(e -> {
             LOG.warnf(e, "Phone %s: command handling failed", phoneAddress);
             return Future.succeededFuture();
         }));
@@ -160,12 +160,9 @@ public final class ControlConnection {
         if (open.size() >= config.protocol().maxOpenRecordingsPerConnection()) {
             return reply(startFailed(phoneId, "too-many-recordings"), terminator);
         }
-        Map<String, String> fields = new LinkedHashMap<>();
-        command.params().forEach((k, v) -> {
-            if (!START_KEYS.contains(k)) {
-                fields.put(k, v);
-            }
-        });
+        // Every value exactly as the phone sent it (protocol keys too): the archive keeps the
+        // request verbatim beside its normalised reading.
+        Map<String, String> fields = new LinkedHashMap<>(command.params());
         AllocateRequest request = new AllocateRequest(RecordingIds.next(), config.defaultTenant(), phoneId,
                 device.get(), codec.get().name(), dir, phoneAddress, fields);
         return ingest.allocate(request).transform(ar -> {
@@ -180,7 +177,7 @@ public final class ControlConnection {
                 return ingest.release(placement, new ReleaseRequest(SOCKET_ERROR, Map.of()));
             }
             open.put(phoneId, placement);
-            LOG.infof("Recording %s started: phone %s id=%s %s → %s:%d", request.recordingId(), phoneAddress, phoneId,
+            LOG.infof("Recording %s started: phone %s id=%s %s → %s:%d", placement.allocation().recordingId(), phoneAddress, phoneId,
                     codec.get(), placement.allocation().address(), placement.allocation().port());
             return reply(startSucceeded(phoneId, placement), terminator);
         });
@@ -213,6 +210,8 @@ public final class ControlConnection {
     private void onClose() {
         closed = true;
         cancelIncompleteTimer();
+        // A last command without terminator, sent right before the close, is still a command.
+        framer.flushPending().ifPresent(f -> enqueue(() -> handle(f)));
         // Let in-flight commands finish (an allocation in flight is released when it lands).
         tail.onComplete(ignored -> {
             for (Placement placement : open.values()) {

@@ -57,8 +57,12 @@ public interface IngestConfig {
         @WithDefault("30s")
         Duration quarantine();
 
-        /** Receive buffer size asked of the OS per UDP socket, bytes. Defaults to 65536. */
-        @WithDefault("65536")
+        /**
+         * Receive buffer size asked of the OS per UDP socket, bytes (Linux caps it at
+         * {@code net.core.rmem_max}). Large enough to ride out a burst (a phone flushing a
+         * backlog, a GC pause) without the kernel dropping packets unseen. Defaults to 1048576.
+         */
+        @WithDefault("1048576")
         int receiveBufferBytes();
     }
 
@@ -100,5 +104,12 @@ public interface IngestConfig {
          */
         @WithDefault("20000")
         int publishQueue();
+
+        /**
+         * Bytes of records waiting for the Kafka producer on this node: the heap they may hold.
+         * Past it, new chunks are dropped and counted like a full queue. Defaults to 67108864 (64 MiB).
+         */
+        @WithDefault("67108864")
+        long publishQueueBytes();
     }
 }

@@ -55,6 +55,7 @@ public class MediaPublisher {
     private KafkaProducer<String, byte[]> producer;
     private Thread thread;
     private final AtomicLong sendFailures = new AtomicLong();
+    private final AtomicLong queuedBytes = new AtomicLong();
 
     void start(@Observes StartupEvent event) {
         queue = new ArrayBlockingQueue<>(config.kafka().publishQueue());
@@ -72,7 +73,15 @@ public class MediaPublisher {
 
     /** Queues a record; false (and nothing queued) when the queue is full. Never blocks. */
     public boolean offer(String recordingId, byte[] value) {
-        return queue.offer(new ProducerRecord<>(config.kafka().mediaTopic(), recordingId, value));
+        if (queuedBytes.addAndGet(value.length) > config.kafka().publishQueueBytes()) {
+            queuedBytes.addAndGet(-value.length);
+            return false;
+        }
+        if (!queue.offer(new ProducerRecord<>(config.kafka().mediaTopic(), recordingId, value))) {
+            queuedBytes.addAndGet(-value.length);
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -81,8 +90,14 @@ public class MediaPublisher {
      */
     public boolean offerWaiting(String recordingId, byte[] value, java.time.Duration timeout) {
         try {
-            return queue.offer(new ProducerRecord<>(config.kafka().mediaTopic(), recordingId, value),
+            // End records are small and never refused for the byte bound: only the count waits.
+            queuedBytes.addAndGet(value.length);
+            boolean queued = queue.offer(new ProducerRecord<>(config.kafka().mediaTopic(), recordingId, value),
                     timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!queued) {
+                queuedBytes.addAndGet(-value.length);
+            }
+            return queued;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -106,6 +121,7 @@ public class MediaPublisher {
                 if (record == POISON) {
                     return;
                 }
+                queuedBytes.addAndGet(-record.value().length);
                 producer.send(record, (metadata, error) -> {
                     if (error != null && sendFailures.getAndIncrement() % 1000 == 0) {
                         LOG.warnf("Kafka refused a record of recording %s: %s", record.key(), error.toString());

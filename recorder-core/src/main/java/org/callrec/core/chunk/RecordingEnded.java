@@ -18,6 +18,12 @@ import java.util.Map;
 public record RecordingEnded(String recordingId, String reason, long endedAtMillis, long packetsAccepted,
                              Map<String, Long> droppedByReason, long chunks, Map<String, String> fields) {
 
+    /**
+     * Reason of a recording control-service gave up on before the phone heard of it (its
+     * ingest node answered too late, and another node took the call): nothing to store.
+     */
+    public static final String ALLOCATION_ABANDONED = "allocation-abandoned";
+
     public RecordingEnded {
         droppedByReason = Map.copyOf(droppedByReason);
         fields = Map.copyOf(fields);

@@ -80,6 +80,7 @@ public final class TimelineAssembler {
     private int probeSeq;
     private long probeArrivalMicros;
     private long jitterOrigin = Long.MIN_VALUE;
+    private int unitsPerPacket;   // payload length of the latest audio packet (1 byte = 1 unit)
 
     private long received;
     private long placed;
@@ -134,7 +135,7 @@ public final class TimelineAssembler {
             switchSsrc(packetSsrc);
         }
         int seq = RtpHeader.sequenceNumber(buf, off);
-        if (started && isOutOfRange(seq)) {
+        if (started && isOutOfRange(seq) && !(audio && isLongLoss(seq, RtpHeader.timestamp(buf, off)))) {
             if (!audio) {
                 drop("payload-type");
                 return;
@@ -196,6 +197,9 @@ public final class TimelineAssembler {
         int payloadOff = off + RtpHeader.payloadOffset(buf, off, len);
         int payloadLen = RtpHeader.payloadLength(buf, off, len);
         buffer.put(extSeq, new Held(extTs, packetSsrc, Arrays.copyOfRange(buf, payloadOff, payloadOff + payloadLen)));
+        if (payloadLen > 0) {
+            unitsPerPacket = payloadLen;
+        }
         highestTs = Math.max(highestTs, extTs);
         // Release what trails the newest by more than the window; the count cap bounds memory
         // even for a stream whose timestamps never advance.
@@ -203,6 +207,19 @@ public final class TimelineAssembler {
                 || buffer.size() > MAX_HELD)) {
             emitFirst();
         }
+    }
+
+    /**
+     * A forward sequence jump whose timestamp jump matches it (packets × the stream's packet
+     * length) is a long outage of a live stream, not a restart: it is loss, kept as silence.
+     */
+    private boolean isLongLoss(int seq, long ts) {
+        int dSeq = RtpMath.seqDelta(seq, (int) (highestSeq & 0xFFFF));
+        if (dSeq <= 0 || unitsPerPacket <= 0 || highestTs == Long.MIN_VALUE) {
+            return false;
+        }
+        long dTs = RtpMath.tsDelta(ts, highestTs & 0xFFFF_FFFFL);
+        return Math.abs(dTs - (long) dSeq * unitsPerPacket) <= 2L * unitsPerPacket;
     }
 
     private boolean isOutOfRange(int seq) {
@@ -291,6 +308,12 @@ public final class TimelineAssembler {
         }
         long pos = h.extTs() - base;
         int len = h.payload().length;
+        if (cursor - pos > Math.max(len, 1)) {
+            // The sender's timestamps went back while its sequence numbers went on (a reset):
+            // the audio continues where the timeline stands rather than being lost as overlap.
+            base = h.extTs() - cursor;
+            pos = cursor;
+        }
         if (pos > cursor) {
             long gap = pos - cursor;
             if (gap > maxGapUnits) {

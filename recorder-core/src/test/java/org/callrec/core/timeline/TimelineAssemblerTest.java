@@ -631,4 +631,46 @@ class TimelineAssemblerTest {
                 .isEqualTo(n - TimelineAssembler.MAX_HELD);
         assertThat(out.length()).isEqualTo(PACKET);
     }
+
+    @Test
+    void anOutageLongerThanTheRestartThresholdIsLossKeptAsSilenceNotARestart() {
+        // 3,100 packets (62 s) never arrive, but timestamps advanced with the sequence numbers:
+        // the stream lived on, the network lost it. A restart would have erased the 62 s.
+        TimelineRecorder sink = new TimelineRecorder();
+        TimelineAssembler wide = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, 3600L * 8000, sink);
+        for (int k : new int[] {0, 1, 2, 3103, 3104}) {
+            wide.offer(T0 + 20_000L * k, stream.packet(k), 0, stream.packet(k).length);
+        }
+        wide.finish();
+
+        assertThat(sink.shape()).containsExactly("audio 480", "silence " + 3100 * PACKET, "audio 320");
+        assertThat(wide.stats().lost()).isEqualTo(3100);
+        assertThat(wide.stats().placed()).isEqualTo(5);
+    }
+
+    @Test
+    void aLongOutageBeyondTheGapLimitIsCollapsedAndReported() {
+        // Same outage with a 60 s limit: collapsed, and said so in the stats.
+        offer(stream, 0, 1, 2, 3103, 3104);
+        assembler.finish();
+
+        assertThat(out.shape()).containsExactly("audio 800");
+        assertThat(assembler.stats().collapsedGaps()).containsExactly(new TimelineStats.Gap(3 * PACKET, 3100L * PACKET));
+        assertThat(assembler.stats().lost()).isEqualTo(3100);
+    }
+
+    @Test
+    void timestampsThatJumpBackWhileSequenceNumbersGoOnContinueTheTimeline() {
+        // After 5 packets the sender resets its timestamps to 0 but keeps counting packets.
+        for (int k = 0; k < 10; k++) {
+            long ts = k < 5 ? 90_000 + 160L * k : 160L * (k - 5);
+            offerRaw(T0 + 20_000L * k, RtpStream.datagram(RtpStream.PCMA, 500 + k, ts, 0x77L, stream.payload(k)));
+        }
+        assembler.finish();
+
+        // Nothing is dropped as overlap: the ten packets follow each other.
+        assertThat(out.shape()).containsExactly("audio " + 10 * PACKET);
+        assertThat(assembler.stats().placed()).isEqualTo(10);
+        assertThat(assembler.stats().droppedByReason()).isEmpty();
+    }
 }

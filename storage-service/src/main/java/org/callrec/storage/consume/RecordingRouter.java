@@ -264,6 +264,12 @@ public final class RecordingRouter {
             }
             return;
         }
+        if (RecordingEnded.ALLOCATION_ABANDONED.equals(end.reason()) && o.assembly.chunks() == 0) {
+            // The phone was never given this endpoint (another node took the call): no recording.
+            o.assembly.discard();
+            tracker.release(o.ticket);
+            return;
+        }
         if (o.assembly.chunks() != end.chunks() && !ABANDONED_REASON.equals(end.reason())) {
             LOG.warnf("Recording %s: %d media chunks read, the END record says %d were published",
                     o.start.recordingId(), o.assembly.chunks(), end.chunks());

@@ -72,6 +72,8 @@ public final class MetadataMapper {
                 nz(startFields.get(REMOTE_NAME)),
                 atStop(startFields, stopFields),
                 other,
+                new TreeMap<>(s.fields()),
+                new TreeMap<>(e.fields()),
                 instant(s.startedAtMillis()),
                 instant(e.endedAtMillis()),
                 durationSeconds(audioDataBytes, recording.sampleRate()),

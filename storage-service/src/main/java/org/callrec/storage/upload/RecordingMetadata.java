@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * only — never from the time it is written — so storing a recording twice writes the same bytes.
  */
 @JsonPropertyOrder({"recordingId", "tenant", "phone", "direction", "codec", "localNumber", "localName",
-    "remoteNumber", "remoteName", "atStop", "fields", "startedAt", "endedAt", "durationSeconds", "stopReason",
+    "remoteNumber", "remoteName", "atStop", "fields", "startRequest", "stopRequest", "startedAt", "endedAt", "durationSeconds", "stopReason",
     "ingestNode", "audio", "metadataKey", "quality"})
 public record RecordingMetadata(
         String recordingId,
@@ -26,6 +26,8 @@ public record RecordingMetadata(
         String remoteName,
         @JsonInclude(JsonInclude.Include.NON_NULL) Parties atStop,
         Map<String, String> fields,
+        Map<String, String> startRequest,
+        Map<String, String> stopRequest,
         String startedAt,
         String endedAt,
         double durationSeconds,

@@ -129,6 +129,19 @@ class RecordingRouterTest {
     }
 
     @Test
+    void aRecordingAbandonedAtAllocationWithoutMediaIsNotStoredAndDoesNotHoldTheCommit() throws IOException {
+        // control-service moved to another node before this one answered: the phone never sent here.
+        send("rec-6", RtpFixtures.start("rec-6", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("rec-6", RtpFixtures.end("rec-6", "allocation-abandoned", STARTED_AT, 0, Map.of(), 0, Map.of()));
+
+        assertThat(handedOver).isEmpty();
+        assertThat(router.tracker().safeOffset(P0)).hasValue(offset);
+        try (var files = Files.list(workDir)) {
+            assertThat(files).as("no spill file left").isEmpty();
+        }
+    }
+
+    @Test
     void revokedPartitionsDropTheirOpenRecordingsAndSpillFiles() throws IOException {
         send("rec-4", RtpFixtures.start("rec-4", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
         send("rec-4", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
