@@ -1,0 +1,84 @@
+package org.callrec.ingest.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.callrec.core.audio.AudioCodec;
+import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.rtp.RtpHeader;
+import org.callrec.ingest.kafka.MediaPublisher;
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramPacket;
+import io.vertx.core.net.SocketAddress;
+
+/**
+ * The packet path allocates nothing per packet beyond appending to the current chunk: over
+ * many packets, the heap it allocates is the published chunk copies and nothing else.
+ */
+class PacketPathAllocationTest {
+
+    private static final int PACKETS = 50_000;
+    private static final int CHUNK_BYTES = 32 * 1024;
+    private static final String PHONE = "10.0.0.7";
+
+    /** Collects what the session publishes, allocating nothing itself. */
+    static final class CountingPublisher extends MediaPublisher {
+        long bytes;
+
+        @Override
+        public boolean offer(String recordingId, byte[] value) {
+            bytes += value.length;
+            return true;
+        }
+    }
+
+    /** A received datagram, built once and handed to the session again and again. */
+    private record Received(SocketAddress sender, Buffer data) implements DatagramPacket {
+    }
+
+    @Test
+    void onPacketAllocatesOnlyTheChunksItPublishes() {
+        CountingPublisher publisher = new CountingPublisher();
+        RecordingStarted start = new RecordingStarted("rec-1", "acme", "p1", "00:15:65:00:00:01", AudioCodec.PCMA,
+                "out", PHONE, "ingest-test", 40000, 0L, Map.of());
+        RecordingSession session = new RecordingSession(start, null, publisher, CHUNK_BYTES, 1500,
+                200_000_000L, Set.of());
+        // 200 distinct packets from the phone, as Vert.x hands them over (built before measuring)
+        SocketAddress phone = SocketAddress.inetSocketAddress(5004, PHONE);
+        List<DatagramPacket> packets = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            byte[] p = new byte[172];
+            RtpHeader.writeFixed(p, 0, false, 8, i, 160L * i, 0x1234L);
+            packets.add(new Received(phone, Buffer.buffer(p)));
+        }
+        // Warm up, so the measure sees compiled code; then measure this thread's allocations.
+        for (int i = 0; i < PACKETS; i++) {
+            session.onPacket(packets.get(i % packets.size()));
+        }
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        long publishedBefore = publisher.bytes;
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < PACKETS; i++) {
+            session.onPacket(packets.get(i % packets.size()));
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        long published = publisher.bytes - publishedBefore;
+
+        // Each published chunk is one array copy (plus its header and a ByteBuffer view);
+        // anything allocated per packet would add at least 16 bytes × 50,000 = 800 KB more.
+        long chunks = published / CHUNK_BYTES + 1;
+        System.out.printf("packet path: %d packets, %d bytes published in %d chunks, %d bytes allocated"
+                + " (%.2f per packet, %.2f beyond the chunks)%n", PACKETS, published, chunks, allocated,
+                (double) allocated / PACKETS, (double) (allocated - published) / PACKETS);
+        assertThat(allocated).isLessThanOrEqualTo(published + chunks * 128 + 64 * 1024);
+        assertThat(session.result().packetsAccepted()).isEqualTo(2L * PACKETS);
+    }
+}
