@@ -274,6 +274,7 @@ public final class RecordingRouter {
             LOG.warnf("Recording %s: %d media chunks read, the END record says %d were published",
                     o.start.recordingId(), o.assembly.chunks(), end.chunks());
         }
+        LOG.debugf("Recording %s: END read (%d chunks), storing", o.start.recordingId(), o.assembly.chunks());
         AssembledRecording done;
         try {
             done = o.assembly.finish(end);
