@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import jakarta.enterprise.inject.Vetoed;
+
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.rtp.RtpHeader;
@@ -28,7 +30,8 @@ class PacketPathAllocationTest {
     private static final int CHUNK_BYTES = 32 * 1024;
     private static final String PHONE = "10.0.0.7";
 
-    /** Collects what the session publishes, allocating nothing itself. */
+    /** Collects what the session publishes, allocating nothing itself (not a bean of the test app). */
+    @Vetoed
     static final class CountingPublisher extends MediaPublisher {
         long bytes;
 
