@@ -19,14 +19,15 @@ S3_PORT=${CALLREC_S3_PORT:-9000}
 S3_BUCKET=${CALLREC_S3_BUCKET:-recordings}
 S3_ACCESS_KEY=${CALLREC_S3_ACCESS_KEY:-callrec}
 S3_SECRET_KEY=${CALLREC_S3_SECRET_KEY:-callrec-secret}
-DATA_DIR=${CALLREC_DATA_DIR:-$ROOT/.local/data}
+STATE_DIR=${CALLREC_STATE_DIR:-$ROOT/.local}
+DATA_DIR=${CALLREC_DATA_DIR:-$STATE_DIR/data}
 CONTROL_HTTP=${CALLREC_CONTROL_HTTP_PORT:-8081}
 INGEST_HTTP=${CALLREC_INGEST_HTTP_PORT:-8082}
 STORAGE_HTTP=${CALLREC_STORAGE_HTTP_PORT:-8083}
 JAVA=${JAVA:-java}
 
-RUN_DIR=$ROOT/.local/run
-LOG_DIR=$ROOT/.local/logs
+RUN_DIR=$STATE_DIR/run
+LOG_DIR=$STATE_DIR/logs
 mkdir -p "$RUN_DIR" "$LOG_DIR" "$DATA_DIR"
 
 INFRA_JAR=$(ls embedded-infra/target/embedded-infra-*.jar 2>/dev/null | grep -v -e sources -e tests | head -1 || true)

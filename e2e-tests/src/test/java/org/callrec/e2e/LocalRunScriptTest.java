@@ -1,0 +1,102 @@
+package org.callrec.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.Result;
+import io.minio.messages.Item;
+
+/**
+ * The README's first command keeps working: {@code ./run.sh} brings the whole suite up on its
+ * embedded defaults, the phone simulator records against it as the README shows, and SIGTERM
+ * (what Ctrl-C leads to) stops everything cleanly. Run on free ports and a temporary state
+ * directory, so it does not meet a developer's own local run.
+ */
+class LocalRunScriptTest {
+
+    @Test
+    void runShComesUpRecordsCallsAndStopsCleanly() throws Exception {
+        Path root = Path.of(System.getProperty("callrec.root", "..")).toAbsolutePath().normalize();
+        Path state = Files.createTempDirectory("callrec-runsh");
+        Path output = state.resolve("run.out");
+        int control = RecordingStack.freePort();
+        int s3 = RecordingStack.freePort();
+        int udpMin = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(400) * 100;
+
+        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("run.sh").toString())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("CALLREC_STATE_DIR", state.toString());
+        env.put("CALLREC_CONTROL_PORT", Integer.toString(control));
+        env.put("CALLREC_KAFKA_PORT", Integer.toString(RecordingStack.freePort()));
+        env.put("CALLREC_S3_PORT", Integer.toString(s3));
+        env.put("CALLREC_CONTROL_HTTP_PORT", Integer.toString(RecordingStack.freePort()));
+        env.put("CALLREC_INGEST_HTTP_PORT", Integer.toString(RecordingStack.freePort()));
+        env.put("CALLREC_STORAGE_HTTP_PORT", Integer.toString(RecordingStack.freePort()));
+        env.put("CALLREC_UDP_PORT_MIN", Integer.toString(udpMin));
+        env.put("CALLREC_UDP_PORT_MAX", Integer.toString(udpMin + 49));
+        Process run = pb.start();
+        try {
+            // 1. It comes up and says where phones must point.
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> read(output).contains("READY") || !run.isAlive());
+            assertThat(run.isAlive()).as("run.sh output:%n%s", read(output)).isTrue();
+            assertThat(read(output)).contains("port " + control + " (TCP)", "http://127.0.0.1:" + s3, "bucket recordings");
+
+            // 2. The README's simulator command records two calls against it.
+            Process phones = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", root.resolve("phone-simulator/target/phone-simulator.jar").toString(),
+                    "--control", "127.0.0.1:" + control, "--phones", "2", "--duration", "2s", "--quiet")
+                    .redirectErrorStream(true).start();
+            String phonesOut = new String(phones.getInputStream().readAllBytes());
+            assertThat(phones.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(phones.exitValue()).as(phonesOut).isZero();
+
+            // 3. Their WAV and JSON objects appear in the bucket.
+            try (MinioClient s3Client = MinioClient.builder().endpoint("http://127.0.0.1:" + s3)
+                    .credentials("callrec", "callrec-secret").build()) {
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(keys(s3Client))
+                        .filteredOn(k -> k.startsWith("default/") && k.endsWith(".wav")).hasSize(2));
+                assertThat(keys(s3Client)).filteredOn(k -> k.endsWith(".json")).hasSize(2);
+            }
+        } finally {
+            // 4. SIGTERM stops every service and the script itself, cleanly.
+            run.destroy();
+            boolean exited = run.waitFor(90, TimeUnit.SECONDS);
+            if (!exited) {
+                run.destroyForcibly();
+            }
+            assertThat(exited).as("run.sh stopped within 90 s").isTrue();
+        }
+        assertThat(run.exitValue()).as(read(output)).isZero();
+        assertThat(read(output)).contains("Stopped.");
+        try (Stream<Path> pids = Files.list(state.resolve("run"))) {
+            assertThat(pids).as("no pid file left behind").isEmpty();
+        }
+    }
+
+    private static List<String> keys(MinioClient s3) throws Exception {
+        List<String> keys = new java.util.ArrayList<>();
+        for (Result<Item> r : s3.listObjects(ListObjectsArgs.builder().bucket("recordings").recursive(true).build())) {
+            keys.add(r.get().objectName());
+        }
+        return keys;
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+}
