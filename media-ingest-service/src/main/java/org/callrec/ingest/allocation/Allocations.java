@@ -124,8 +124,9 @@ public class Allocations {
             promise.fail(new AllocationException(503, ApiError.NO_CAPACITY, "no free UDP port on node " + nodeId));
             return;
         }
-        DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions()
-                .setReceiveBufferSize(config.ports().receiveBufferBytes()));
+        DatagramSocketOptions options = new DatagramSocketOptions();
+        config.ports().receiveBufferBytes().ifPresent(options::setReceiveBufferSize);
+        DatagramSocket socket = vertx.createDatagramSocket(options);
         socket.listen(port.getAsInt(), config.bindAddress()).onComplete(ar -> {
             if (ar.failed()) {
                 ports.giveBack(port.getAsInt());

@@ -58,12 +58,14 @@ public interface IngestConfig {
         Duration quarantine();
 
         /**
-         * Receive buffer size asked of the OS per UDP socket, bytes (Linux caps it at
-         * {@code net.core.rmem_max}). Large enough to ride out a burst (a phone flushing a
-         * backlog, a GC pause) without the kernel dropping packets unseen. Defaults to 1048576.
+         * Receive buffer size asked of the OS per UDP socket, bytes. Unset (the default), the
+         * socket gets the OS default ({@code net.core.rmem_default}, ~208 KiB on Linux: a few
+         * seconds of audio per call), which is the cheap choice: Vert.x also sizes every read
+         * buffer to this value, and 1 MiB read buffers cost ingest ~50% more CPU in the fleet
+         * benchmark. Set it (capped by {@code net.core.rmem_max}) only where bursts must be
+         * absorbed. Defaults to the OS default.
          */
-        @WithDefault("1048576")
-        int receiveBufferBytes();
+        Optional<Integer> receiveBufferBytes();
     }
 
     /** Chunking. */
