@@ -189,8 +189,9 @@ class ControlProtocolTest {
 
         String recordingId = await().atMost(WAIT).until(() -> nodes.allocationFor("early-1"), Optional::isPresent)
                 .orElseThrow().answer().recordingId();
+        // the phone never learnt the endpoint: a recording that never was, which storage drops if empty
         await().atMost(WAIT).untilAsserted(() -> assertThat(nodes.releaseCalls(recordingId))
-                .extracting(ReleaseRequest::reason).containsExactly("socket-error"));
+                .extracting(ReleaseRequest::reason).containsExactly("allocation-abandoned"));
     }
 
     @Test
@@ -303,7 +304,10 @@ class ControlProtocolTest {
     @DisplayName("a stop without terminator written right before the connection closes still ends the recording with the phone's reason")
     void unterminatedStopThenCloseKeepsThePhonesReason() {
         try (PhoneConnection phone = new PhoneConnection(server.port())) {
-            phone.send(PhoneConnection.startCommand("last-words"));
+            // a phone that never terminates its commands (one per write)
+            phone.write(PhoneConnection.startCommand("last-words"));
+            await().atMost(WAIT).until(() -> nodes.first().allocationFor("last-words")
+                    .or(() -> nodes.second().allocationFor("last-words")).isPresent());
             phone.write("cmd=RecordStopRequest&id=last-words&reason=transfer");
         } // closed at once, before any quiet period could pass
         String recordingId = nodes.first().allocationFor("last-words").or(() -> nodes.second().allocationFor("last-words"))
@@ -317,5 +321,30 @@ class ControlProtocolTest {
         List<ReleaseRequest> all = new java.util.ArrayList<>(nodes.first().releaseCalls(recordingId));
         all.addAll(nodes.second().releaseCalls(recordingId));
         return all;
+    }
+
+    @Test
+    @DisplayName("starts still queued when the connection closes are not carried out; one in flight is ended as allocation-abandoned")
+    void startsQueuedBeforeACloseAreDropped() {
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            burst.append(PhoneConnection.startCommand("gone-" + i)).append("\r\n");
+        }
+        try (PhoneConnection phone = new PhoneConnection(server.port())) {
+            phone.write(burst.toString());
+        } // closed before any answer could be read
+
+        await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).untilAsserted(() -> {
+            List<org.callrec.core.allocation.AllocateRequest> made = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                made.addAll(nodes.allocateCalls("gone-" + i));
+            }
+            // at most the first one was already being allocated when the close was seen
+            assertThat(made).hasSizeLessThanOrEqualTo(1);
+            for (var request : made) {
+                assertThat(releasesOf(request.recordingId())).extracting(ReleaseRequest::reason)
+                        .containsExactly("allocation-abandoned");
+            }
+        });
     }
 }

@@ -82,6 +82,7 @@ public class IngestClient {
                             return Future.succeededFuture(new Placement(node, allocation));
                         }
                         problem = "an answer that is not an allocation";
+                        abandon(node, attempt.recordingId());
                     } else if (ar.result().statusCode() == 400) {
                         // The request itself is wrong: another node would refuse it too.
                         ApiError error = errorOf(ar.result());
@@ -99,11 +100,13 @@ public class IngestClient {
                 });
     }
 
+    /**
+     * Ends an allocation we gave up on (the node may still make it after our timeout), with
+     * the usual bounded retries; a node that never made it remembers the id and refuses it later.
+     */
     private void abandon(String node, String recordingId) {
-        vertx.setTimer(config.ingest().timeout().toMillis(), t -> client
-                .postAbs(node + "/internal/v1/allocations/" + recordingId + "/release")
-                .timeout(config.ingest().timeout().toMillis())
-                .sendJson(new ReleaseRequest(RecordingEnded.ALLOCATION_ABANDONED, java.util.Map.of())));
+        release(new Placement(node, new Allocation(recordingId, node, "", 0)),
+                new ReleaseRequest(RecordingEnded.ALLOCATION_ABANDONED, java.util.Map.of()));
     }
 
     private static AllocateRequest withNewId(AllocateRequest r) {

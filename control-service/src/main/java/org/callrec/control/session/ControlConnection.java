@@ -15,6 +15,7 @@ import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.ApiError;
 import org.callrec.core.allocation.ReleaseRequest;
 import org.callrec.core.audio.AudioCodec;
+import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.id.RecordingIds;
 import org.callrec.core.protocol.Command;
 import org.callrec.core.protocol.CommandCodec;
@@ -116,11 +117,15 @@ public final class ControlConnection {
             LOG.infof("Phone %s sent an unparsable command (%s)", phoneAddress, e.getMessage());
             return reply(errorReply("bad-request"), frame.terminator());
         }
-        if (command.is(Command.START_REQUEST)) {
-            return start(command, frame.terminator());
-        }
         if (command.is(Command.STOP_REQUEST)) {
             return stop(command, frame.terminator());
+        }
+        if (closed) {
+            // Nobody is left to answer: after a close only stops are carried out.
+            return Future.succeededFuture();
+        }
+        if (command.is(Command.START_REQUEST)) {
+            return start(command, frame.terminator());
         }
         LOG.infof("Phone %s sent unknown command %s", phoneAddress, command.name());
         String name = command.name().endsWith("Request")
@@ -173,8 +178,9 @@ public final class ControlConnection {
             }
             Placement placement = ar.result();
             if (closed) {
-                // The phone left while we were allocating: end it right away.
-                return ingest.release(placement, new ReleaseRequest(SOCKET_ERROR, Map.of()));
+                // The phone left while we were allocating and never got the endpoint: end it
+                // right away, as a recording that never was (storage keeps nothing if it is empty).
+                return ingest.release(placement, new ReleaseRequest(RecordingEnded.ALLOCATION_ABANDONED, Map.of()));
             }
             open.put(phoneId, placement);
             LOG.infof("Recording %s started: phone %s id=%s %s → %s:%d", placement.allocation().recordingId(), phoneAddress, phoneId,
@@ -210,8 +216,11 @@ public final class ControlConnection {
     private void onClose() {
         closed = true;
         cancelIncompleteTimer();
-        // A last command without terminator, sent right before the close, is still a command.
-        framer.flushPending().ifPresent(f -> enqueue(() -> handle(f)));
+        // A last command without terminator, sent right before the close, is still a command —
+        // if it is whole (a peer that terminates its commands left a truncated one: ignored).
+        if (framer.pendingLooksComplete()) {
+            framer.flushPending().ifPresent(f -> enqueue(() -> handle(f)));
+        }
         // Let in-flight commands finish (an allocation in flight is released when it lands).
         tail.onComplete(ignored -> {
             for (Placement placement : open.values()) {

@@ -60,6 +60,27 @@ public class Allocations {
 
     private record Closing(RecordingSession session, String reason, Map<String, String> fields) {
     }
+
+    /** Ids released before they were allocated, with when that was (bounded, oldest dropped). */
+    private final Map<String, Long> releasedUnknown = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > RELEASED_UNKNOWN_MAX
+                            || System.nanoTime() - eldest.getValue() > RELEASED_UNKNOWN_NANOS;
+                }
+            });
+    private static final int RELEASED_UNKNOWN_MAX = 10_000;
+    private static final long RELEASED_UNKNOWN_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+
+    private void remember(String recordingId) {
+        releasedUnknown.put(recordingId, System.nanoTime());
+    }
+
+    private boolean wasReleasedBeforeAllocated(String recordingId) {
+        Long at = releasedUnknown.get(recordingId);
+        return at != null && System.nanoTime() - at <= RELEASED_UNKNOWN_NANOS;
+    }
     private PortPool ports;
     /** This host's own interface addresses (loopback included). */
     private Set<String> hostAddresses = Set.of();
@@ -109,7 +130,7 @@ public class Allocations {
         if (existing != null) {
             return Future.succeededFuture(allocationOf(existing));
         }
-        if (lingering.containsKey(request.recordingId())) {
+        if (lingering.containsKey(request.recordingId()) || wasReleasedBeforeAllocated(request.recordingId())) {
             return Future.failedFuture(new AllocationException(409, ApiError.RECORDING_ENDED,
                     "recording " + request.recordingId() + " has just ended"));
         }
@@ -179,6 +200,11 @@ public class Allocations {
     public Optional<ReleaseResult> release(String recordingId, String reason, Map<String, String> fields) {
         RecordingSession session = sessions.remove(recordingId);
         if (session == null) {
+            if (!lingering.containsKey(recordingId)) {
+                // control-service gave up on an allocation this node has not made (yet): if its
+                // request arrives late, it is refused instead of opening an orphan.
+                remember(recordingId);
+            }
             return Optional.empty();
         }
         String why = reason == null || reason.isBlank() ? "stop" : reason;

@@ -99,6 +99,7 @@ public class MediaPublisher {
             }
             return queued;
         } catch (InterruptedException e) {
+            queuedBytes.addAndGet(-value.length);
             Thread.currentThread().interrupt();
             return false;
         }

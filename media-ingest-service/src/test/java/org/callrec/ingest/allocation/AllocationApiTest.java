@@ -131,6 +131,18 @@ class AllocationApiTest {
         allocate(request(recordingId)).then().statusCode(409).body("error", equalTo("recording-ended"));
     }
 
+    @Test
+    @DisplayName("an allocate arriving after control-service already released that id (it gave up waiting) is 409, no orphan opened")
+    void allocateAfterAnEarlyReleaseIsRefused() {
+        String recordingId = newId();
+        int freeBefore = allocations.freePorts();
+        // control-service timed out on this node and ended the id before the node made it
+        release(recordingId, Map.of("reason", "allocation-abandoned")).then().statusCode(404);
+
+        allocate(request(recordingId)).then().statusCode(409).body("error", equalTo("recording-ended"));
+        assertThat(allocations.freePorts()).isEqualTo(freeBefore);
+    }
+
     static Stream<Arguments> badRequests() {
         return Stream.of(
                 Arguments.of("no recordingId", without(request("x"), "recordingId"), "bad-request"),

@@ -76,6 +76,7 @@ public final class TimelineAssembler {
     private long expectedBefore;  // expected packets of earlier SSRCs / stream restarts
     private long otherPayloadInRange; // non-audio packets inside the current stream's sequence range
     private int restarts;
+    private int timestampResets;
     private byte[] probe;         // first packet after a sequence jump, awaiting confirmation
     private int probeSeq;
     private long probeArrivalMicros;
@@ -176,7 +177,15 @@ public final class TimelineAssembler {
             drop("payload-type");
             return;
         }
-        long extTs = stamps.unwrap(RtpHeader.timestamp(buf, off));
+        long rawTs = RtpHeader.timestamp(buf, off);
+        if (extSeq > highestSeq && highestTs != Long.MIN_VALUE
+                && RtpMath.tsDelta(rawTs, highestTs & 0xFFFF_FFFFL) < -reorderWindowUnits) {
+            // The newest packet's timestamp went back by more than the window while the sequence
+            // numbers went on: the sender reset its clock. What is held goes out; the audio then
+            // continues where the timeline stands instead of being dropped as overlap.
+            rebaseTimestamps();
+        }
+        long extTs = stamps.unwrap(rawTs);
         if (extSeq <= lastEmittedSeq) {
             if (seen[(int) Math.floorMod(extSeq, (long) SEEN_RING)] == extSeq) {
                 duplicated++;
@@ -289,6 +298,21 @@ public final class TimelineAssembler {
         Arrays.fill(seen, Long.MIN_VALUE);
     }
 
+    private void rebaseTimestamps() {
+        finishBuffer();
+        timestampResets++;
+        baseSet = false;
+        stamps.reset();
+        highestTs = Long.MIN_VALUE;
+        lastTransit = Long.MIN_VALUE;
+        jitterOrigin = Long.MIN_VALUE;
+    }
+
+    /** Times the sender's timestamps jumped back while its sequence numbers went on. */
+    public int timestampResets() {
+        return timestampResets;
+    }
+
     private void finishBuffer() {
         while (!buffer.isEmpty()) {
             emitFirst();
@@ -308,12 +332,6 @@ public final class TimelineAssembler {
         }
         long pos = h.extTs() - base;
         int len = h.payload().length;
-        if (cursor - pos > Math.max(len, 1)) {
-            // The sender's timestamps went back while its sequence numbers went on (a reset):
-            // the audio continues where the timeline stands rather than being lost as overlap.
-            base = h.extTs() - cursor;
-            pos = cursor;
-        }
         if (pos > cursor) {
             long gap = pos - cursor;
             if (gap > maxGapUnits) {

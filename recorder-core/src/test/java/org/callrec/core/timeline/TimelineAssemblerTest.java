@@ -673,4 +673,39 @@ class TimelineAssemblerTest {
         assertThat(assembler.stats().placed()).isEqualTo(10);
         assertThat(assembler.stats().droppedByReason()).isEmpty();
     }
+
+    @Test
+    void afterATimestampResetReorderingIsStillRepairedAndJitterStaysTrue() {
+        // 20 packets, then the sender resets its timestamps (sequence numbers go on); after the
+        // reset, packets 30 and 31 arrive swapped.
+        int[] order = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+            20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 30, 32, 33, 34, 35, 36, 37, 38, 39};
+        for (int i = 0; i < order.length; i++) {
+            int k = order[i];
+            long ts = k < 20 ? 900_000 + 160L * k : 1_000 + 160L * (k - 20);
+            offerRaw(T0 + 20_000L * i, RtpStream.datagram(RtpStream.PCMA, 7000 + k, ts, 0x99L, stream.payload(k)));
+        }
+        assembler.finish();
+
+        assertThat(out.shape()).containsExactly("audio " + 40 * PACKET);
+        assertThat(out.audioBytes()).isEqualTo(stream.payloads(0, 39));
+        assertThat(assembler.stats().late()).isZero();
+        assertThat(assembler.timestampResets()).isEqualTo(1);
+        assertThat(assembler.stats().maxJitterMillis()).isLessThan(25.0);
+    }
+
+    @Test
+    void aPacketWhoseTimestampStepsBackLessThanTheWindowIsOverlapNotAReset() {
+        // Packet 5 claims the instant of packet 3 (a re-send under a new sequence number).
+        for (int k = 0; k < 10; k++) {
+            long ts = 160L * (k == 5 ? 3 : k);
+            offerRaw(T0 + 20_000L * k, RtpStream.datagram(RtpStream.PCMA, 100 + k, ts, 0x55L, stream.payload(k)));
+        }
+        assembler.finish();
+
+        // The timeline keeps its clock: packet 5's slot stays silent, nothing shifts.
+        assertThat(out.shape()).containsExactly("audio " + 5 * PACKET, "silence " + PACKET, "audio " + 4 * PACKET);
+        assertThat(assembler.stats().droppedByReason()).containsEntry("overlap", 1L);
+        assertThat(assembler.timestampResets()).isZero();
+    }
 }
