@@ -21,21 +21,14 @@ PHONES=${1:-200}
 DURATION=${2:-20s}
 shift $(( $# < 2 ? $# : 2 ))
 
-CONTROL_PORT=${CALLREC_CONTROL_PORT:-10000}
-KAFKA_PORT=${CALLREC_KAFKA_PORT:-9092}
-S3_HOST=${CALLREC_S3_HOST:-127.0.0.1}
-S3_PORT=${CALLREC_S3_PORT:-9000}
-S3_BUCKET=${CALLREC_S3_BUCKET:-recordings}
-S3_ACCESS_KEY=${CALLREC_S3_ACCESS_KEY:-callrec}
-S3_SECRET_KEY=${CALLREC_S3_SECRET_KEY:-callrec-secret}
+# shellcheck source=../scripts/local-env.sh
+. "$ROOT/scripts/local-env.sh"   # the same settings as run.sh
 READY_TIMEOUT=${BENCH_READY_TIMEOUT:-300}
 STOP_TIMEOUT=${BENCH_STOP_TIMEOUT:-120}
-JAVA=${JAVA:-java}
 read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:--XX:+UseSerialGC}"
 
-RUN_DIR=$ROOT/.local/run
-OUT_DIR=$ROOT/.local/bench
-mkdir -p "$OUT_DIR" "$ROOT/.local/logs"
+OUT_DIR=$STATE_DIR/bench
+mkdir -p "$OUT_DIR" "$LOG_DIR"
 STAMP=$(date +%Y%m%d-%H%M%S)
 STACK_LOG=$OUT_DIR/run-$STAMP.log
 REPORT=$OUT_DIR/benchmark-$STAMP.txt
@@ -62,8 +55,8 @@ missing=()
 for f in "${needed[@]}"; do [ -f "$f" ] || missing+=("$f"); done
 if [ ${#missing[@]} -gt 0 ]; then
   log "building (missing: ${missing[*]}): ./mvnw -B -DskipTests package"
-  if ! ./mvnw -B -DskipTests package > "$ROOT/.local/logs/bench-build.log" 2>&1; then
-    log "build failed, see .local/logs/bench-build.log"; tail -30 "$ROOT/.local/logs/bench-build.log" >&2; exit 3
+  if ! ./mvnw -B -DskipTests package > "$LOG_DIR/bench-build.log" 2>&1; then
+    log "build failed, see $LOG_DIR/bench-build.log"; tail -30 "$LOG_DIR/bench-build.log" >&2; exit 3
   fi
 fi
 

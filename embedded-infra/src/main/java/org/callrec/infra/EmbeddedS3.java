@@ -169,10 +169,7 @@ public final class EmbeddedS3 implements AutoCloseable {
 
         /** Port to bind; 0 (the default) picks a free one. */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port out of range: " + port);
-            }
-            this.port = port;
+            this.port = Ports.checked(port);
             return this;
         }
 

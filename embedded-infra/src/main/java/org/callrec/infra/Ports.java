@@ -22,4 +22,12 @@ final class Ports {
             throw new UncheckedIOException("Cannot find a free port on " + host, e);
         }
     }
+
+    /** {@code port} if it is 0 (pick one) or a valid TCP port; otherwise an IllegalArgumentException. */
+    static int checked(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        return port;
+    }
 }

@@ -1,0 +1,22 @@
+# Settings of the local run, shared by run.sh and bench/run-benchmark.sh (sourced, not run).
+# Each one can be overridden by the environment variable named on its line; the README's
+# "Local run settings" table lists them. Expects ROOT to be the repository root.
+CONTROL_PORT=${CALLREC_CONTROL_PORT:-10000}
+ADVERTISED=${CALLREC_ADVERTISED_ADDRESS:-127.0.0.1}
+UDP_MIN=${CALLREC_UDP_PORT_MIN:-40000}
+UDP_MAX=${CALLREC_UDP_PORT_MAX:-40999}
+TENANT=${CALLREC_TENANT:-default}
+KAFKA_PORT=${CALLREC_KAFKA_PORT:-9092}
+S3_HOST=${CALLREC_S3_HOST:-127.0.0.1}
+S3_PORT=${CALLREC_S3_PORT:-9000}
+S3_BUCKET=${CALLREC_S3_BUCKET:-recordings}
+S3_ACCESS_KEY=${CALLREC_S3_ACCESS_KEY:-callrec}
+S3_SECRET_KEY=${CALLREC_S3_SECRET_KEY:-callrec-secret}
+STATE_DIR=${CALLREC_STATE_DIR:-$ROOT/.local}
+DATA_DIR=${CALLREC_DATA_DIR:-$STATE_DIR/data}
+CONTROL_HTTP=${CALLREC_CONTROL_HTTP_PORT:-8081}
+INGEST_HTTP=${CALLREC_INGEST_HTTP_PORT:-8082}
+STORAGE_HTTP=${CALLREC_STORAGE_HTTP_PORT:-8083}
+JAVA=${JAVA:-java}
+RUN_DIR=$STATE_DIR/run
+LOG_DIR=$STATE_DIR/logs
