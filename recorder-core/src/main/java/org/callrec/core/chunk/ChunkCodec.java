@@ -11,10 +11,10 @@ import java.util.Map;
  * <pre>
  *  byte 0-1  magic 'C' 'R'
  *  byte 2    format version (1)
- *  byte 3    record type (1 START, 2 MEDIA, 3 END)
+ *  byte 3    record type (1 START, 2 MEDIA, 3 END, 4 ALIVE)
  * </pre>
  *
- * START and END bodies are a string map: {@code int32 count}, then per entry
+ * START, END and ALIVE bodies are a string map: {@code int32 count}, then per entry
  * {@code int32 keyLength, key UTF-8, int32 valueLength, value UTF-8} (big-endian). Readers
  * ignore keys they do not know, so fields can be added without a version bump. The MEDIA body
  * is described in {@link MediaChunkBuilder}.
@@ -65,6 +65,20 @@ public final class ChunkCodec {
             return RecordingEnded.fromMap(map);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("END record lacks a field or holds a bad one: " + e, e);
+        }
+    }
+
+    public static byte[] encodeAlive(RecordingAlive alive) {
+        return encodeMap(RecordType.ALIVE, alive.toMap());
+    }
+
+    public static RecordingAlive decodeAlive(byte[] value) {
+        expect(value, RecordType.ALIVE);
+        Map<String, String> map = decodeMap(value);
+        try {
+            return RecordingAlive.fromMap(map);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("ALIVE record lacks a field or holds a bad one: " + e, e);
         }
     }
 

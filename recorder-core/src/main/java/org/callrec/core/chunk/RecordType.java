@@ -1,13 +1,18 @@
 package org.callrec.core.chunk;
 
-/** The three kinds of record on the media topic. */
+/** The kinds of record on the media topic. */
 public enum RecordType {
     /** Opens a recording and carries all its metadata. */
     START(1),
     /** A batch of RTP packets as received. */
     MEDIA(2),
     /** Closes a recording: reason and counts. */
-    END(3);
+    END(3),
+    /**
+     * Liveness of an open recording: its ingest node still holds it, even if no RTP arrives
+     * (a held call). Sent only while a recording published nothing else for a while.
+     */
+    ALIVE(4);
 
     private final int code;
 

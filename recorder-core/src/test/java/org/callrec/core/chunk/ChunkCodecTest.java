@@ -44,6 +44,15 @@ class ChunkCodecTest {
     }
 
     @Test
+    @DisplayName("an ALIVE record round-trips recording, node and time, and is typed ALIVE")
+    void aliveRoundTrip() {
+        RecordingAlive alive = new RecordingAlive("rec-1", "ingest-2", 1_700_000_000_123L);
+        byte[] value = ChunkCodec.encodeAlive(alive);
+        assertThat(ChunkCodec.typeOf(value)).isEqualTo(RecordType.ALIVE);
+        assertThat(ChunkCodec.decodeAlive(value)).isEqualTo(alive);
+    }
+
+    @Test
     @DisplayName("an END record round-trips reason, counts and drop counters (beyond 2^32 too)")
     void endRoundTrip() {
         RecordingEnded original = end();

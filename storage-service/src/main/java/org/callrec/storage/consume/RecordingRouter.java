@@ -116,6 +116,9 @@ public final class RecordingRouter {
                 case START -> onStart(tp, offset, key, value);
                 case MEDIA -> onMedia(tp, offset, key, value);
                 case END -> onEnd(tp, offset, key, value);
+                case ALIVE -> {
+                    // liveness of a silent recording; nothing to assemble (issue 4 uses it)
+                }
             }
         } catch (RuntimeException e) {
             // a bug rather than bad input; still never stop the loop for one record
