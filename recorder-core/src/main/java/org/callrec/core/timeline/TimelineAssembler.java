@@ -39,6 +39,14 @@ public final class TimelineAssembler {
 
         /** {@code units} RTP timestamp units of silence. */
         void silence(long units);
+
+        /**
+         * The audio that follows comes from a new RTP stream (an SSRC change, or the numbering
+         * restarting under the same SSRC): a stateful decoder (G.722) starts over. Not called
+         * for loss or gaps inside one stream.
+         */
+        default void newStream() {
+        }
     }
 
     private record Held(long extTs, long ssrc, byte[] payload) {
@@ -285,6 +293,9 @@ public final class TimelineAssembler {
     /** Ends the current stream's numbering: flush, then continue the timeline where it stands. */
     private void restartStream() {
         finishBuffer();
+        if (started || ssrc != -1) {
+            sink.newStream();
+        }
         expectedBefore += currentExpected();
         otherPayloadInRange = 0;
         started = false;

@@ -329,6 +329,27 @@ class TimelineAssemblerTest {
         }
 
         @Test
+        @DisplayName("the sink hears of the new stream exactly where the old one's audio ends (a G.722 decoder resets there)")
+        void sinkToldOfTheNewStreamAtTheSwitch() {
+            offer(stream, range(0, 9));
+            offer(second, 1, 0);
+            offer(second, range(2, 9));
+            assembler.finish();
+
+            assertThat(out.newStreamsAt()).containsExactly(10L * PACKET);
+        }
+
+        @Test
+        @DisplayName("loss inside one stream is not a new stream: the sink is never told to start over")
+        void lossIsNotANewStream() {
+            offer(stream, except(range(0, 19), 5, 6, 12));
+            assembler.finish();
+
+            assertThat(out.shape()).contains("silence " + 2 * PACKET);
+            assertThat(out.newStreamsAt()).isEmpty();
+        }
+
+        @Test
         @DisplayName("a straggler of the old SSRC arriving after the switch is dropped as stale, not written")
         void staleStraggler() {
             offer(stream, except(range(0, 9), 9));
@@ -504,6 +525,8 @@ class TimelineAssemblerTest {
             assertThat(assembler.stats().placed()).isEqualTo(20);
             // ...and its audio follows the old stream's
             assertThat(out.audioBytes()).isEqualTo(concat(stream.payloads(0, 9), restarted.payloads(0, 9)));
+            // ...as a new stream for the decoder
+            assertThat(out.newStreamsAt()).containsExactly(10L * PACKET);
         }
     }
 

@@ -13,7 +13,18 @@ final class TimelineRecorder implements TimelineAssembler.Sink {
     private final List<int[]> units = new ArrayList<>();
     private final ByteArrayOutputStream audio = new ByteArrayOutputStream();
     private final List<String> shape = new ArrayList<>();
+    private final List<Long> newStreams = new ArrayList<>();
     private long length;
+
+    @Override
+    public void newStream() {
+        newStreams.add(length);
+    }
+
+    /** Where (in units written before it) each {@link #newStream()} call came. */
+    List<Long> newStreamsAt() {
+        return newStreams;
+    }
 
     @Override
     public void audio(byte[] buf, int off, int len) {
