@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -97,6 +98,20 @@ class ControlProtocolTest {
                     entry("local_name", "张伟"),
                     entry("x-line", "2"));
         });
+    }
+
+    @ParameterizedTest(name = "codec={0}")
+    @ValueSource(strings = {"G722", "G.722", "g722/8000"})
+    @DisplayName("a G.722 start is accepted by default and allocated as G722 (storage decodes it to 16 kHz)")
+    void g722IsAcceptedByDefault(String codec) {
+        String id = "wide-" + codec.replaceAll("[^A-Za-z0-9]", "");
+        try (PhoneConnection phone = new PhoneConnection(server.port())) {
+            Map<String, String> answer = phone.send("cmd=RecordStartRequest&id=" + id + "&device=001565123456&codec=" + codec);
+
+            assertThat(answer).contains(entry("id", id), entry("result", "success"));
+            assertThat(nodes.allocateCalls(id)).singleElement()
+                    .satisfies(request -> assertThat(request.codec()).isEqualTo("G722"));
+        }
     }
 
     @Test
@@ -242,8 +257,8 @@ class ControlProtocolTest {
 
     static Stream<Arguments> refusedStarts() {
         return Stream.of(
-                Arguments.of("G722 (not in control.codecs by default)",
-                        "cmd=RecordStartRequest&id=bad-1&device=001565123456&codec=G722", "bad-1", "unsupported-codec"),
+                Arguments.of("G729 (not in control.codecs)",
+                        "cmd=RecordStartRequest&id=bad-1&device=001565123456&codec=G729", "bad-1", "unsupported-codec"),
                 Arguments.of("OPUS (not a phone codec)",
                         "cmd=RecordStartRequest&id=bad-2&device=001565123456&codec=OPUS", "bad-2", "unsupported-codec"),
                 Arguments.of("a device that is not a MAC address",

@@ -1,7 +1,6 @@
 package org.callrec.simulator;
 
-import org.callrec.core.audio.AudioCodec;
-import org.callrec.core.audio.G711;
+import org.callrec.core.audio.PayloadDecoder;
 import org.callrec.core.protocol.Command;
 
 /**
@@ -24,7 +23,7 @@ import org.callrec.core.protocol.Command;
  * @param initialSeq         sequence number of the first packet
  * @param initialTimestamp   RTP timestamp of the first packet
  * @param packetsSent        RTP packets sent (including any whose send failed, see {@code sendErrors})
- * @param payloadSent        the G.711 payload bytes of those packets, in order (empty when
+ * @param payloadSent        the payload bytes (G.711 or G.722) of those packets, in order (empty when
  *                           {@link PhoneConfig#keepPayload()} is off)
  * @param sendErrors         UDP sends that failed
  * @param maxSendLagNanos    largest delay of a packet behind its real-time deadline (pacer health)
@@ -64,24 +63,25 @@ public record CallResult(
         return startResponse != null && "success".equalsIgnoreCase(startResponse.getOr("result", ""));
     }
 
-    /** A copy of the G.711 payload bytes sent, in order. */
+    /** A copy of the payload bytes sent, in order. */
     @Override
     public byte[] payloadSent() {
         return payloadSent.clone();
     }
 
-    /** Number of payload bytes sent (= samples, = RTP timestamp units). */
+    /** Number of payload bytes sent (= RTP timestamp units; G.711 samples, G.722 sample pairs). */
     public int payloadLength() {
         return payloadSent.length;
     }
 
-    /** The audio a faithful recording must contain: {@link #payloadSent()} decoded with the call's codec. */
+    /**
+     * The audio a faithful recording must contain: {@link #payloadSent()} decoded with the call's
+     * codec, at its sample rate (8 kHz for G.711, 16 kHz for G.722).
+     */
     public short[] expectedPcm() {
-        boolean ulaw = config.codec() == AudioCodec.PCMU;
-        short[] pcm = new short[payloadSent.length];
-        for (int i = 0; i < pcm.length; i++) {
-            pcm[i] = ulaw ? G711.ulawToLinear(payloadSent[i]) : G711.alawToLinear(payloadSent[i]);
-        }
+        PayloadDecoder decoder = PayloadDecoder.of(config.codec());
+        short[] pcm = new short[payloadSent.length * decoder.samplesPerUnit()];
+        decoder.decode(payloadSent, 0, payloadSent.length, pcm, 0);
         return pcm;
     }
 

@@ -22,7 +22,8 @@ import org.callrec.core.protocol.Terminator;
  * @param sessionId        the phone's random session {@code id}, fixed for the recording. Defaults to 16 random hex digits.
  * @param device           the phone's MAC address ({@code device}). Defaults to a random address with Fanvil's
  *                         OUI {@code 0c:38:3e}.
- * @param codec            the RTP codec announced and sent, {@code PCMA} or {@code PCMU}. Defaults to {@code PCMA}.
+ * @param codec            the RTP codec announced and sent, {@code PCMA}, {@code PCMU} or {@code G722} (16 kHz audio,
+ *                         160 bytes and +160 timestamp units per 20 ms packet). Defaults to {@code PCMA}.
  * @param direction        call direction ({@code dir}). Defaults to {@code OUT}.
  * @param localNumber      {@code local_number}. Defaults to {@code 1001}.
  * @param localName        {@code local_name} (any UTF-8). Defaults to {@code Alice Martin}.
@@ -86,9 +87,6 @@ public record PhoneConfig(
             throw new IllegalArgumentException("device must not be blank");
         }
         Objects.requireNonNull(codec, "codec");
-        if (codec != AudioCodec.PCMA && codec != AudioCodec.PCMU) {
-            throw new IllegalArgumentException("the simulator generates G.711 audio only (PCMA or PCMU), not " + codec);
-        }
         Objects.requireNonNull(direction, "direction");
         localNumber = Objects.requireNonNullElse(localNumber, "");
         localName = Objects.requireNonNullElse(localName, "");
@@ -138,7 +136,7 @@ public record PhoneConfig(
         return new Builder(this);
     }
 
-    /** RTP timestamp units (= G.711 samples = payload bytes) per packet: 160 for 20 ms. */
+    /** RTP timestamp units (= payload bytes; G.711 samples, G.722 sample pairs) per packet: 160 for 20 ms. */
     public int samplesPerPacket() {
         return codec.rtpClockRate() * packetMillis / 1000;
     }

@@ -28,7 +28,7 @@ public final class PhoneSimulatorCli {
               --concurrency N        most calls running at once                  [all]
               --duration D           media per call: 10s, 500ms, 2m              [10s]
               --stagger D            delay between two phone starts              [50ms]
-              --codec PCMA|PCMU      RTP codec                                   [PCMA]
+              --codec PCMA|PCMU|G722 RTP codec (G722: 16 kHz audio)              [PCMA]
               --ptime MS             milliseconds of audio per RTP packet        [20]
               --terminator T         none|lf|crlf|nul after each command         [none]
               --end stop|drop        stop command, or reset the TCP connection   [stop]
@@ -171,8 +171,7 @@ public final class PhoneSimulatorCli {
                 case "--duration" -> template.duration(Durations.parse(v));
                 case "--stagger" -> stagger = Durations.parse(v);
                 case "--codec" -> template.codec(AudioCodec.parse(v)
-                        .filter(c -> c != AudioCodec.G722)
-                        .orElseThrow(() -> new IllegalArgumentException("--codec wants PCMA or PCMU, got '" + v + "'")));
+                        .orElseThrow(() -> new IllegalArgumentException("--codec wants PCMA, PCMU or G722, got '" + v + "'")));
                 case "--ptime" -> template.packetMillis(positive(name, v));
                 case "--terminator" -> template.terminator(enumValue(Terminator.class, name, v));
                 case "--end" -> template.endMode(enumValue(EndMode.class, name, v));

@@ -60,7 +60,7 @@ class PhoneSimulatorCliTest {
     void badUsageExitsTwo() throws InterruptedException {
         assertThat(run("--phones", "zero")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--phones wants a number").contains("Usage:");
-        assertThat(run("--codec", "G722")).isEqualTo(2);
+        assertThat(run("--codec", "G729")).isEqualTo(2);
         assertThat(run("--bogus")).isEqualTo(2);
     }
 

@@ -16,6 +16,7 @@ import org.callrec.core.protocol.Terminator;
 import org.callrec.core.rtp.RtpHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -149,6 +150,41 @@ class SimulatedPhoneTest {
         assertThat(server.datagrams).hasSize(10)
                 .allSatisfy(d -> assertThat(RtpHeader.payloadType(d.data(), 0)).isZero());
         assertThat(result.expectedPcm()[3]).isEqualTo(G711.ulawToLinear(result.payloadSent()[3]));
+    }
+
+    @Test
+    @DisplayName("G.722: payload type 9, 160 bytes and +160 timestamp units per 20 ms, decoding to the tone at 16 kHz")
+    void g722SendsWidebandTonePacketsOnAnEightKilohertzClock() {
+        PhoneConfig config = phone().codec(AudioCodec.G722).toneHz(1000).initialTimestamp(1000L).build();
+
+        CallResult result = SimulatedPhone.call(config);
+
+        assertThat(result.success()).as(result.toString()).isTrue();
+        List<FakeRecordingServer.Datagram> packets = server.datagrams;
+        assertThat(packets).hasSize(10);
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        for (int i = 0; i < packets.size(); i++) {
+            byte[] p = packets.get(i).data();
+            assertThat(RtpHeader.payloadType(p, 0)).isEqualTo(9);
+            assertThat(RtpHeader.timestamp(p, 0)).isEqualTo(1000L + 160L * i);
+            assertThat(RtpHeader.payloadLength(p, 0, p.length)).isEqualTo(160);
+            payload.write(p, RtpHeader.FIXED_LENGTH, 160);
+        }
+        assertThat(payload.toByteArray()).isEqualTo(result.payloadSent());
+
+        // 200 ms at 16 kHz; our decoder gives back the 1 kHz tone: ~2 zero crossings per ms
+        short[] pcm = result.expectedPcm();
+        assertThat(pcm).hasSize(3200);
+        int crossings = 0;
+        int peak = 0;
+        for (int i = 320; i < pcm.length; i++) {
+            peak = Math.max(peak, Math.abs(pcm[i]));
+            if ((pcm[i - 1] < 0) != (pcm[i] < 0)) {
+                crossings++;
+            }
+        }
+        assertThat(crossings).isBetween(2 * 180 - 10, 2 * 180 + 10);
+        assertThat(peak).isBetween(6500, 10_000);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.audio.G711;
+import org.callrec.core.audio.G722Encoder;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.MediaChunkBuilder;
 import org.callrec.core.chunk.RecordingEnded;
@@ -48,6 +49,25 @@ public final class RtpFixtures {
             p[i] = codec == AudioCodec.PCMA ? G711.linearToAlaw(s) : G711.linearToUlaw(s);
         }
         return p;
+    }
+
+    /**
+     * G.722 payloads of 20 ms each (160 bytes = 160 RTP units = 320 samples at 16 kHz) of a
+     * {@code hz} tone, from one encoder running through all of them, as a phone sends them.
+     */
+    public static List<byte[]> g722TonePayloads(int packets, double hz) {
+        short[] pcm = new short[2 * SAMPLES_PER_PACKET];
+        G722Encoder encoder = new G722Encoder();
+        List<byte[]> out = new ArrayList<>();
+        for (int p = 0; p < packets; p++) {
+            for (int i = 0; i < pcm.length; i++) {
+                pcm[i] = (short) Math.round(8000 * Math.sin(2 * Math.PI * hz * (p * pcm.length + i) / 16000.0));
+            }
+            byte[] payload = new byte[SAMPLES_PER_PACKET];
+            encoder.encode(pcm, 0, pcm.length, payload, 0);
+            out.add(payload);
+        }
+        return out;
     }
 
     /** A complete RTP packet: 12-byte fixed header, then the payload. */

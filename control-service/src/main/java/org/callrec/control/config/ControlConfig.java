@@ -24,9 +24,10 @@ public interface ControlConfig {
 
     /**
      * Codecs accepted in {@code codec=}; others are answered {@code reason=unsupported-codec}.
-     * G722 is refused until storage can decode it. Defaults to PCMA,PCMU.
+     * Every codec storage can decode is accepted by default (G.722 is stored as 16 kHz audio).
+     * Defaults to PCMA,PCMU,G722.
      */
-    @WithDefault("PCMA,PCMU")
+    @WithDefault("PCMA,PCMU,G722")
     List<String> codecs();
 
     /** Command framing. */

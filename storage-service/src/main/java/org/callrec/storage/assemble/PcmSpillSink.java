@@ -7,13 +7,16 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 import org.callrec.core.audio.AudioCodec;
-import org.callrec.core.audio.G711;
+import org.callrec.core.audio.PayloadDecoder;
 import org.callrec.core.timeline.TimelineAssembler;
 
 /**
  * Receives a recording's timeline and writes it as 16-bit little-endian PCM at the codec's
- * sample rate: G.711 bytes are decoded one sample each, silence becomes zero samples
- * ({@code units × sampleRate / clockRate}). Only PCMA and PCMU are supported.
+ * sample rate, through the codec's {@link PayloadDecoder}: G.711 bytes are one 8 kHz sample each,
+ * G.722 bytes two 16 kHz samples each. Silence becomes zero samples, sized in output samples
+ * ({@code units × sampleRate / clockRate}: G.722's RTP clock counts 8 kHz units, its audio is
+ * 16 kHz, so one unit of silence is two samples). The G.722 decoder keeps its state across
+ * silence (loss) and starts over on {@link #newStream()} (SSRC change).
  *
  * <p>Writes go through a buffered stream; the heap this sink holds does not grow with the length
  * of the call. Write failures surface as {@link UncheckedIOException} (the Sink interface cannot
@@ -23,48 +26,51 @@ public final class PcmSpillSink implements TimelineAssembler.Sink, Closeable {
 
     static final int BUFFER_BYTES = 32 * 1024;
     private static final byte[] ZEROS = new byte[4096];
-    private static final short[] ALAW = table(AudioCodec.PCMA);
-    private static final short[] ULAW = table(AudioCodec.PCMU);
 
     private final OutputStream out;
-    private final short[] decode;
+    private final PayloadDecoder decoder;
     private final int sampleRate;
     private final int clockRate;
-    private byte[] scratch = new byte[2 * 320];
+    private short[] samples = new short[2 * 320];
+    private byte[] scratch = new byte[4 * 320];
     private long silenceRemainder;
     private long bytes;
 
     /**
      * @param out   where the PCM goes (wrapped in a buffer; closed by {@link #close()})
-     * @param codec PCMA or PCMU
-     * @throws IllegalArgumentException for a codec this sink cannot decode
+     * @param codec the recording's codec
      */
     public PcmSpillSink(OutputStream out, AudioCodec codec) {
-        if (!supports(codec)) {
-            throw new IllegalArgumentException("no decoder for " + codec);
-        }
         this.out = new BufferedOutputStream(out, BUFFER_BYTES);
-        this.decode = codec == AudioCodec.PCMA ? ALAW : ULAW;
+        this.decoder = PayloadDecoder.of(codec);
         this.sampleRate = codec.sampleRate();
         this.clockRate = codec.rtpClockRate();
     }
 
-    /** Whether this sink can decode {@code codec}. */
+    /** Whether this sink can decode {@code codec} (every codec a recording can announce). */
     public static boolean supports(AudioCodec codec) {
-        return codec == AudioCodec.PCMA || codec == AudioCodec.PCMU;
+        return codec != null;
     }
 
     @Override
     public void audio(byte[] buf, int off, int len) {
-        if (scratch.length < 2 * len) {
-            scratch = new byte[2 * len];
+        int n = len * decoder.samplesPerUnit();
+        if (samples.length < n) {
+            samples = new short[n];
+            scratch = new byte[2 * n];
         }
-        for (int i = 0; i < len; i++) {
-            short s = decode[buf[off + i] & 0xFF];
+        decoder.decode(buf, off, len, samples, 0);
+        for (int i = 0; i < n; i++) {
+            short s = samples[i];
             scratch[2 * i] = (byte) s;
             scratch[2 * i + 1] = (byte) (s >> 8);
         }
-        write(scratch, 2 * len);
+        write(scratch, 2 * n);
+    }
+
+    @Override
+    public void newStream() {
+        decoder.reset();
     }
 
     @Override
@@ -102,13 +108,5 @@ public final class PcmSpillSink implements TimelineAssembler.Sink, Closeable {
             throw new UncheckedIOException(e);
         }
         bytes += len;
-    }
-
-    private static short[] table(AudioCodec codec) {
-        short[] t = new short[256];
-        for (int i = 0; i < 256; i++) {
-            t[i] = codec == AudioCodec.PCMA ? G711.alawToLinear((byte) i) : G711.ulawToLinear((byte) i);
-        }
-        return t;
     }
 }

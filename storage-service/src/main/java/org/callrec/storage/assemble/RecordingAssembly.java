@@ -36,7 +36,7 @@ public final class RecordingAssembly {
         this.timeline = timeline;
     }
 
-    /** Whether recordings in {@code codec} can be assembled (G.722 has no decoder yet). */
+    /** Whether recordings in {@code codec} can be assembled (PCMA, PCMU and G.722 can). */
     public static boolean supports(AudioCodec codec) {
         return PcmSpillSink.supports(codec);
     }

@@ -213,7 +213,7 @@ public final class RecordingRouter {
         Open o = new Open(start, tracker.open(tp, offset), nanoClock.getAsLong());
         open.put(id, o);
         if (!RecordingAssembly.supports(start.codec())) {
-            LOG.warnf("Recording %s uses codec %s, which has no decoder yet: it is not stored", id, start.codec());
+            LOG.warnf("Recording %s uses codec %s, which has no decoder: it is not stored", id, start.codec());
             metrics.failed(FailReason.UNSUPPORTED_CODEC);
             return;
         }

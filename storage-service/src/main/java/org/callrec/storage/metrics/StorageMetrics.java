@@ -32,7 +32,7 @@ public class StorageMetrics {
 
     /** Why a recording was not stored. */
     public enum FailReason {
-        /** Its codec has no decoder yet (G.722). */
+        /** Its codec has no decoder (none today: PCMA, PCMU and G.722 all decode). */
         UNSUPPORTED_CODEC("unsupported-codec"),
         /** Its spill file could not be written. */
         LOCAL_IO("local-io"),

@@ -16,12 +16,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.TopicPartition;
 import org.callrec.core.audio.AudioCodec;
+import org.callrec.core.audio.G722Decoder;
 import org.callrec.storage.AssembledRecording;
 import org.callrec.storage.RtpFixtures;
 import org.callrec.storage.RtpFixtures.Datagram;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.metrics.StorageMetrics;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,18 +116,53 @@ class RecordingRouterTest {
     }
 
     @Test
-    void aG722RecordingIsNotStoredButCountedFailedAndDoesNotHoldTheCommit() throws IOException {
-        send("rec-3", RtpFixtures.start("rec-3", "acme", AudioCodec.G722, STARTED_AT, Map.of()));
-        send("rec-3", RtpFixtures.chunks(List.of(packet(AudioCodec.G722, 0)), 1).get(0));
-        send("rec-3", RtpFixtures.end("rec-3", "normal", STARTED_AT, 1, Map.of(), 1, Map.of()));
-
-        assertThat(handedOver).isEmpty();
-        assertThat(registry.counter("storage.recordings.failed", "reason", "unsupported-codec").count()).isEqualTo(1);
-        assertThat(skipped("unknown-recording")).as("its MEDIA is not 'unknown'").isZero();
-        assertThat(router.tracker().safeOffset(P0)).hasValue(offset);
-        try (var files = Files.list(workDir)) {
-            assertThat(files).as("no spill file").isEmpty();
+    @DisplayName("a G.722 call is stored as 16 kHz PCM: two samples per RTP unit, a lost packet is 320 zero samples, the tone keeps its pitch")
+    void aG722RecordingIsDecodedAt16kHzWithSilenceSizedInSamples() throws IOException {
+        // 10 packets of a 1 kHz tone, 160 bytes and +160 timestamp units each; packet 4 is lost,
+        // 6 and 7 arrive swapped
+        List<byte[]> payloads = RtpFixtures.g722TonePayloads(10, 1000);
+        List<Datagram> sent = new ArrayList<>();
+        for (int i : new int[] {0, 1, 2, 3, 5, 7, 6, 8, 9}) {
+            sent.add(new Datagram(arrivalMicros(i), RtpFixtures.rtp(AudioCodec.G722.payloadType(), 100 + i,
+                    5000L + SAMPLES_PER_PACKET * i, SSRC, payloads.get(i))));
         }
+        send("rec-3", RtpFixtures.start("rec-3", "acme", AudioCodec.G722, STARTED_AT, Map.of()));
+        for (byte[] chunk : RtpFixtures.chunks(sent, 4)) {
+            send("rec-3", chunk);
+        }
+        send("rec-3", RtpFixtures.end("rec-3", "normal", STARTED_AT + 200, 9, Map.of(), 3, Map.of()));
+
+        // 200 ms of 16 kHz audio: 3200 samples, not 1600 (half length) nor 800
+        assertThat(handedOver).singleElement().satisfies(rec -> {
+            assertThat(rec.sampleRate()).isEqualTo(16000);
+            assertThat(rec.pcmBytes()).isEqualTo(2L * 2 * 10 * SAMPLES_PER_PACKET);
+            assertThat(rec.stats().lost()).isEqualTo(1);
+        });
+        short[] pcm = samples(handedOver.get(0).spillFile());
+        // the lost packet is silence at its place, 320 samples long
+        for (int i = 4 * 320; i < 5 * 320; i++) {
+            assertThat(pcm[i]).as("sample %d", i).isZero();
+        }
+        // the audio is the decoder's output, its state carried across the loss
+        G722Decoder decoder = new G722Decoder();
+        short[] expected = new short[320];
+        for (int p = 0; p < 10; p++) {
+            if (p == 4) {
+                continue;
+            }
+            decoder.decode(payloads.get(p), 0, SAMPLES_PER_PACKET, expected, 0);
+            short[] actual = java.util.Arrays.copyOfRange(pcm, p * 320, (p + 1) * 320);
+            assertThat(actual).as("packet %d", p).containsExactly(expected);
+        }
+        // pitch: 1 kHz at 16 kHz is 40 zero crossings per 20 ms packet (packets 1..3, past the QMF delay)
+        int crossings = 0;
+        for (int i = 320 + 1; i < 4 * 320; i++) {
+            if ((pcm[i - 1] < 0) != (pcm[i] < 0)) {
+                crossings++;
+            }
+        }
+        assertThat(crossings).isBetween(3 * 40 - 2, 3 * 40 + 2);
+        assertThat(registry.counter("storage.recordings.failed", "reason", "unsupported-codec").count()).isZero();
     }
 
     @Test
@@ -193,7 +230,7 @@ class RecordingRouterTest {
 
     private static Datagram packet(AudioCodec codec, int i) {
         return new Datagram(arrivalMicros(i), RtpFixtures.rtp(codec.payloadType(), 100 + i, 5000L + SAMPLES_PER_PACKET * i,
-                SSRC, RtpFixtures.tonePayload(codec == AudioCodec.G722 ? AudioCodec.PCMA : codec, i)));
+                SSRC, RtpFixtures.tonePayload(codec, i)));
     }
 
     private static short[] samples(Path file) throws IOException {
