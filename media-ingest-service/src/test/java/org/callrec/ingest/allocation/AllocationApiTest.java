@@ -322,6 +322,33 @@ class AllocationApiTest {
     }
 
     @Test
+    @DisplayName("a G.722 recording (any spelling) is allocated, its START says G722, and its PT 9 packets are published untouched")
+    void g722RecordingIsAcceptedAndForwarded() throws IOException {
+        String recordingId = newId();
+        int port = allocate(with(request(recordingId), "codec", "G.722")).then().statusCode(200).extract().path("port");
+        DatagramSocket phone = udpSocket(PHONE);
+
+        // 20 ms G.722 packets: payload type 9, 160 bytes, timestamps +160 (8 kHz RTP clock)
+        List<byte[]> sent = new ArrayList<>();
+        for (int seq = 0; seq < 5; seq++) {
+            byte[] packet = RtpPackets.pcma(seq, seq * 3);
+            packet[1] = 9;
+            sent.add(packet);
+            send(phone, port, packet);
+        }
+        awaitAccepted(recordingId, sent.size());
+        release(recordingId, Map.of("reason", "hangup")).then().statusCode(200);
+
+        List<ConsumerRecord<String, byte[]>> records = MediaTopicReader.readRecording(bootstrapServers,
+                config.kafka().mediaTopic(), recordingId);
+        assertThat(ChunkCodec.decodeStart(records.get(0).value()).codec()).isEqualTo(AudioCodec.G722);
+        List<byte[]> received = new ArrayList<>();
+        records.subList(1, records.size() - 1).forEach(r -> MediaChunk.parse(r.value())
+                .forEach((arrival, buf, off, len) -> received.add(Arrays.copyOfRange(buf, off, off + len))));
+        assertThat(received).containsExactlyElementsOf(sent);
+    }
+
+    @Test
     @DisplayName("a chunk is published within chunk.duration even when it is not full")
     void partialChunkIsPublishedOnTime() throws IOException {
         String recordingId = newId();
