@@ -20,8 +20,9 @@ package org.callrec.core.audio;
  *
  * <p>Samples are 16-bit: the sub-band signals are the recommendation's 15-bit ones, and the QMF
  * output is scaled to 16 bits (the 14-bit output of the recommendation ×4) and saturated.
- * Checked against ffmpeg 5.1's {@code g722} decoder: identical samples on the same bitstream
- * (see {@code G722DecoderTest}).
+ * Checked against ffmpeg 5.1's {@code g722} decoder: identical samples on the same bitstream,
+ * i.e. infinite SNR (see {@code G722DecoderTest} with a committed fixture, {@code G722FfmpegTest}
+ * on 6 s of tones, sweep and noise); the codec itself reaches ~21 dB SNR against that source.
  *
  * <p>The decoder is stateful (predictors, scale factors, QMF delay line): feed one stream's bytes
  * in order through one instance; {@link #reset()} starts a new stream. Not thread-safe.

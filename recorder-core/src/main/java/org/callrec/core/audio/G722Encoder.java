@@ -14,8 +14,8 @@ package org.callrec.core.audio;
  *
  * <p>The sub-band ADPCM and its adaptation are those of {@link G722Decoder} (shared code), so a
  * decoder fed this encoder's bytes tracks its state exactly. The 16-bit input is scaled into the
- * recommendation's sub-band range by the QMF. Checked against ffmpeg 5.1's {@code g722} encoder
- * (see {@code G722EncoderTest}). Stateful; {@link #reset()} starts a new stream. Not thread-safe.
+ * recommendation's sub-band range by the QMF. Checked against ffmpeg 5.1's {@code g722} encoder:
+ * identical bytes on 6 s of tones, sweep and noise (see {@code G722FfmpegTest}). Stateful; {@link #reset()} starts a new stream. Not thread-safe.
  */
 public final class G722Encoder {
 
