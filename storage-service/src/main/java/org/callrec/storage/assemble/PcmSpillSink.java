@@ -76,9 +76,9 @@ public final class PcmSpillSink implements TimelineAssembler.Sink, Closeable {
     @Override
     public void silence(long units) {
         long scaled = units * sampleRate + silenceRemainder;
-        long samples = scaled / clockRate;
+        long zeroSamples = scaled / clockRate;
         silenceRemainder = scaled % clockRate;
-        for (long left = 2 * samples; left > 0; ) {
+        for (long left = 2 * zeroSamples; left > 0; ) {
             int n = (int) Math.min(left, ZEROS.length);
             write(ZEROS, n);
             left -= n;
