@@ -6,7 +6,9 @@ import java.time.Duration;
 import org.callrec.core.chunk.Topics;
 
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
@@ -162,6 +164,7 @@ public interface StorageConfig {
          * (a phone file holds at most 4 GiB of data; 512M is about 18 h of G.711). Defaults to 512M.
          */
         @WithDefault("512M")
+        @WithConverter(MemorySizeConverter.class)
         MemorySize maxSize();
     }
 

@@ -1,5 +1,8 @@
 package org.callrec.storage.importer;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -67,7 +70,22 @@ public class ImportRoute {
     Vertx vertx;
 
     void routes(@Observes Router router) {
+        deleteLeftovers(config.workDir().resolve("imports"));
         router.post(PATH).handler(this::handle);
+    }
+
+    /** Files of imports a previous run did not finish (their clients got no 201, so they send again). */
+    private static void deleteLeftovers(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            LOG.warnf("Cannot clean the import directory %s: %s", dir, e.toString());
+        }
     }
 
     private void handle(RoutingContext ctx) {
