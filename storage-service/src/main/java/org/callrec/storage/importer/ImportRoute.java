@@ -27,6 +27,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -51,6 +52,9 @@ public class ImportRoute {
 
     /** Path of the endpoint. */
     public static final String PATH = "/api/v1/imports";
+
+    /** Longest time the body of a refused request is read and discarded before the connection is closed. */
+    static final java.time.Duration DRAIN_LIMIT = java.time.Duration.ofSeconds(30);
 
     private static final Logger LOG = Logger.getLogger(ImportRoute.class);
 
@@ -215,11 +219,35 @@ public class ImportRoute {
         }
     }
 
-    /** Refuses a request before its body is read: the connection is closed after the answer. */
+    /**
+     * Refuses a request whose body is not (or no longer) wanted: answers at once, then reads and
+     * discards what the client still sends — a client that is still writing would otherwise see
+     * a reset instead of the answer — and closes the connection when the body ends, or after
+     * {@link #DRAIN_LIMIT} at the latest.
+     */
     private void refuse(RoutingContext ctx, int status, String error, String message) {
         count("refused");
-        ctx.response().putHeader("Connection", "close");
+        HttpServerRequest req = ctx.request();
+        boolean http1 = req.version() != HttpVersion.HTTP_2;
+        if (http1) {
+            ctx.response().putHeader("Connection", "close");
+        }
         fail(ctx, status, error, message);
+        if (req.isEnded()) {
+            return;
+        }
+        // HTTP/2: only this stream is drained; the connection (other streams) stays unless the drain times out
+        long timer = vertx.setTimer(DRAIN_LIMIT.toMillis(), t -> req.connection().close());
+        req.handler(b -> {
+        });
+        req.endHandler(v -> {
+            vertx.cancelTimer(timer);
+            if (http1) {
+                req.connection().close();
+            }
+        });
+        req.exceptionHandler(e -> vertx.cancelTimer(timer));
+        req.resume();
     }
 
     private void fail(RoutingContext ctx, int status, String error, String message) {
