@@ -182,6 +182,9 @@ public class ImportRoute {
                         });
             });
         });
+        if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+            ctx.response().writeContinue(); // curl asks before sending a body over 1 MiB; refusals above never say it
+        }
         req.resume();
     }
 

@@ -70,6 +70,7 @@ class PhoneFileImportTest {
 
     private MinioClient s3;
     private HttpClient client = HTTP;
+    private boolean expectContinue;
     private KafkaConsumer<String, String> completed;
 
     @BeforeEach
@@ -113,7 +114,7 @@ class PhoneFileImportTest {
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(imports + (query.isEmpty() ? "" : "?" + query)))
-                .timeout(Duration.ofSeconds(60)).POST(body);
+                .timeout(Duration.ofSeconds(60)).expectContinue(expectContinue).POST(body);
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -201,7 +202,10 @@ class PhoneFileImportTest {
         assertThat(event.get("audioKey").asText()).isEqualTo(key + ".wav");
         assertThat(event.get("durationSeconds").asDouble()).isEqualTo(2.0);
 
-        // Sending the same file again (a client retry) gives the same recording and keys.
+        // Sending the same file again (a client retry) gives the same recording and keys; this time
+        // over HTTP/1.1 asking "Expect: 100-continue" first, as curl does for large files.
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        expectContinue = true;
         HttpResponse<String> again = post(file, params);
         assertThat(again.statusCode()).isEqualTo(201);
         assertThat(json.readTree(again.body()).get("recordingId").asText()).isEqualTo(id);
