@@ -22,12 +22,29 @@ public final class RecordingIds {
     static UUID next(long epochMillis) {
         byte[] r = new byte[10];
         RANDOM.nextBytes(r);
+        return fromBits(epochMillis, r);
+    }
+
+    private static UUID fromBits(long epochMillis, byte[] r) {
         long msb = (epochMillis & 0xFFFF_FFFF_FFFFL) << 16 | 0x7000L | ((r[0] & 0x0FL) << 8) | (r[1] & 0xFFL);
         long lsb = 0x8000_0000_0000_0000L | ((r[2] & 0x3FL) << 56);
         for (int i = 3; i < 10; i++) {
             lsb |= (r[i] & 0xFFL) << (8 * (9 - i));
         }
         return new UUID(msb, lsb);
+    }
+
+    /**
+     * A version-7 id whose 74 "random" bits are taken from {@code digest} (at least 10 bytes, e.g.
+     * a SHA-256 of what identifies the recording): the same input always gives the same id, so
+     * importing the same file twice stores it under the same keys. Still time-ordered by
+     * {@code epochMillis}.
+     */
+    public static String derived(long epochMillis, byte[] digest) {
+        if (digest.length < 10) {
+            throw new IllegalArgumentException("digest shorter than 10 bytes");
+        }
+        return fromBits(epochMillis, digest).toString();
     }
 
     /** Milliseconds since the epoch encoded in a version-7 id. */

@@ -79,4 +79,21 @@ class RecordingIdsTest {
 
         assertThat(seen).hasSize(200_000);
     }
+
+    @Test
+    @DisplayName("a derived id is a UUIDv7 of the given time whose other bits come from the digest: same input, same id")
+    void derived() {
+        byte[] digest = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        long millis = Instant.parse("2025-11-26T08:30:00Z").toEpochMilli();
+
+        String id = RecordingIds.derived(millis, digest);
+
+        assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+        assertThat(RecordingIds.timestampMillis(id)).isEqualTo(millis);
+        assertThat(RecordingIds.derived(millis, digest.clone())).isEqualTo(id);
+        byte[] other = digest.clone();
+        other[9] ^= 1;
+        assertThat(RecordingIds.derived(millis, other)).isNotEqualTo(id);
+        assertThat(RecordingIds.derived(millis + 1, digest)).isNotEqualTo(id);
+    }
 }

@@ -5,8 +5,12 @@ import java.time.Duration;
 
 import org.callrec.core.chunk.Topics;
 
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * Configuration of the storage service. Every key can also be set as an environment variable:
@@ -26,6 +30,10 @@ public interface StorageConfig {
 
     /** Retries of failed uploads. */
     UploadRetry uploadRetry();
+
+    /** The import endpoint for the phone's own recording files ({@code POST /api/v1/imports}). */
+    @WithName("import")
+    Import imports();
 
     /**
      * Local folder for the per-recording spill files (decoded PCM written while a recording is
@@ -146,6 +154,18 @@ public interface StorageConfig {
          */
         @WithDefault("30s")
         Duration timeout();
+    }
+
+    /** The import endpoint for the phone's own recording files. */
+    interface Import {
+
+        /**
+         * Largest file accepted by {@code POST /api/v1/imports}; a larger body is refused with 413
+         * (a phone file holds at most 4 GiB of data; 512M is about 18 h of G.711). Defaults to 512M.
+         */
+        @WithDefault("512M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize maxSize();
     }
 
     /** Retries of failed uploads: exponential backoff between a first and a largest delay. */

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * are stored. Delivery is at least once: a consumer may see the same recording more than once.
  */
 @JsonPropertyOrder({"type", "recordingId", "tenant", "bucket", "audioKey", "metadataKey", "phoneSessionId", "device",
-    "codec", "durationSeconds", "stopReason", "startedAt", "endedAt", "completedAt"})
+    "codec", "durationSeconds", "stopReason", "startedAt", "endedAt", "completedAt", "source"})
 public record CompletionEvent(
         String type,
         String recordingId,
@@ -22,7 +22,8 @@ public record CompletionEvent(
         String stopReason,
         String startedAt,
         String endedAt,
-        String completedAt) {
+        String completedAt,
+        String source) {
 
     /** Value of {@code type}. */
     public static final String TYPE = "recording.completed";

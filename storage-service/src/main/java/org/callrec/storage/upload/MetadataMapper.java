@@ -83,14 +83,15 @@ public final class MetadataMapper {
                         WavHeader.LENGTH + audioDataBytes),
                 keys.metadata(),
                 new RecordingMetadata.Quality(t.received(), t.expected(), t.placed(), t.lost(), t.duplicated(), t.late(),
-                        dropped, t.ssrcChanges(), Math.round(t.maxJitterMillis() * 1000.0) / 1000.0, gaps));
+                        dropped, t.ssrcChanges(), Math.round(t.maxJitterMillis() * 1000.0) / 1000.0, gaps),
+                RecordingMetadata.SOURCE_NETWORK, null);
     }
 
     /** The completion event of a stored recording. */
     public static CompletionEvent completion(RecordingMetadata m, String bucket, Instant completedAt) {
         return new CompletionEvent(CompletionEvent.TYPE, m.recordingId(), m.tenant(), bucket, m.audio().key(),
                 m.metadataKey(), m.phone().sessionId(), m.phone().device(), m.codec(), m.durationSeconds(),
-                m.stopReason(), m.startedAt(), m.endedAt(), completedAt.toString());
+                m.stopReason(), m.startedAt(), m.endedAt(), completedAt.toString(), m.source());
     }
 
     /** Length of {@code dataBytes} of 16-bit mono PCM, in seconds. */

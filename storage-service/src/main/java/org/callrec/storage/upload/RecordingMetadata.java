@@ -11,9 +11,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * {@code docs/metadata.md}). Built from the START and END records and the timeline statistics
  * only — never from the time it is written — so storing a recording twice writes the same bytes.
  */
-@JsonPropertyOrder({"recordingId", "tenant", "phone", "direction", "codec", "localNumber", "localName",
+@JsonPropertyOrder({"recordingId", "source", "tenant", "phone", "direction", "codec", "localNumber", "localName",
     "remoteNumber", "remoteName", "atStop", "fields", "startRequest", "stopRequest", "startedAt", "endedAt", "durationSeconds", "stopReason",
-    "ingestNode", "audio", "metadataKey", "quality"})
+    "ingestNode", "audio", "metadataKey", "quality", "phoneFile"})
 public record RecordingMetadata(
         String recordingId,
         String tenant,
@@ -35,7 +35,14 @@ public record RecordingMetadata(
         String ingestNode,
         Audio audio,
         String metadataKey,
-        Quality quality) {
+        Quality quality,
+        String source,
+        @JsonInclude(JsonInclude.Include.NON_NULL) PhoneFile phoneFile) {
+
+    /** {@code source} of a recording received as RTP from a phone. */
+    public static final String SOURCE_NETWORK = "network";
+    /** {@code source} of a recording imported from the phone's own file (USB stick). */
+    public static final String SOURCE_PHONE_FILE = "phone-file";
 
     /** The phone that recorded. */
     @JsonPropertyOrder({"sessionId", "device", "address"})
@@ -59,6 +66,12 @@ public record RecordingMetadata(
     public record Quality(long packetsReceived, long packetsExpected, long packetsPlaced, long packetsLost,
                           long packetsDuplicated, long packetsLate, Map<String, Long> droppedByReason, int ssrcChanges,
                           double maxJitterMs, List<CollapsedGap> collapsedGaps) {
+    }
+
+    /** How an imported phone file was laid out (only for {@code source = phone-file}). */
+    @JsonPropertyOrder({"fileName", "codecName", "byteOrder", "rtpHeader", "rtpLen", "increment", "dataSize", "units", "sha256"})
+    public record PhoneFile(String fileName, String codecName, String byteOrder, String rtpHeader, int rtpLen,
+                            int increment, long dataSize, long units, String sha256) {
     }
 
     /** A pause longer than {@code storage.max-gap}, left out of the audio. */

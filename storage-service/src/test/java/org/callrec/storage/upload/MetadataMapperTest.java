@@ -36,6 +36,8 @@ class MetadataMapperTest {
 
         assertThat(doc.get("recordingId").asText()).isEqualTo("rec-1");
         assertThat(doc.get("tenant").asText()).isEqualTo("acme");
+        assertThat(doc.get("source").asText()).isEqualTo("network");
+        assertThat(doc.has("phoneFile")).as("only imports describe a phone file").isFalse();
         assertThat(doc.at("/phone/sessionId").asText()).isEqualTo("phone-17");
         assertThat(doc.at("/phone/device").asText()).isEqualTo("00:15:65:aa:bb:cc");
         assertThat(doc.at("/phone/address").asText()).isEqualTo("10.1.2.3");
@@ -115,6 +117,7 @@ class MetadataMapperTest {
         assertThat(e.metadataKey()).isEqualTo("acme/2025/03/04/rec-1.json");
         assertThat(e.durationSeconds()).isEqualTo(1.0);
         assertThat(e.completedAt()).isEqualTo("2025-03-04T05:07:01Z");
+        assertThat(e.source()).isEqualTo("network");
     }
 
     private static AssembledRecording recording(Map<String, String> startFields, Map<String, String> stopFields) {

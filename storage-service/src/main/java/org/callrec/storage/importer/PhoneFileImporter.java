@@ -1,0 +1,186 @@
+package org.callrec.storage.importer;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.callrec.core.audio.WavHeader;
+import org.callrec.core.id.RecordingIds;
+import org.callrec.core.phonefile.PhoneFileConverter;
+import org.callrec.core.phonefile.PhoneFileLayout;
+import org.callrec.core.phonefile.PhoneFileStats;
+import org.callrec.storage.upload.CompletionPublisher;
+import org.callrec.storage.upload.MetadataMapper;
+import org.callrec.storage.upload.ObjectKeys;
+import org.callrec.storage.upload.RecordingMetadata;
+import org.callrec.storage.upload.S3Store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Stores one phone file like a network recording (blocking: runs on a worker thread). Steps:
+ * convert the file to PCM in the work directory (its SHA-256 computed on the way), derive the
+ * recording id, write the WAV and the metadata document under {@link ObjectKeys}, publish the
+ * completion event, delete the local files. A failed S3 or Kafka step is not retried here: the
+ * request fails (503) and the client sends it again — the id is derived from tenant, file and
+ * start time, so a repeated import writes the same objects under the same keys.
+ */
+@ApplicationScoped
+public class PhoneFileImporter {
+
+    @Inject
+    S3Store s3;
+
+    @Inject
+    CompletionPublisher publisher;
+
+    @Inject
+    ObjectMapper json;
+
+    Clock clock = Clock.systemUTC();
+
+    /**
+     * What an import stored: the answer of the endpoint.
+     *
+     * @param recordingId     the new recording's id
+     * @param source          always {@code phone-file}
+     * @param tenant          tenant
+     * @param bucket          bucket
+     * @param audioKey        key of the WAV
+     * @param metadataKey     key of the metadata document
+     * @param codec           the file's codec
+     * @param durationSeconds length of the stored audio
+     * @param byteOrder       detected byte order
+     * @param rtpHeader       detected framing ({@code none}, {@code counted-in-rtpLen}, {@code added-to-rtpLen})
+     * @param warnings        anything odd found in the file
+     */
+    public record Result(String recordingId, String source, String tenant, String bucket, String audioKey,
+                         String metadataKey, String codec, double durationSeconds, String byteOrder, String rtpHeader,
+                         List<String> warnings) {
+    }
+
+    /** A failure of the object store or the broker (answered 503). */
+    public static final class StoreFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StoreFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Imports the phone file held in {@code file}, using {@code workDir} for the PCM.
+     *
+     * @throws org.callrec.core.phonefile.PhoneFileException the file is not a usable phone recording
+     * @throws StoreFailed S3 or Kafka failed
+     */
+    public Result importFile(Path file, ImportRequest request, Path workDir) throws IOException, StoreFailed {
+        Path pcm = Files.createTempFile(workDir, "import-", ".pcm");
+        try {
+            MessageDigest sha = sha256();
+            PhoneFileConverter.Conversion c;
+            try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 65_536), sha);
+                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(pcm), 65_536)) {
+                c = PhoneFileConverter.toPcm(in, out);
+            }
+            String fileSha = HexFormat.of().formatHex(sha.digest());
+            Instant startedAt = request.recordedAt().orElseGet(clock::instant);
+            String id = RecordingIds.derived(startedAt.toEpochMilli(),
+                    sha256().digest((request.tenant() + "\0" + fileSha).getBytes(StandardCharsets.UTF_8)));
+            ObjectKeys keys = ObjectKeys.of(request.tenant(), id, startedAt.toEpochMilli());
+            RecordingMetadata metadata = metadata(id, request, c, keys, startedAt, fileSha);
+            String step = "the WAV file " + keys.audio();
+            try {
+                s3.putFile(keys.audio(), WavHeader.pcm16Mono(c.sampleRate(), c.pcmBytes()), pcm, c.pcmBytes(), "audio/wav");
+                step = "the metadata " + keys.metadata();
+                s3.putBytes(keys.metadata(), json.writeValueAsBytes(metadata), "application/json");
+                step = "the completion event";
+                publisher.publish(id, json.writeValueAsString(MetadataMapper.completion(metadata, s3.bucket(), clock.instant())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreFailed("interrupted while storing " + step, e);
+            } catch (Exception e) {
+                throw new StoreFailed("storing " + step + " failed: " + e, e);
+            }
+            return new Result(id, RecordingMetadata.SOURCE_PHONE_FILE, request.tenant(), s3.bucket(), keys.audio(),
+                    keys.metadata(), c.header().codec().name(), metadata.durationSeconds(), c.layout().byteOrderName(),
+                    rtpHeader(c.layout().framing()), c.warnings());
+        } finally {
+            Files.deleteIfExists(pcm);
+        }
+    }
+
+    /** The metadata document, in the shape of a network recording's, {@code source = phone-file}. */
+    static RecordingMetadata metadata(String id, ImportRequest r, PhoneFileConverter.Conversion c, ObjectKeys keys,
+                                      Instant startedAt, String fileSha) {
+        int clockRate = c.header().codec().rtpClockRate();
+        double seconds = (double) (c.pcmBytes() / 2) / c.sampleRate();
+        PhoneFileStats s = c.stats();
+        List<RecordingMetadata.CollapsedGap> gaps = new ArrayList<>();
+        for (PhoneFileStats.Gap g : s.gaps()) {
+            gaps.add(new RecordingMetadata.CollapsedGap((double) g.atUnits() / clockRate, (double) g.lengthUnits() / clockRate));
+        }
+        return new RecordingMetadata(
+                id,
+                r.tenant(),
+                new RecordingMetadata.Phone(r.callId(), r.device(), ""),
+                r.direction(),
+                c.header().codec().name(),
+                r.localNumber(),
+                r.localName(),
+                r.remoteNumber(),
+                r.remoteName(),
+                null,
+                new TreeMap<>(r.fields()),
+                new TreeMap<>(r.params()),
+                Map.of(),
+                startedAt.toString(),
+                startedAt.plusNanos(Math.round(seconds * 1e9)).toString(),
+                seconds,
+                "",
+                "",
+                new RecordingMetadata.Audio(keys.audio(), MetadataMapper.FORMAT, c.sampleRate(), 1,
+                        WavHeader.LENGTH + c.pcmBytes()),
+                keys.metadata(),
+                new RecordingMetadata.Quality(c.units(), c.units() + s.missingSequence(), c.units(), s.missingSequence(), 0,
+                        0, Map.of(), s.ssrcChanges(), 0.0, gaps),
+                RecordingMetadata.SOURCE_PHONE_FILE,
+                new RecordingMetadata.PhoneFile(r.fileName(), c.header().codecName(), c.layout().byteOrderName(),
+                        rtpHeader(c.layout().framing()), c.header().rtpLen(), c.header().increment(), c.header().dataSize(),
+                        c.units(), fileSha));
+    }
+
+    static String rtpHeader(PhoneFileLayout.Framing f) {
+        return switch (f) {
+            case PAYLOAD -> "none";
+            case RTP_COUNTED -> "counted-in-rtpLen";
+            case RTP_UNCOUNTED -> "added-to-rtpLen";
+        };
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
