@@ -413,9 +413,13 @@ class ChartTest {
             Matcher m = Pattern.compile("^( *)([A-Za-z]\\w*):").matcher(line);
             if (m.find()) {
                 String key = stack.push(m.group(1).length() / 2, m.group(2));
-                boolean leafOrDocumented = readme.contains("`" + key + "`")
-                        || readme.contains("`" + key + ".");
-                if (!leafOrDocumented) {
+                // a row of its own, a row of a key below it, or a row of an object holding it (resources, securityContext)
+                boolean documented = readme.contains("| `" + key + "` |") || readme.contains("| `" + key + ".");
+                for (String part = key; !documented && part.contains("."); ) {
+                    part = part.substring(0, part.lastIndexOf('.'));
+                    documented = readme.contains("| `" + part + "` |");
+                }
+                if (!documented) {
                     missing.add(key);
                 }
             }

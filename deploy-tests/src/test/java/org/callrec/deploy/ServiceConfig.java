@@ -8,6 +8,8 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -94,9 +96,30 @@ enum ServiceConfig {
                 .addDefaultInterceptors()
                 .withSources(new EnvConfigSource(env, 300))
                 .withSources(new PropertiesConfigSource(Map.of("java.io.tmpdir", "/tmp"), "system", 100))
+                // the converters Quarkus registers: "200ms", "30s" durations, paths
+                .withConverter(Duration.class, 200, ServiceConfig::duration)
+                .withConverter(Path.class, 200, Path::of)
                 .withMapping(type)
                 .build();
         return config.getConfigMapping(type);
+    }
+
+    /** Quarkus' duration syntax: a number of seconds, {@code 200ms}, {@code 30s}, {@code 1m}, {@code 2h}, {@code 1d}, or ISO-8601. */
+    static Duration duration(String value) {
+        String v = value.trim();
+        if (v.matches("\\d+")) {
+            return Duration.ofSeconds(Long.parseLong(v));
+        }
+        if (v.matches("\\d+ms")) {
+            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        }
+        if (v.matches("\\d+(\\.\\d+)?[smhSMH]")) {
+            return Duration.parse("PT" + v.toUpperCase(Locale.ROOT));
+        }
+        if (v.matches("\\d+[dD]")) {
+            return Duration.parse("P" + v.toUpperCase(Locale.ROOT));
+        }
+        return Duration.parse(v);
     }
 
     private static void collect(Class<?> group, String prefix, Set<String> keys) {
