@@ -1,0 +1,202 @@
+{{/* Chart name. */}}
+{{- define "callrec.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Prefix of every resource name: the release name, plus the chart name unless the release already holds it. */}}
+{{- define "callrec.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of a component's resources: (dict "root" $ "component" "ingest"). */}}
+{{- define "callrec.componentName" -}}
+{{- printf "%s-%s" (include "callrec.fullname" .root) .component -}}
+{{- end -}}
+
+{{/* Labels of every object. */}}
+{{- define "callrec.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/name: {{ include "callrec.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: callrec
+{{- end -}}
+
+{{/* Selector labels of a component: (dict "root" $ "component" "ingest"). */}}
+{{- define "callrec.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "callrec.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* All labels of a component's objects: (dict "root" $ "component" "ingest"). */}}
+{{- define "callrec.componentLabels" -}}
+{{ include "callrec.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* Label of the Services the ServiceMonitor scrapes. */}}
+{{- define "callrec.metricsLabel" -}}
+callrec.io/metrics: "true"
+{{- end -}}
+
+{{/* Image of a component: (dict "root" $ "image" .Values.control.image). */}}
+{{- define "callrec.image" -}}
+{{- $tag := default .root.Chart.AppVersion .root.Values.image.tag -}}
+{{- if .root.Values.image.registry -}}
+{{- printf "%s/%s:%s" .root.Values.image.registry .image.repository $tag -}}
+{{- else -}}
+{{- printf "%s:%s" .image.repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* ServiceAccount of the pods. */}}
+{{- define "callrec.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "callrec.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of the Secret holding the S3 credentials. */}}
+{{- define "callrec.s3SecretName" -}}
+{{- if .Values.s3.existingSecret -}}
+{{- .Values.s3.existingSecret -}}
+{{- else -}}
+{{- printf "%s-s3" (include "callrec.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Kafka client settings from an existing Secret, for a container's envFrom. */}}
+{{- define "callrec.kafkaEnvFrom" -}}
+{{- if .Values.kafka.existingSecret -}}
+- secretRef:
+    name: {{ .Values.kafka.existingSecret }}
+{{- end -}}
+{{- end -}}
+
+{{/* Base URLs of the ingest pods' internal API, through the headless Service (control.ingest.nodes). */}}
+{{- define "callrec.ingestNodes" -}}
+{{- $ingest := include "callrec.componentName" (dict "root" . "component" "ingest") -}}
+{{- $urls := list -}}
+{{- range $i := until (int .Values.ingest.replicas) -}}
+{{- $urls = append $urls (printf "http://%s-%d.%s.%s.svc.%s:8082" $ingest $i $ingest $.Release.Namespace $.Values.clusterDomain) -}}
+{{- end -}}
+{{- join "," $urls -}}
+{{- end -}}
+
+{{/* Where an ingest pod's advertised address comes from: explicit, hostIP or podIP. */}}
+{{- define "callrec.ingestAddressSource" -}}
+{{- $a := .Values.ingest.advertisedAddress -}}
+{{- if $a.fromField -}}
+{{- $a.fromField -}}
+{{- else if $a.addresses -}}
+explicit
+{{- else if eq .Values.ingest.networkMode "clusterIP" -}}
+podIP
+{{- else if eq .Values.ingest.networkMode "hostNetwork" -}}
+hostIP
+{{- else -}}
+explicit
+{{- end -}}
+{{- end -}}
+
+{{/* Probes on the management port (quarkus.management.port). */}}
+{{- define "callrec.probes" -}}
+startupProbe:
+  httpGet:
+    path: /q/health/started
+    port: management
+  periodSeconds: 2
+  failureThreshold: 60
+livenessProbe:
+  httpGet:
+    path: /q/health/live
+    port: management
+  periodSeconds: 10
+  timeoutSeconds: 3
+  failureThreshold: 3
+readinessProbe:
+  httpGet:
+    path: /q/health/ready
+    port: management
+  periodSeconds: 5
+  timeoutSeconds: 3
+  failureThreshold: 2
+{{- end -}}
+
+{{/* Refuses invalid combinations of values (rendered by templates/validate.yaml). */}}
+{{- define "callrec.validate" -}}
+{{- $v := .Values -}}
+{{- $mode := $v.ingest.networkMode -}}
+{{- $source := include "callrec.ingestAddressSource" . -}}
+{{- $addresses := $v.ingest.advertisedAddress.addresses -}}
+{{- $replicas := int $v.ingest.replicas -}}
+{{- if not (has $mode (list "hostNetwork" "perPodAddress" "clusterIP")) -}}
+{{- fail (printf "ingest.networkMode must be hostNetwork, perPodAddress or clusterIP, not %q" $mode) -}}
+{{- end -}}
+{{- if lt $replicas 1 -}}
+{{- fail "ingest.replicas must be at least 1: control-service needs an ingest node" -}}
+{{- end -}}
+{{- if gt (int $v.ingest.ports.min) (int $v.ingest.ports.max) -}}
+{{- fail (printf "ingest.ports.min (%d) must not exceed ingest.ports.max (%d)" (int $v.ingest.ports.min) (int $v.ingest.ports.max)) -}}
+{{- end -}}
+{{- if lt (int $v.ingest.ports.min) 1024 -}}
+{{- fail "ingest.ports.min must be at least 1024: the pods run without privileges" -}}
+{{- end -}}
+{{- if and $v.ingest.advertisedAddress.fromField $addresses -}}
+{{- fail "set either ingest.advertisedAddress.addresses or ingest.advertisedAddress.fromField, not both" -}}
+{{- end -}}
+{{- if eq $mode "hostNetwork" -}}
+  {{- if eq $v.ingest.updateStrategy "RollingUpdate" -}}
+  {{- fail "ingest.updateStrategy RollingUpdate is not allowed with networkMode hostNetwork: a replacement pod needs the node's ports, and a rolling update cuts every call; use OnDelete" -}}
+  {{- end -}}
+  {{- if and (eq $source "explicit") (gt $replicas 1) -}}
+  {{- fail "in hostNetwork mode an explicit ingest.advertisedAddress.addresses works only with ingest.replicas=1 (a StatefulSet does not pin pods to nodes); use fromField hostIP, or perPodAddress mode" -}}
+  {{- end -}}
+{{- else if eq $mode "perPodAddress" -}}
+  {{- if ne $source "explicit" -}}
+  {{- fail "networkMode perPodAddress needs ingest.advertisedAddress.addresses (one public address per pod), not fromField" -}}
+  {{- end -}}
+  {{- $size := add1 (sub (int $v.ingest.ports.max) (int $v.ingest.ports.min)) -}}
+  {{- if gt (int $size) (int $v.ingest.perPodService.maxPorts) -}}
+  {{- fail (printf "networkMode perPodAddress lists every UDP port in each pod's Service: the range %d-%d has %d ports, more than ingest.perPodService.maxPorts (%d); narrow ingest.ports" (int $v.ingest.ports.min) (int $v.ingest.ports.max) (int $size) (int $v.ingest.perPodService.maxPorts)) -}}
+  {{- end -}}
+{{- else if eq $mode "clusterIP" -}}
+  {{- if ne $source "podIP" -}}
+  {{- fail "networkMode clusterIP advertises the pod IP (fromField podIP); explicit addresses and hostIP do not reach a pod's UDP ports there" -}}
+  {{- end -}}
+{{- end -}}
+{{- if and (eq $source "explicit") (lt (len $addresses) $replicas) -}}
+{{- fail (printf "ingest.advertisedAddress.addresses has %d entries for %d ingest replicas: give one address per pod" (len $addresses) $replicas) -}}
+{{- end -}}
+{{- if and (eq $source "hostIP") (ne $mode "hostNetwork") -}}
+{{- fail "ingest.advertisedAddress.fromField hostIP is only valid with networkMode hostNetwork: the node's address does not lead to a pod's UDP ports otherwise" -}}
+{{- end -}}
+{{- if gt (int $v.storage.replicas) (int $v.kafka.topicPartitions) -}}
+{{- fail (printf "storage.replicas (%d) must not exceed kafka.topicPartitions (%d): consumers beyond the partitions of the media topic stay idle" (int $v.storage.replicas) (int $v.kafka.topicPartitions)) -}}
+{{- end -}}
+{{- if not $v.kafka.bootstrapServers -}}
+{{- fail "kafka.bootstrapServers is required, e.g. my-kafka-bootstrap.kafka.svc:9092" -}}
+{{- end -}}
+{{- if not $v.s3.endpoint -}}
+{{- fail "s3.endpoint is required, e.g. http://minio.minio.svc:9000" -}}
+{{- end -}}
+{{- if and (not $v.s3.existingSecret) (or (not $v.s3.accessKey) (not $v.s3.secretKey)) -}}
+{{- fail "S3 credentials: set s3.existingSecret (preferred) or both s3.accessKey and s3.secretKey" -}}
+{{- end -}}
+{{- if and $v.control.service.nodePort (ne $v.control.service.type "NodePort") -}}
+{{- fail "control.service.nodePort is only valid with control.service.type NodePort" -}}
+{{- end -}}
+{{- end -}}
