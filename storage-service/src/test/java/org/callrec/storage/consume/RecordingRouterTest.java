@@ -19,6 +19,7 @@ import org.callrec.core.audio.AudioCodec;
 import org.callrec.storage.AssembledRecording;
 import org.callrec.storage.RtpFixtures;
 import org.callrec.storage.RtpFixtures.Datagram;
+import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.metrics.StorageMetrics;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +46,7 @@ class RecordingRouterTest {
 
     @BeforeEach
     void setUp() {
-        router = new RecordingRouter(new SpillFiles(workDir), Duration.ofMillis(500), Duration.ofHours(1),
+        router = new RecordingRouter(new SpillFiles(workDir), AssemblyOptions.defaults(),
                 Duration.ofHours(2), new OffsetTracker(), (rec, ticket) -> {
                     handedOver.add(rec);
                     tickets.add(ticket);
@@ -73,8 +74,8 @@ class RecordingRouterTest {
         AssembledRecording rec = handedOver.get(0);
         assertThat(rec.stats().placed()).isEqualTo(9);
         assertThat(rec.stats().lost()).isEqualTo(1);
-        assertThat(rec.pcmBytes()).isEqualTo(2L * 10 * SAMPLES_PER_PACKET);
-        short[] pcm = samples(rec.spillFile());
+        assertThat(rec.dataBytes()).isEqualTo(2L * 10 * SAMPLES_PER_PACKET);
+        short[] pcm = samples(rec.segments().get(0).file());
         for (int i = 0; i < 10; i++) {
             short[] expected = i == 4 ? new short[SAMPLES_PER_PACKET]
                     : RtpFixtures.decode(AudioCodec.PCMA, RtpFixtures.tonePayload(AudioCodec.PCMA, i));
@@ -173,7 +174,7 @@ class RecordingRouterTest {
         assertThat(handedOver).singleElement().satisfies(rec -> {
             assertThat(rec.end().reason()).isEqualTo(RecordingRouter.ABANDONED_REASON);
             assertThat(rec.end().endedAtMillis()).as("the last packet's arrival").isEqualTo(arrivalMicros(1) / 1000);
-            assertThat(rec.pcmBytes()).isEqualTo(2L * 2 * SAMPLES_PER_PACKET);
+            assertThat(rec.dataBytes()).isEqualTo(2L * 2 * SAMPLES_PER_PACKET);
         });
     }
 
