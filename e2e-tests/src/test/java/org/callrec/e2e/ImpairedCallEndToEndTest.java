@@ -101,6 +101,80 @@ class ImpairedCallEndToEndTest {
         }
     }
 
+    @Test
+    @DisplayName("ffmpeg as an independent encoder and RTP sender: what it sent is what is stored, in time")
+    void ffmpegAsTheSender() throws Exception {
+        assumeThat(Ffmpeg.available()).as("ffmpeg sends and decodes").isTrue();
+        for (AudioCodec codec : List.of(AudioCodec.PCMA, AudioCodec.PCMU)) {
+            String id = "ffmpeg-" + codec.name().toLowerCase();
+            String device = codec == AudioCodec.PCMA ? "0c383e00cc01" : "0c383e00cc02";
+            java.nio.file.Path reference = java.nio.file.Files.createTempFile("callrec-e2e-ref", ".wav");
+            try (RawPhone phone = new RawPhone("127.0.0.1", stack.controlPort)) {
+                Map<String, String> start = phone.send("cmd=RecordStartRequest&id=" + id + "&device=" + device
+                        + "&codec=" + codec.name());
+                assertThat(start).containsEntry("result", "success");
+                // One source, two outputs: 20 ms G.711 RTP packets in real time to our port, and
+                // the same audio as a 16-bit reference file. RTCP goes to a port nobody uses.
+                Process ffmpeg = new ProcessBuilder("ffmpeg", "-v", "error", "-y", "-re",
+                        "-f", "lavfi", "-i", "sine=frequency=330:sample_rate=8000:duration=3,volume=0.5",
+                        "-filter_complex", "[0:a]asetnsamples=n=160:p=0,asplit=2[net][ref]",
+                        "-map", "[net]", "-acodec", codec == AudioCodec.PCMA ? "pcm_alaw" : "pcm_mulaw", "-ar", "8000",
+                        "-f", "rtp", "rtp://" + start.get("server") + ":" + start.get("port")
+                                + "?rtcpport=" + RecordingStack.freePort(),
+                        "-map", "[ref]", "-acodec", "pcm_s16le", reference.toString())
+                        .redirectErrorStream(true).start();
+                String out = new String(ffmpeg.getInputStream().readAllBytes());
+                assertThat(ffmpeg.waitFor()).as("ffmpeg: %s", out).isZero();
+                assertThat(phone.send("cmd=RecordStopRequest&id=" + id)).containsEntry("result", "success");
+            }
+            short[] expected = WavFile.parse(java.nio.file.Files.readAllBytes(reference)).samples();
+            java.nio.file.Files.deleteIfExists(reference);
+
+            Archive.Stored stored = awaitStored(pcmArchive, id, device.replaceAll("(..)(?!$)", "$1:"));
+            short[] decoded = Ffmpeg.decodeToPcm16(stored.wavBytes());
+            assertThat(decoded.length / 8000.0).as("%s duration", codec).isCloseTo(expected.length / 8000.0,
+                    Offset.offset(0.040));
+            int bestLag = 0;
+            double best = -2;
+            for (int lag = -400; lag <= 400; lag++) {
+                double r = correlation(expected, decoded, lag, expected.length);
+                if (r > best) {
+                    best = r;
+                    bestLag = lag;
+                }
+            }
+            assertThat(bestLag).as("%s alignment", codec).isZero();
+            assertThat(best).as("%s correlation", codec).isGreaterThanOrEqualTo(0.97);
+            assertThat(stored.metadata().path("quality").path("intact").asBoolean()).isTrue();
+        }
+    }
+
+    /** Pearson correlation of {@code x} and {@code y} shifted by {@code lag}, over the first {@code n} samples of x. */
+    static double correlation(short[] x, short[] y, int lag, int n) {
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        double sx = 0;
+        double sy = 0;
+        long count = 0;
+        for (int i = 0; i < n; i++) {
+            int d = i + lag;
+            if (d < 0 || d >= y.length) {
+                continue;
+            }
+            sx += x[i];
+            sy += y[d];
+            sxx += (double) x[i] * x[i];
+            syy += (double) y[d] * y[d];
+            sxy += (double) x[i] * y[d];
+            count++;
+        }
+        double cov = sxy - sx * sy / count;
+        double vx = sxx - sx * sx / count;
+        double vy = syy - sy * sy / count;
+        return vx <= 0 || vy <= 0 ? 0 : cov / Math.sqrt(vx * vy);
+    }
+
     /** The default store: 16-bit PCM, decoded by ffmpeg, compared with the reference signal. */
     private static void checkPcm16(Call c) throws Exception {
         Archive.Stored stored = awaitStored(pcmArchive, c.sessionId, c.deviceWithColons());
@@ -225,7 +299,8 @@ class ImpairedCallEndToEndTest {
             byte silence = codec == AudioCodec.PCMA ? (byte) 0xD5 : (byte) 0xFF;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (int k = 0; k < SLOTS; k++) {
-                if (onHold(k) || Arrays.stream(LOST).anyMatch(l -> l == k)) {
+                int kk = k;
+                if (onHold(k) || Arrays.stream(LOST).anyMatch(l -> l == kk)) {
                     byte[] s = new byte[PACKET];
                     Arrays.fill(s, silence);
                     out.writeBytes(s);
