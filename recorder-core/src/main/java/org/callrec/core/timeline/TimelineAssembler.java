@@ -158,6 +158,12 @@ public final class TimelineAssembler {
                 otherPayload(pt);
                 return;
             }
+            long behind = highestSeq + RtpMath.seqDelta(seq, (int) (highestSeq & 0xFFFF));
+            if (behind <= lastEmittedSeq && seen[(int) Math.floorMod(behind, (long) SEEN_RING)] == behind) {
+                // a copy of a packet written long ago: a duplicate, never the start of a restart
+                duplicated++;
+                return;
+            }
             // RFC 3550 A.1: a jump this far is a stray packet or the stream restarting under the
             // same SSRC; a second packet right after the first confirms a restart.
             if (probe != null && seq == ((probeSeq + 1) & 0xFFFF)) {

@@ -773,6 +773,21 @@ class TimelineAssemblerTest {
     }
 
     @Test
+    @DisplayName("copies of two consecutive packets arriving far behind (beyond RFC 3550's misorder limit) are duplicates, not a restart")
+    void oldConsecutiveCopiesAreNotARestart() {
+        offer(stream, range(0, 199));
+        // packets 10 and 11 again, 190 packets after they were sent
+        offerRaw(T0 + 20_000L * 200, stream.packet(10));
+        offerRaw(T0 + 20_000L * 200, stream.packet(11));
+        offer(stream, range(200, 209));
+        assembler.finish();
+
+        assertThat(out.shape()).containsExactly("audio " + 210 * PACKET);
+        assertThat(assembler.stats().duplicated()).isEqualTo(2);
+        assertThat(assembler.restarts()).isZero();
+    }
+
+    @Test
     void timestampsThatJumpBackWhileSequenceNumbersGoOnContinueTheTimeline() {
         // After 5 packets the sender resets its timestamps to 0 but keeps counting packets.
         for (int k = 0; k < 10; k++) {

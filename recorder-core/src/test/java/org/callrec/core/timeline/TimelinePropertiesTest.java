@@ -28,8 +28,9 @@ import net.jqwik.api.constraints.LongRange;
 class TimelinePropertiesTest {
 
     private static final int PACKET = 160;
-    /** Reorder window: three packets. Delays below are kept under it. */
-    private static final long WINDOW = 3 * PACKET;
+    /** Reorder window: the service's default, 500 ms = 25 packets. Delays below stay within it. */
+    private static final int WINDOW_PACKETS = 25;
+    private static final long WINDOW = WINDOW_PACKETS * PACKET;
     private static final GapHandling GAPS = new GapHandling(GapHandling.Policy.COLLAPSE, 60 * 8000, 8000, 8000);
     private static final long T0 = 1_700_000_000_000_000L;
 
@@ -41,8 +42,8 @@ class TimelinePropertiesTest {
     Arbitrary<List<Fate>> networks() {
         Arbitrary<Fate> fate = Combinators.combine(
                         Arbitraries.integers().between(0, 99).map(p -> p < 15),           // ~15% loss, bursts included by chance
-                        Arbitraries.doubles().between(0, 2.99),                             // delay under the window
-                        Arbitraries.doubles().between(0, 80).list().ofMaxSize(2))           // copies: any delay, even far beyond the window
+                        Arbitraries.doubles().between(0, WINDOW_PACKETS - 0.01),            // any delay within the window
+                        Arbitraries.doubles().between(0, 4 * WINDOW_PACKETS).list().ofMaxSize(2)) // copies: any delay, even far beyond the window
                 .as(Fate::new);
         return fate.list().ofMinSize(1).ofMaxSize(300);
     }
@@ -56,7 +57,7 @@ class TimelinePropertiesTest {
                     boolean lost = false;
                     for (int r : rolls) {
                         lost = lost ? r < 85 : r < 5;
-                        fates.add(new Fate(lost, (r % 10) * 0.29, List.of()));
+                        fates.add(new Fate(lost, (r % 10) * (WINDOW_PACKETS - 0.01) / 9, List.of()));
                     }
                     return fates;
                 }));
