@@ -115,6 +115,25 @@ final class RawPhone implements AutoCloseable {
         }
     }
 
+    /** A datagram and when to send it, in milliseconds after the first. */
+    record Timed(long atMillis, byte[] bytes) {
+    }
+
+    /** Sends each datagram at its time (in the order of the list when times are equal). */
+    void sendScheduled(String server, int port, java.util.List<Timed> datagrams) throws IOException, InterruptedException {
+        InetAddress to = InetAddress.getByName(server);
+        java.util.List<Timed> ordered = new java.util.ArrayList<>(datagrams);
+        ordered.sort(java.util.Comparator.comparingLong(Timed::atMillis));
+        long t0 = System.nanoTime();
+        for (Timed d : ordered) {
+            long wait = t0 + d.atMillis() * 1_000_000L - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+            }
+            udp.send(new DatagramPacket(d.bytes(), d.bytes().length, to, port));
+        }
+    }
+
     /** Sends arbitrary bytes to the media port. */
     void sendDatagram(String server, int port, byte[] data) throws IOException {
         udp.send(new DatagramPacket(data, data.length, InetAddress.getByName(server), port));

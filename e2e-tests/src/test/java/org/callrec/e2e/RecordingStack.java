@@ -32,6 +32,7 @@ final class RecordingStack implements AutoCloseable {
     final Path storageWorkDir;
     private ServiceProcess ingest;
     private ServiceProcess storage;
+    private final java.util.List<ServiceProcess> extras = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ServiceProcess control;
 
     private RecordingStack() throws IOException {
@@ -85,6 +86,28 @@ final class RecordingStack implements AutoCloseable {
         storage = ServiceProcess.start("storage-service", c, http);
     }
 
+    /**
+     * Starts one more storage service with its own consumer group and bucket (so it stores every
+     * recording too), configured by {@code overrides}; closed with the stack.
+     */
+    ServiceProcess startExtraStorage(String bucket, Map<String, String> overrides) throws IOException {
+        int http = freePort();
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("quarkus.http.port", Integer.toString(http));
+        c.put("quarkus.management.port", Integer.toString(freePort()));
+        c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        c.put("storage.s3.endpoint", s3.endpoint());
+        c.put("storage.s3.access-key", s3.accessKey());
+        c.put("storage.s3.secret-key", s3.secretKey());
+        c.put("storage.s3.bucket", bucket);
+        c.put("storage.kafka.group-id", "callrec-storage-" + bucket);
+        c.put("storage.work-dir", Files.createTempDirectory("callrec-storage-e2e-" + bucket).toString());
+        c.putAll(overrides);
+        ServiceProcess p = ServiceProcess.start("storage-service", c, http);
+        extras.add(p);
+        return p;
+    }
+
     void startControl() throws IOException {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("quarkus.http.port", Integer.toString(freePort()));
@@ -126,6 +149,7 @@ final class RecordingStack implements AutoCloseable {
                 p.close();
             }
         }
+        extras.forEach(ServiceProcess::close);
         s3.close();
         kafka.close();
     }

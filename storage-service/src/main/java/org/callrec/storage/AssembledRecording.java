@@ -1,26 +1,36 @@
 package org.callrec.storage;
 
-import java.nio.file.Path;
+import java.util.List;
 
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.timeline.TimelineStats;
+import org.callrec.storage.assemble.SegmentedOutput;
+import org.callrec.storage.assemble.WavFormat;
 
 /**
  * A recording whose timeline is complete: handed from the consumer thread to the upload pool.
- * The audio is in {@code spillFile} (16-bit little-endian mono PCM, no header).
+ * The audio is in the segments' spill files (in {@code format}, no header), in order.
  *
- * @param start      the START record
- * @param end        the END record (or the one made up when the recording was abandoned)
- * @param stats      what the timeline assembler saw
- * @param spillFile  the decoded audio
- * @param pcmBytes   length of the audio in the spill file
- * @param sampleRate samples per second of the audio
+ * @param start    the START record
+ * @param end      the END record (or the one made up when the recording was abandoned)
+ * @param stats    what the timeline assembler saw
+ * @param format   format of the audio bytes
+ * @param segments the spill files, one per WAV file to store (at least one)
  */
-public record AssembledRecording(RecordingStarted start, RecordingEnded end, TimelineStats stats, Path spillFile,
-                                 long pcmBytes, int sampleRate) {
+public record AssembledRecording(RecordingStarted start, RecordingEnded end, TimelineStats stats, WavFormat format,
+                                 List<SegmentedOutput.Segment> segments) {
+
+    public AssembledRecording {
+        segments = List.copyOf(segments);
+    }
 
     public String recordingId() {
         return start.recordingId();
+    }
+
+    /** Audio bytes of all segments. */
+    public long dataBytes() {
+        return segments.stream().mapToLong(SegmentedOutput.Segment::bytes).sum();
     }
 }

@@ -202,7 +202,9 @@ class StorageServiceTest {
         assertThat(json.convertValue(quality.get("droppedByReason"), Map.class))
                 .isEqualTo(Map.of("foreign-source", 2, "payload-type", 1));
         assertThat(quality.get("ssrcChanges").asInt()).isZero();
-        assertThat(quality.get("collapsedGaps")).isEmpty();
+        assertThat(quality.get("gaps")).isEmpty();
+        assertThat(quality.get("intact").asBoolean()).as("a packet was lost").isFalse();
+        assertThat(doc.at("/audio/segments")).hasSize(1);
 
         // A completion event announces it.
         JsonNode event = json.readTree(awaitCompletion(id, 1).get(0).value());

@@ -3,9 +3,7 @@ package org.callrec.core.timeline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,14 +19,19 @@ import org.callrec.core.rtp.RtpMath;
  *       the window go back in place;</li>
  *   <li>a packet whose place was already written is counted late and dropped; a second copy of
  *       a held or written packet is counted duplicated and dropped;</li>
- *   <li>a hole between two packets' timestamps becomes silence of that length, so audio after a
- *       loss stays where it belongs; a hole longer than {@code maxGapUnits} (an absurd jump or a
- *       very long pause) is collapsed and reported instead;</li>
- *   <li>an SSRC change flushes the old stream and continues the timeline where it stopped;</li>
- *   <li>packets of another payload type (DTMF events, comfort noise) never reach the audio.</li>
+ *   <li>a hole between two packets' timestamps that the missing sequence numbers account for is
+ *       loss: silence of that length, so audio after a loss stays where it belongs; a hole
+ *       longer than that is a pause, handled by the {@link GapHandling} (kept as silence,
+ *       collapsed to a marker beyond a limit, or cut) and reported;</li>
+ *   <li>an SSRC change flushes the old stream and continues the timeline where it stopped (the
+ *       new stream's earliest packet follows the old stream's last one); packets of the old SSRC
+ *       arriving within the reorder window after the switch are stragglers, dropped as
+ *       {@code stale-ssrc}; later ones are the stream coming back, a switch again;</li>
+ *   <li>packets of another payload type (DTMF events, comfort noise) never reach the audio; they
+ *       are counted by payload type.</li>
  * </ul>
  * Output goes to a {@link Sink} in RTP timestamp units; for PCMA, PCMU and G.722 one payload byte
- * is one unit. Not thread-safe.
+ * is one unit (a G.722 unit decodes to two 16 kHz samples: the sink scales). Not thread-safe.
  */
 public final class TimelineAssembler {
 
@@ -62,12 +65,20 @@ public final class TimelineAssembler {
 
     private final int payloadType;
     private final long reorderWindowUnits;
-    private final long maxGapUnits;
+    private final long reorderWindowMicros;
+    private final GapHandling gapHandling;
     private final int clockRate;
     private final Sink sink;
 
     private final TreeMap<Long, Held> buffer = new TreeMap<>();
-    private final Set<Long> previousSsrcs = new HashSet<>();
+    /** SSRCs left behind → arrival of their last packet (bounded: oldest forgotten first). */
+    private final Map<Long, Long> previousSsrcs = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > 16;
+        }
+    };
+    private long ssrcLastArrivalMicros = Long.MIN_VALUE;
     private final long[] seen = new long[SEEN_RING];
     private final RtpMath.SequenceUnwrapper seqs = new RtpMath.SequenceUnwrapper();
     private final RtpMath.TimestampUnwrapper stamps = new RtpMath.TimestampUnwrapper();
@@ -97,6 +108,7 @@ public final class TimelineAssembler {
     private long late;
     private int ssrcChanges;
     private final Map<String, Long> dropped = new LinkedHashMap<>();
+    private final Map<Integer, Long> otherPayloadTypes = new TreeMap<>();
     private final List<TimelineStats.Gap> gaps = new ArrayList<>();
 
     private double jitterUnits;
@@ -107,14 +119,17 @@ public final class TimelineAssembler {
      * @param payloadType        the recording's codec payload type; others are dropped
      * @param clockRate          RTP clock of the codec (for jitter in milliseconds)
      * @param reorderWindowUnits how far (in timestamp units) a late packet may trail the newest
-     * @param maxGapUnits        longest hole filled with silence; longer ones are collapsed
+     * @param gapHandling        what becomes of pauses and very long holes
      * @param sink               where the timeline goes
      */
-    public TimelineAssembler(int payloadType, int clockRate, long reorderWindowUnits, long maxGapUnits, Sink sink) {
+    public TimelineAssembler(int payloadType, int clockRate, long reorderWindowUnits, GapHandling gapHandling,
+                             Sink sink) {
         this.payloadType = payloadType;
         this.clockRate = clockRate;
         this.reorderWindowUnits = reorderWindowUnits;
-        this.maxGapUnits = maxGapUnits;
+        this.reorderWindowMicros = reorderWindowUnits > Long.MAX_VALUE / 1_000_000L
+                ? Long.MAX_VALUE : reorderWindowUnits * 1_000_000L / clockRate;
+        this.gapHandling = gapHandling;
         this.sink = sink;
         Arrays.fill(seen, Long.MIN_VALUE);
     }
@@ -130,23 +145,31 @@ public final class TimelineAssembler {
     }
 
     private void accept(long arrivalMicros, byte[] buf, int off, int len) {
-        boolean audio = RtpHeader.payloadType(buf, off) == payloadType;
+        int pt = RtpHeader.payloadType(buf, off);
+        boolean audio = pt == payloadType;
         long packetSsrc = RtpHeader.ssrc(buf, off);
         if (packetSsrc != ssrc) {
             if (!audio) {
-                drop("payload-type");
+                otherPayload(pt);
                 return;
             }
-            if (started && isStale(packetSsrc)) {
+            if (isStale(packetSsrc, arrivalMicros)) {
                 drop("stale-ssrc");
                 return;
             }
             switchSsrc(packetSsrc);
         }
+        ssrcLastArrivalMicros = Math.max(ssrcLastArrivalMicros, arrivalMicros);
         int seq = RtpHeader.sequenceNumber(buf, off);
         if (started && isOutOfRange(seq) && !(audio && isLongLoss(seq, RtpHeader.timestamp(buf, off)))) {
             if (!audio) {
-                drop("payload-type");
+                otherPayload(pt);
+                return;
+            }
+            long behind = highestSeq + RtpMath.seqDelta(seq, (int) (highestSeq & 0xFFFF));
+            if (behind <= lastEmittedSeq && seen[(int) Math.floorMod(behind, (long) SEEN_RING)] == behind) {
+                // a copy of a packet written long ago: a duplicate, never the start of a restart
+                duplicated++;
                 return;
             }
             // RFC 3550 A.1: a jump this far is a stray packet or the stream restarting under the
@@ -182,7 +205,7 @@ public final class TimelineAssembler {
                 highestSeq = Math.max(highestSeq, extSeq);
                 otherPayloadInRange++;
             }
-            drop("payload-type");
+            otherPayload(pt);
             return;
         }
         long rawTs = RtpHeader.timestamp(buf, off);
@@ -264,7 +287,8 @@ public final class TimelineAssembler {
     public TimelineStats stats() {
         long expected = expectedBefore + currentExpected();
         return new TimelineStats(received, placed, expected, Math.max(0, expected - placed), duplicated, late,
-                Map.copyOf(dropped), ssrcChanges, maxJitterUnits * 1000.0 / clockRate, List.copyOf(gaps), cursor);
+                Map.copyOf(dropped), Map.copyOf(otherPayloadTypes), ssrcChanges, restarts, timestampResets,
+                maxJitterUnits * 1000.0 / clockRate, List.copyOf(gaps), cursor);
     }
 
     private long currentExpected() {
@@ -276,16 +300,20 @@ public final class TimelineAssembler {
         return restarts;
     }
 
-    private boolean isStale(long packetSsrc) {
-        // A packet of an SSRC we already left behind (it trails the switch): ignore it.
-        return previousSsrcs.contains(packetSsrc);
+    private boolean isStale(long packetSsrc, long arrivalMicros) {
+        // A packet of an SSRC we left behind, arriving within the reorder window after that
+        // stream's last packet, trails the switch: ignore it. Later, that stream is back.
+        Long last = previousSsrcs.get(packetSsrc);
+        return last != null && arrivalMicros - last <= reorderWindowMicros;
     }
 
     private void switchSsrc(long newSsrc) {
         if (ssrc != -1) {
-            previousSsrcs.add(ssrc);
+            previousSsrcs.remove(newSsrc);
+            previousSsrcs.put(ssrc, ssrcLastArrivalMicros);
             ssrcChanges++;
         }
+        ssrcLastArrivalMicros = Long.MIN_VALUE;
         restartStream();
         ssrc = newSsrc;
     }
@@ -334,6 +362,7 @@ public final class TimelineAssembler {
         Map.Entry<Long, Held> e = buffer.pollFirstEntry();
         long extSeq = e.getKey();
         Held h = e.getValue();
+        long missing = lastEmittedSeq == Long.MIN_VALUE ? 0 : extSeq - lastEmittedSeq - 1;
         lastEmittedSeq = extSeq;
         seen[(int) Math.floorMod(extSeq, (long) SEEN_RING)] = extSeq;
         if (!baseSet) {
@@ -344,14 +373,7 @@ public final class TimelineAssembler {
         long pos = h.extTs() - base;
         int len = h.payload().length;
         if (pos > cursor) {
-            long gap = pos - cursor;
-            if (gap > maxGapUnits) {
-                gaps.add(new TimelineStats.Gap(cursor, gap));
-                base += gap; // collapse: the audio continues right here
-            } else {
-                sink.silence(gap);
-                cursor = pos;
-            }
+            fillHole(pos - cursor, missing, len > 0 ? len : unitsPerPacket);
             pos = cursor;
         }
         int skip = (int) Math.min(len, cursor - pos);
@@ -364,6 +386,48 @@ public final class TimelineAssembler {
             sink.audio(h.payload(), skip, len - skip);
             cursor += len - skip;
         }
+    }
+
+    /**
+     * A hole of {@code hole} units before the next packet, {@code missing} sequence numbers after
+     * the last one written: silence, a shorter silence or nothing, per the {@link GapHandling}.
+     * Moves {@code base} by what is left out, so the next packet lands at the cursor.
+     */
+    private void fillHole(long hole, long missing, int packetUnits) {
+        long explained = missing > hole / Math.max(1, packetUnits) ? hole : missing * packetUnits;
+        boolean pause = hole - explained >= gapHandling.minPauseUnits();
+        long kept = hole;
+        TimelineStats.GapAction action = TimelineStats.GapAction.KEPT;
+        switch (gapHandling.policy()) {
+            case COLLAPSE -> {
+                if (hole > gapHandling.maxSilenceUnits()) {
+                    kept = gapHandling.markerUnits();
+                    action = TimelineStats.GapAction.COLLAPSED;
+                }
+            }
+            case SKIP -> {
+                if (pause) {
+                    kept = 0;
+                    action = TimelineStats.GapAction.SKIPPED;
+                }
+            }
+            case SILENCE -> {
+                // every hole is kept whole
+            }
+        }
+        if (pause || action != TimelineStats.GapAction.KEPT) {
+            gaps.add(new TimelineStats.Gap(cursor, hole, kept, action));
+        }
+        if (kept > 0) {
+            sink.silence(kept);
+        }
+        cursor += kept;
+        base += hole - kept;
+    }
+
+    private void otherPayload(int pt) {
+        otherPayloadTypes.merge(pt, 1L, Long::sum);
+        drop("payload-type");
     }
 
     private void trackJitter(long arrivalMicros, long extTs) {

@@ -6,24 +6,47 @@ import java.util.Map;
 /**
  * What the timeline saw of one recording's RTP stream.
  *
- * @param received       datagrams offered (valid or not)
- * @param placed         packets whose payload went into the timeline
- * @param expected       packets the sequence numbers say were sent (per SSRC, summed)
- * @param lost           expected packets never placed (lost on the way, or late)
- * @param duplicated     copies of a packet already held or placed
- * @param late           packets that arrived after their place had been written
+ * @param received        datagrams offered (valid or not)
+ * @param placed          packets whose payload went into the timeline
+ * @param expected        audio packets the sequence numbers say were sent (per SSRC, summed;
+ *                        packets of other payload types in the sequence space left out)
+ * @param lost            expected packets never placed (lost on the way, or late)
+ * @param duplicated      copies of a packet already held or placed
+ * @param late            packets that arrived after their place had been written
  * @param droppedByReason packets not used, by reason ({@code malformed}, {@code payload-type},
- *                       {@code stale-ssrc}, {@code overlap})
- * @param ssrcChanges    times the stream switched to a new SSRC
+ *                        {@code stale-ssrc}, {@code overlap}, {@code out-of-range})
+ * @param otherPayloadTypes packets of a payload type other than the recording's codec
+ *                        (telephone-event, comfort noise, …), by payload type number
+ * @param ssrcChanges     times the stream switched to a new SSRC
+ * @param restarts        times the stream restarted its numbering under the same SSRC
+ * @param timestampResets times the timestamps jumped back while the sequence numbers went on
  * @param maxJitterMillis largest RFC 3550 interarrival jitter estimate
- * @param collapsedGaps  gaps longer than the limit that were not filled with silence
- * @param durationUnits  length of the timeline, RTP timestamp units
+ * @param gaps            pauses (kept, collapsed or cut) and collapsed holes, in timeline order
+ * @param durationUnits   length of the timeline, RTP timestamp units
  */
 public record TimelineStats(long received, long placed, long expected, long lost, long duplicated, long late,
-                            Map<String, Long> droppedByReason, int ssrcChanges, double maxJitterMillis,
-                            List<Gap> collapsedGaps, long durationUnits) {
+                            Map<String, Long> droppedByReason, Map<Integer, Long> otherPayloadTypes,
+                            int ssrcChanges, int restarts, int timestampResets, double maxJitterMillis,
+                            List<Gap> gaps, long durationUnits) {
 
-    /** A gap in RTP timestamps: where in the timeline (units) and how long it was (units). */
-    public record Gap(long atUnits, long lengthUnits) {
+    /** What became of a gap. */
+    public enum GapAction {
+        /** Silence of its full length. */
+        KEPT,
+        /** Shortened to a marker of silence. */
+        COLLAPSED,
+        /** Cut out entirely. */
+        SKIPPED
+    }
+
+    /**
+     * A gap in the RTP timestamps.
+     *
+     * @param atUnits     where in the timeline (units) the gap starts
+     * @param lengthUnits its length in the RTP timestamps
+     * @param keptUnits   silence written for it
+     * @param action      what became of it
+     */
+    public record Gap(long atUnits, long lengthUnits, long keptUnits, GapAction action) {
     }
 }

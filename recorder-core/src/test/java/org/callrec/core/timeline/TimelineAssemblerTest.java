@@ -28,11 +28,14 @@ class TimelineAssemblerTest {
     private static final int PACKET = 160;
     private static final long WINDOW = 3 * PACKET;
     private static final long MAX_GAP = 60 * 8000;
+    private static final long MARKER = 8000;
+    /** Collapse beyond 60 s to a one-second marker; a hole is a pause when 1 s longer than its missing packets. */
+    private static final GapHandling GAPS = new GapHandling(GapHandling.Policy.COLLAPSE, MAX_GAP, 8000, MARKER);
     private static final long T0 = 1_718_000_000_000_000L; // epoch microseconds
     private static final long TWO_32 = 1L << 32;
 
     private final TimelineRecorder out = new TimelineRecorder();
-    private final TimelineAssembler assembler = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, MAX_GAP, out);
+    private final TimelineAssembler assembler = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, GAPS, out);
 
     private final RtpStream stream = RtpStream.pcma(0x1234_5678L, 1000, 50_000);
 
@@ -65,7 +68,7 @@ class TimelineAssemblerTest {
     /** The timeline an in-order, loss-free delivery of the same packets produces. */
     private static int[] inOrderTimeline(RtpStream s, int from, int to) {
         TimelineRecorder reference = new TimelineRecorder();
-        TimelineAssembler a = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, MAX_GAP, reference);
+        TimelineAssembler a = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, GAPS, reference);
         for (int k = from; k <= to; k++) {
             byte[] p = s.packet(k);
             a.offer(T0 + 20_000L * k, p, 0, p.length);
@@ -96,7 +99,7 @@ class TimelineAssemblerTest {
             assertThat(stats.late()).isZero();
             assertThat(stats.droppedByReason()).isEmpty();
             assertThat(stats.ssrcChanges()).isZero();
-            assertThat(stats.collapsedGaps()).isEmpty();
+            assertThat(stats.gaps()).isEmpty();
             assertThat(stats.durationUnits()).isEqualTo(50 * PACKET);
         }
 
@@ -174,6 +177,9 @@ class TimelineAssemblerTest {
 
             assertThat(out.shape()).containsExactly("audio " + 5 * PACKET, "silence " + pause, "audio " + 5 * PACKET);
             assertThat(assembler.stats().lost()).isZero();
+            // a pause is a gap: reported, kept whole
+            assertThat(assembler.stats().gaps()).containsExactly(
+                    new TimelineStats.Gap(5 * PACKET, pause, pause, TimelineStats.GapAction.KEPT));
         }
     }
 
@@ -363,6 +369,20 @@ class TimelineAssemblerTest {
         }
 
         @Test
+        @DisplayName("a stream that comes back to an earlier SSRC after the window is a switch again, not stale")
+        void backToAnEarlierSsrc() {
+            RtpStream again = new RtpStream(RtpStream.PCMA, stream.ssrc(), stream.firstSeq() + 20, stream.firstTs() + 20L * PACKET, PACKET);
+            offer(stream, range(0, 9));
+            offer(second, range(10, 19));   // arrives from 200 ms on, long after the 60 ms window
+            offer(again, range(20, 29));
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 30 * PACKET);
+            assertThat(assembler.stats().ssrcChanges()).isEqualTo(2);
+            assertThat(assembler.stats().droppedByReason()).doesNotContainKey("stale-ssrc");
+        }
+
+        @Test
         @DisplayName("losses are counted per SSRC and summed")
         void lossPerSsrc() {
             offer(stream, except(range(0, 9), 3));
@@ -396,6 +416,7 @@ class TimelineAssemblerTest {
             assertThat(out.units()).containsExactly(inOrderTimeline(stream, 0, 9));
             TimelineStats stats = assembler.stats();
             assertThat(stats.droppedByReason()).containsEntry("payload-type", 20L);
+            assertThat(stats.otherPayloadTypes()).containsOnly(java.util.Map.entry(13, 10L), java.util.Map.entry(101, 10L));
             assertThat(stats.received()).isEqualTo(30);
             assertThat(stats.placed()).isEqualTo(10);
             assertThat(stats.lost()).isZero();
@@ -482,21 +503,23 @@ class TimelineAssemblerTest {
             assembler.finish();
 
             assertThat(out.shape()).containsExactly("audio " + 5 * PACKET, "silence " + MAX_GAP, "audio " + 5 * PACKET);
-            assertThat(assembler.stats().collapsedGaps()).isEmpty();
+            assertThat(assembler.stats().gaps()).containsExactly(
+                    new TimelineStats.Gap(5 * PACKET, MAX_GAP, MAX_GAP, TimelineStats.GapAction.KEPT));
         }
 
         @Test
-        @DisplayName("a gap longer than the limit is collapsed: the audio continues at once, and the gap is reported")
+        @DisplayName("a gap longer than the limit is collapsed to the one-second marker, and its place and length are reported")
         void gapOverTheLimit() {
             long jump = MAX_GAP + 1;
             offer(stream, range(0, 4));
             offer(jumpedBy(jump), range(5, 9));
             assembler.finish();
 
-            assertThat(out.shape()).containsExactly("audio " + 10 * PACKET);
+            assertThat(out.shape()).containsExactly("audio " + 5 * PACKET, "silence " + MARKER, "audio " + 5 * PACKET);
             assertThat(out.audioBytes()).isEqualTo(concat(stream.payloads(0, 4), stream.payloads(5, 9)));
-            assertThat(assembler.stats().collapsedGaps()).containsExactly(new TimelineStats.Gap(5 * PACKET, jump));
-            assertThat(assembler.stats().durationUnits()).isEqualTo(10 * PACKET);
+            assertThat(assembler.stats().gaps()).containsExactly(
+                    new TimelineStats.Gap(5 * PACKET, jump, MARKER, TimelineStats.GapAction.COLLAPSED));
+            assertThat(assembler.stats().durationUnits()).isEqualTo(10 * PACKET + MARKER);
             assertThat(assembler.stats().lost()).isZero();
         }
 
@@ -507,8 +530,9 @@ class TimelineAssemblerTest {
             offer(jumpedBy(1L << 30), except(range(5, 12), 9));
             assembler.finish();
 
-            assertThat(out.shape()).containsExactly("audio " + 9 * PACKET, "silence " + PACKET, "audio " + 3 * PACKET);
-            assertThat(assembler.stats().collapsedGaps()).hasSize(1);
+            assertThat(out.shape()).containsExactly("audio " + 5 * PACKET, "silence " + MARKER, "audio " + 4 * PACKET,
+                    "silence " + PACKET, "audio " + 3 * PACKET);
+            assertThat(assembler.stats().gaps()).hasSize(1);
         }
 
         @Test
@@ -531,6 +555,94 @@ class TimelineAssemblerTest {
     }
 
     @Nested
+    @DisplayName("gap policies (storage.gap.policy)")
+    class GapPolicies {
+
+        private final long pause = 8000L * 90; // 90 s without RTP, beyond the 60 s limit
+        private final RtpStream resumed = new RtpStream(RtpStream.PCMA, stream.ssrc(), stream.firstSeq(),
+                stream.firstTs() + pause, PACKET);
+
+        private TimelineAssembler with(GapHandling.Policy policy) {
+            return new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, new GapHandling(policy, MAX_GAP, 8000, MARKER), out);
+        }
+
+        private void send(TimelineAssembler a, RtpStream s, int... ks) {
+            for (int k : ks) {
+                byte[] p = s.packet(k);
+                a.offer(T0 + 20_000L * k, p, 0, p.length);
+            }
+        }
+
+        @Test
+        @DisplayName("silence: a pause of any length is kept whole and reported as kept")
+        void silenceKeepsEverything() {
+            TimelineAssembler a = with(GapHandling.Policy.SILENCE);
+            send(a, stream, range(0, 4));
+            send(a, resumed, range(5, 9));
+            a.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 5 * PACKET, "silence " + pause, "audio " + 5 * PACKET);
+            assertThat(a.stats().gaps()).containsExactly(
+                    new TimelineStats.Gap(5 * PACKET, pause, pause, TimelineStats.GapAction.KEPT));
+        }
+
+        @Test
+        @DisplayName("skip: a pause is cut whatever its length, but lost packets stay silence at their place")
+        void skipCutsPausesNotLoss() {
+            TimelineAssembler a = with(GapHandling.Policy.SKIP);
+            long shortPause = 8000L * 2;
+            RtpStream afterShortPause = new RtpStream(RtpStream.PCMA, stream.ssrc(), stream.firstSeq(),
+                    stream.firstTs() + shortPause, PACKET);
+            send(a, stream, range(0, 4));
+            send(a, afterShortPause, except(range(5, 14), 8, 9));
+            a.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 8 * PACKET, "silence " + 2 * PACKET, "audio " + 5 * PACKET);
+            assertThat(a.stats().gaps()).containsExactly(
+                    new TimelineStats.Gap(5 * PACKET, shortPause, 0, TimelineStats.GapAction.SKIPPED));
+            assertThat(a.stats().lost()).isEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("a pause after a comfort-noise packet (DTX) is a gap: the CN packet's sequence number explains 20 ms, not the pause")
+        void pauseAfterComfortNoise() {
+            TimelineAssembler a = with(GapHandling.Policy.COLLAPSE);
+            send(a, stream, range(0, 4));
+            // packet 5 is a CN packet (PT 13) at the pause's start; audio resumes with packet 6
+            byte[] cn = RtpStream.datagram(13, stream.seq(5), stream.ts(5), stream.ssrc(), new byte[] {0x40});
+            a.offer(T0 + 100_000, cn, 0, cn.length);
+            long quiet = 8000L * 10;
+            send(a, new RtpStream(RtpStream.PCMA, stream.ssrc(), stream.firstSeq(), stream.firstTs() + quiet, PACKET), 6, 7);
+            a.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 5 * PACKET, "silence " + (quiet + PACKET), "audio " + 2 * PACKET);
+            assertThat(a.stats().gaps()).containsExactly(
+                    new TimelineStats.Gap(5 * PACKET, quiet + PACKET, quiet + PACKET, TimelineStats.GapAction.KEPT));
+            assertThat(a.stats().otherPayloadTypes()).containsEntry(13, 1L);
+            assertThat(a.stats().lost()).isZero();
+        }
+
+        @Test
+        @DisplayName("a burst of loss is never a gap, under any policy")
+        void lossIsNotAGap() {
+            for (GapHandling.Policy policy : GapHandling.Policy.values()) {
+                TimelineRecorder sink = new TimelineRecorder();
+                TimelineAssembler a = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW,
+                        new GapHandling(policy, MAX_GAP, 8000, MARKER), sink);
+                int[] ks = except(range(0, 199), range(20, 179)); // 160 packets = 3.2 s lost
+                for (int k : ks) {
+                    a.offer(T0 + 20_000L * k, stream.packet(k), 0, stream.packet(k).length);
+                }
+                a.finish();
+
+                assertThat(sink.shape()).as(policy.name())
+                        .containsExactly("audio " + 20 * PACKET, "silence " + 160 * PACKET, "audio " + 20 * PACKET);
+                assertThat(a.stats().gaps()).as(policy.name()).isEmpty();
+            }
+        }
+    }
+
+    @Nested
     @DisplayName("jitter")
     class Jitter {
 
@@ -541,7 +653,7 @@ class TimelineAssemblerTest {
             assembler.finish();
             assertThat(assembler.stats().maxJitterMillis()).isLessThan(0.5);
 
-            TimelineAssembler bursty = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, MAX_GAP, new TimelineRecorder());
+            TimelineAssembler bursty = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, GAPS, new TimelineRecorder());
             for (int k = 0; k < 50; k++) {
                 byte[] p = stream.packet(k);
                 // packets arrive five at a time, every 100 ms
@@ -660,7 +772,7 @@ class TimelineAssemblerTest {
         // 3,100 packets (62 s) never arrive, but timestamps advanced with the sequence numbers:
         // the stream lived on, the network lost it. A restart would have erased the 62 s.
         TimelineRecorder sink = new TimelineRecorder();
-        TimelineAssembler wide = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, 3600L * 8000, sink);
+        TimelineAssembler wide = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, new GapHandling(GapHandling.Policy.COLLAPSE, 3600L * 8000, 8000, MARKER), sink);
         for (int k : new int[] {0, 1, 2, 3103, 3104}) {
             wide.offer(T0 + 20_000L * k, stream.packet(k), 0, stream.packet(k).length);
         }
@@ -677,9 +789,25 @@ class TimelineAssemblerTest {
         offer(stream, 0, 1, 2, 3103, 3104);
         assembler.finish();
 
-        assertThat(out.shape()).containsExactly("audio 800");
-        assertThat(assembler.stats().collapsedGaps()).containsExactly(new TimelineStats.Gap(3 * PACKET, 3100L * PACKET));
+        assertThat(out.shape()).containsExactly("audio 480", "silence " + MARKER, "audio 320");
+        assertThat(assembler.stats().gaps()).containsExactly(
+                new TimelineStats.Gap(3 * PACKET, 3100L * PACKET, MARKER, TimelineStats.GapAction.COLLAPSED));
         assertThat(assembler.stats().lost()).isEqualTo(3100);
+    }
+
+    @Test
+    @DisplayName("copies of two consecutive packets arriving far behind (beyond RFC 3550's misorder limit) are duplicates, not a restart")
+    void oldConsecutiveCopiesAreNotARestart() {
+        offer(stream, range(0, 199));
+        // packets 10 and 11 again, 190 packets after they were sent
+        offerRaw(T0 + 20_000L * 200, stream.packet(10));
+        offerRaw(T0 + 20_000L * 200, stream.packet(11));
+        offer(stream, range(200, 209));
+        assembler.finish();
+
+        assertThat(out.shape()).containsExactly("audio " + 210 * PACKET);
+        assertThat(assembler.stats().duplicated()).isEqualTo(2);
+        assertThat(assembler.restarts()).isZero();
     }
 
     @Test

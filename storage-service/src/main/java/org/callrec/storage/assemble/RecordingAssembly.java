@@ -1,37 +1,44 @@
 package org.callrec.storage.assemble;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
+import java.util.function.Supplier;
 
 import org.callrec.core.audio.AudioCodec;
+import org.callrec.core.audio.WavHeader;
 import org.callrec.core.chunk.MediaChunk;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.timeline.GapHandling;
 import org.callrec.core.timeline.TimelineAssembler;
 import org.callrec.storage.AssembledRecording;
 
 /**
- * One open recording: its MEDIA chunks go through a {@link TimelineAssembler} into a
- * {@link PcmSpillSink} writing the spill file. What it keeps on the heap is bounded by the reorder
- * window and the write buffer, not by the length of the call. Used by the consumer thread only.
+ * One open recording: its MEDIA chunks go through a {@link TimelineAssembler} into a sink writing
+ * the audio in the stored format ({@link PcmSpillSink} decoding to 16-bit PCM, or
+ * {@link G711SpillSink} keeping the G.711 bytes) through a {@link SegmentedOutput} that rolls
+ * over to a new spill file at the segment limit. What it keeps on the heap is bounded by the
+ * reorder window and the write buffer, not by the length of the call. Used by the consumer
+ * thread only.
  */
 public final class RecordingAssembly {
 
     private final RecordingStarted start;
-    private final Path spillFile;
-    private final PcmSpillSink sink;
+    private final WavFormat format;
+    private final SegmentedOutput output;
+    private final Closeable sink;
     private final TimelineAssembler timeline;
     private long chunks;
     private long lastArrivalMicros = Long.MIN_VALUE;
     private boolean closed;
 
-    private RecordingAssembly(RecordingStarted start, Path spillFile, PcmSpillSink sink, TimelineAssembler timeline) {
+    private RecordingAssembly(RecordingStarted start, WavFormat format, SegmentedOutput output, Closeable sink,
+                              TimelineAssembler timeline) {
         this.start = start;
-        this.spillFile = spillFile;
+        this.format = format;
+        this.output = output;
         this.sink = sink;
         this.timeline = timeline;
     }
@@ -42,34 +49,28 @@ public final class RecordingAssembly {
     }
 
     /**
-     * Creates the spill file and the timeline of a recording.
+     * Creates the first spill file and the timeline of a recording.
      *
-     * @param reorderWindow how late a packet may be and still be put in place
-     * @param maxGap        longest RTP hole filled with silence
+     * @param spillFiles a new spill file path per call (one per segment)
      * @throws IllegalArgumentException for an unsupported codec
      * @throws IOException              if the spill file cannot be created
      */
-    public static RecordingAssembly open(RecordingStarted start, Path spillFile, Duration reorderWindow,
-                                         Duration maxGap) throws IOException {
+    public static RecordingAssembly open(RecordingStarted start, Supplier<Path> spillFiles, AssemblyOptions options)
+            throws IOException {
         AudioCodec codec = start.codec();
         if (!supports(codec)) {
             throw new IllegalArgumentException("no decoder for " + codec);
         }
-        PcmSpillSink sink = new PcmSpillSink(Files.newOutputStream(spillFile, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), codec);
+        WavFormat format = options.format().wavFormat(codec);
+        SegmentedOutput output = new SegmentedOutput(spillFiles,
+                SegmentedOutput.segmentBytes(format, options.maxSegmentDuration(), options.maxFileDataBytes()));
+        TimelineAssembler.Sink sink = format.formatTag() == WavHeader.FORMAT_PCM
+                ? new PcmSpillSink(output, codec) : new G711SpillSink(output, codec);
         int clock = codec.rtpClockRate();
         TimelineAssembler timeline = new TimelineAssembler(codec.payloadType(), clock,
-                units(reorderWindow, clock), units(maxGap, clock), sink);
-        return new RecordingAssembly(start, spillFile, sink, timeline);
-    }
-
-    /** {@code d} in RTP timestamp units of a {@code clockRate} clock (saturating). */
-    static long units(Duration d, int clockRate) {
-        long millis = d.toMillis();
-        if (millis > Long.MAX_VALUE / clockRate) {
-            return Long.MAX_VALUE;
-        }
-        return millis * clockRate / 1000;
+                GapHandling.units(options.reorderWindow(), clock),
+                GapHandling.of(options.gapPolicy(), options.maxSilence(), options.minPause(), clock), sink);
+        return new RecordingAssembly(start, format, output, (Closeable) sink, timeline);
     }
 
     public RecordingStarted start() {
@@ -102,9 +103,9 @@ public final class RecordingAssembly {
     }
 
     /**
-     * Writes out what the reorder buffer still holds and closes the spill file.
+     * Writes out what the reorder buffer still holds and closes the spill files.
      *
-     * @throws IOException if the spill file cannot be written
+     * @throws IOException if a spill file cannot be written
      */
     public AssembledRecording finish(RecordingEnded end) throws IOException {
         try {
@@ -115,10 +116,10 @@ public final class RecordingAssembly {
             closed = true;
             sink.close();
         }
-        return new AssembledRecording(start, end, timeline.stats(), spillFile, sink.bytes(), sink.sampleRate());
+        return new AssembledRecording(start, end, timeline.stats(), format, output.segments());
     }
 
-    /** Closes and deletes the spill file (the recording is dropped). */
+    /** Closes and deletes the spill files (the recording is dropped). */
     public void discard() {
         if (!closed) {
             closed = true;
@@ -128,6 +129,6 @@ public final class RecordingAssembly {
                 // deleted next anyway
             }
         }
-        SpillFiles.delete(spillFile);
+        output.files().forEach(SpillFiles::delete);
     }
 }

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.callrec.core.chunk.Topics;
+import org.callrec.core.timeline.GapHandling;
+import org.callrec.storage.assemble.OutputFormat;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
@@ -50,12 +52,14 @@ public interface StorageConfig {
     @WithDefault("500ms")
     Duration reorderWindow();
 
-    /**
-     * Longest hole in the RTP timestamps that is filled with silence; longer ones (a clock jump,
-     * a very long pause) are collapsed and listed in the metadata instead. Defaults to 1h.
-     */
-    @WithDefault("1h")
-    Duration maxGap();
+    /** What becomes of long gaps in the RTP (hold, mute, a phone that paused). */
+    Gap gap();
+
+    /** Format of the stored audio. */
+    Output output();
+
+    /** Splitting long recordings into several files. */
+    Segment segment();
 
     /** Threads that upload finished recordings to S3. Defaults to 4. */
     @WithDefault("4")
@@ -166,6 +170,59 @@ public interface StorageConfig {
         @WithDefault("512M")
         @WithConverter(MemorySizeConverter.class)
         MemorySize maxSize();
+    }
+
+    /**
+     * Long gaps. A gap is a hole in the RTP timestamps between two audio packets that is longer,
+     * by at least {@code min-pause}, than the missing sequence numbers account for (a hole they
+     * do account for is packet loss, always kept as silence at its place).
+     */
+    interface Gap {
+
+        /**
+         * {@code collapse}: a gap up to {@code max-silence} is kept as silence, a longer hole is
+         * collapsed to one second of silence and listed in the metadata; {@code silence}: every
+         * gap is kept whole; {@code skip}: every gap is cut. Defaults to collapse.
+         */
+        @WithDefault("collapse")
+        GapHandling.Policy policy();
+
+        /**
+         * With {@code collapse}: the longest hole kept as silence of its real length. Defaults to 5m.
+         */
+        @WithDefault("5m")
+        Duration maxSilence();
+
+        /**
+         * How much longer than its missing packets a hole must be to count as a gap.
+         * Defaults to 1s.
+         */
+        @WithDefault("1s")
+        Duration minPause();
+    }
+
+    /** Format of the stored audio. */
+    interface Output {
+
+        /**
+         * {@code pcm16}: 16-bit PCM WAV at the codec's sample rate; {@code g711}: for PCMA/PCMU
+         * recordings a G.711 WAV (format tag 6 or 7) whose data bytes are the RTP payloads as
+         * sent (G.722 recordings are always stored as pcm16). Defaults to pcm16.
+         */
+        @WithDefault("pcm16")
+        OutputFormat format();
+    }
+
+    /** Splitting long recordings into several files. */
+    interface Segment {
+
+        /**
+         * Longest audio per file; a longer recording goes on in numbered segment files, all
+         * listed in the metadata. {@code 0s}: no limit. Whatever this says, a file is cut before
+         * it would exceed the 4 GiB RIFF limit. Defaults to 0s.
+         */
+        @WithDefault("0s")
+        Duration maxDuration();
     }
 
     /** Retries of failed uploads: exponential backoff between a first and a largest delay. */

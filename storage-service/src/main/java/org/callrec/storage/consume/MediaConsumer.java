@@ -27,7 +27,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.callrec.core.audio.WavHeader;
 import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.config.StorageConfig;
 import org.callrec.storage.metrics.StorageMetrics;
@@ -129,6 +131,12 @@ public class MediaConsumer {
         return state != State.FAILED && (thread == null || thread.isAlive() || state == State.STOPPED);
     }
 
+    private AssemblyOptions assemblyOptions() {
+        return new AssemblyOptions(config.reorderWindow(), config.gap().policy(), config.gap().maxSilence(),
+                config.gap().minPause(), config.output().format(), config.segment().maxDuration(),
+                WavHeader.MAX_DATA_BYTES);
+    }
+
     private void run() {
         try {
             if (!retryUntilDone("prepare the work directory " + config.workDir(), this::prepareWorkDir)
@@ -139,7 +147,7 @@ public class MediaConsumer {
                 return;
             }
             SpillFiles spillFiles = new SpillFiles(config.workDir());
-            router = new RecordingRouter(spillFiles, config.reorderWindow(), config.maxGap(), config.abandonAfter(),
+            router = new RecordingRouter(spillFiles, assemblyOptions(), config.abandonAfter(),
                     new OffsetTracker(), this::handOff, metrics, System::nanoTime);
             consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
             if (!running) {

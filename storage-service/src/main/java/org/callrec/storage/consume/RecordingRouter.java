@@ -20,6 +20,7 @@ import org.callrec.core.chunk.RecordType;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.RecordingAssembly;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.metrics.StorageMetrics;
@@ -66,8 +67,7 @@ public final class RecordingRouter {
     }
 
     private final SpillFiles spillFiles;
-    private final Duration reorderWindow;
-    private final Duration maxGap;
+    private final AssemblyOptions options;
     private final Duration abandonAfter;
     private final OffsetTracker tracker;
     private final HandOff handOff;
@@ -80,11 +80,10 @@ public final class RecordingRouter {
     /**
      * @param nanoClock monotonic clock ({@code System::nanoTime}) for {@code abandonAfter}
      */
-    public RecordingRouter(SpillFiles spillFiles, Duration reorderWindow, Duration maxGap, Duration abandonAfter,
+    public RecordingRouter(SpillFiles spillFiles, AssemblyOptions options, Duration abandonAfter,
                            OffsetTracker tracker, HandOff handOff, StorageMetrics metrics, LongSupplier nanoClock) {
         this.spillFiles = spillFiles;
-        this.reorderWindow = reorderWindow;
-        this.maxGap = maxGap;
+        this.options = options;
         this.abandonAfter = abandonAfter;
         this.tracker = tracker;
         this.handOff = handOff;
@@ -218,7 +217,7 @@ public final class RecordingRouter {
             return;
         }
         try {
-            o.assembly = RecordingAssembly.open(start, spillFiles.newFile(id), reorderWindow, maxGap);
+            o.assembly = RecordingAssembly.open(start, () -> spillFiles.newFile(id), options);
         } catch (IOException | UncheckedIOException e) {
             localFailure(o, e);
         }

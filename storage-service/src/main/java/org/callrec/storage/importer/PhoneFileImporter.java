@@ -27,6 +27,7 @@ import org.callrec.core.id.RecordingIds;
 import org.callrec.core.phonefile.PhoneFileConverter;
 import org.callrec.core.phonefile.PhoneFileLayout;
 import org.callrec.core.phonefile.PhoneFileStats;
+import org.callrec.storage.assemble.WavFormat;
 import org.callrec.storage.upload.CompletionPublisher;
 import org.callrec.storage.upload.MetadataMapper;
 import org.callrec.storage.upload.ObjectKeys;
@@ -134,10 +135,14 @@ public class PhoneFileImporter {
         int clockRate = c.header().codec().rtpClockRate();
         double seconds = (double) (c.pcmBytes() / 2) / c.sampleRate();
         PhoneFileStats s = c.stats();
-        List<RecordingMetadata.CollapsedGap> gaps = new ArrayList<>();
+        List<RecordingMetadata.Gap> gaps = new ArrayList<>();
         for (PhoneFileStats.Gap g : s.gaps()) {
-            gaps.add(new RecordingMetadata.CollapsedGap((double) g.atUnits() / clockRate, (double) g.lengthUnits() / clockRate));
+            // the phone's player skips a pause, and so does the conversion: nothing of it is kept
+            gaps.add(new RecordingMetadata.Gap((double) g.atUnits() / clockRate, (double) g.lengthUnits() / clockRate, 0.0,
+                    "skipped"));
         }
+        long wavBytes = WavHeader.LENGTH + c.pcmBytes();
+        boolean intact = s.missingSequence() == 0 && gaps.isEmpty();
         return new RecordingMetadata(
                 id,
                 r.tenant(),
@@ -157,11 +162,12 @@ public class PhoneFileImporter {
                 seconds,
                 "",
                 "",
-                new RecordingMetadata.Audio(keys.audio(), MetadataMapper.FORMAT, c.sampleRate(), 1,
-                        WavHeader.LENGTH + c.pcmBytes()),
+                new RecordingMetadata.Audio(keys.audio(), WavFormat.pcm16(c.sampleRate()).name(), c.sampleRate(), 1,
+                        wavBytes, List.of(new RecordingMetadata.Segment(1, keys.audio(), 0.0, seconds, wavBytes))),
                 keys.metadata(),
-                new RecordingMetadata.Quality(c.units(), c.units() + s.missingSequence(), c.units(), s.missingSequence(), 0,
-                        0, Map.of(), s.ssrcChanges(), 0.0, gaps),
+                new RecordingMetadata.Quality(intact, c.units(), c.units() + s.missingSequence(), c.units(),
+                        s.missingSequence(), 0, 0, Map.of(), c.units(), Map.of(), Map.of(), Map.of(), s.ssrcChanges(), 0, 0,
+                        0.0, gaps),
                 RecordingMetadata.SOURCE_PHONE_FILE,
                 new RecordingMetadata.PhoneFile(r.fileName(), c.header().codecName(), c.layout().byteOrderName(),
                         rtpHeader(c.layout().framing()), c.header().rtpLen(), c.header().increment(), c.header().dataSize(),

@@ -13,6 +13,8 @@ import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.timeline.TimelineStats;
 import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.SegmentedOutput;
+import org.callrec.storage.assemble.WavFormat;
 
 /**
  * Builds the metadata document and the completion event of a stored recording. Pure: the same
@@ -20,8 +22,11 @@ import org.callrec.storage.AssembledRecording;
  */
 public final class MetadataMapper {
 
-    /** Audio format of the WAV data. */
-    public static final String FORMAT = "pcm_s16le";
+    /**
+     * Reasons for dropping packets that say nothing about the audio's integrity: datagrams from
+     * another address, other payload types (DTMF events, comfort noise), garbage.
+     */
+    static final Set<String> HARMLESS_DROPS = Set.of("foreign-source", "payload-type", "malformed");
 
     static final String LOCAL_NUMBER = "local_number";
     static final String LOCAL_NAME = "local_name";
@@ -37,9 +42,8 @@ public final class MetadataMapper {
     /**
      * @param recording the assembled recording
      * @param keys      where its objects go
-     * @param audioDataBytes bytes of the WAV data chunk (the PCM, possibly cut at the RIFF limit)
      */
-    public static RecordingMetadata metadata(AssembledRecording recording, ObjectKeys keys, long audioDataBytes) {
+    public static RecordingMetadata metadata(AssembledRecording recording, ObjectKeys keys) {
         RecordingStarted s = recording.start();
         RecordingEnded e = recording.end();
         TimelineStats t = recording.stats();
@@ -55,9 +59,27 @@ public final class MetadataMapper {
         });
         Map<String, Long> dropped = new TreeMap<>(e.droppedByReason());
         t.droppedByReason().forEach((k, v) -> dropped.merge(k, v, Long::sum));
-        List<RecordingMetadata.CollapsedGap> gaps = new ArrayList<>();
-        for (TimelineStats.Gap g : t.collapsedGaps()) {
-            gaps.add(new RecordingMetadata.CollapsedGap(seconds(g.atUnits(), clock), seconds(g.lengthUnits(), clock)));
+        List<RecordingMetadata.Gap> gaps = new ArrayList<>();
+        boolean gapsIntact = true;
+        for (TimelineStats.Gap g : t.gaps()) {
+            gaps.add(new RecordingMetadata.Gap(seconds(g.atUnits(), clock), seconds(g.lengthUnits(), clock),
+                    seconds(g.keptUnits(), clock), g.action().name().toLowerCase(Locale.ROOT)));
+            gapsIntact &= g.action() == TimelineStats.GapAction.KEPT;
+        }
+        Map<String, Long> otherTypes = new TreeMap<>();
+        t.otherPayloadTypes().forEach((pt, n) -> otherTypes.put(Integer.toString(pt), n));
+        boolean intact = t.lost() == 0 && t.late() == 0 && gapsIntact
+                && dropped.keySet().stream().allMatch(HARMLESS_DROPS::contains);
+        WavFormat format = recording.format();
+        List<RecordingMetadata.Segment> segments = new ArrayList<>();
+        long wavBytes = 0;
+        int n = 0;
+        for (SegmentedOutput.Segment seg : recording.segments()) {
+            n++;
+            long bytes = WavHeader.LENGTH + seg.bytes();
+            wavBytes += bytes;
+            segments.add(new RecordingMetadata.Segment(n, keys.audioSegment(n), format.seconds(seg.startBytes()),
+                    format.seconds(seg.bytes()), bytes));
         }
 
         return new RecordingMetadata(
@@ -76,14 +98,15 @@ public final class MetadataMapper {
                 new TreeMap<>(e.fields()),
                 instant(s.startedAtMillis()),
                 instant(e.endedAtMillis()),
-                durationSeconds(audioDataBytes, recording.sampleRate()),
+                format.seconds(recording.dataBytes()),
                 nz(e.reason()),
                 nz(s.ingestNode()),
-                new RecordingMetadata.Audio(keys.audio(), FORMAT, recording.sampleRate(), 1,
-                        WavHeader.LENGTH + audioDataBytes),
+                new RecordingMetadata.Audio(keys.audio(), format.name(), format.sampleRate(), 1, wavBytes, segments),
                 keys.metadata(),
-                new RecordingMetadata.Quality(t.received(), t.expected(), t.placed(), t.lost(), t.duplicated(), t.late(),
-                        dropped, t.ssrcChanges(), Math.round(t.maxJitterMillis() * 1000.0) / 1000.0, gaps),
+                new RecordingMetadata.Quality(intact, t.received(), t.expected(), t.placed(), t.lost(), t.duplicated(),
+                        t.late(), dropped, e.packetsAccepted(), new TreeMap<>(e.droppedByReason()),
+                        new TreeMap<>(t.droppedByReason()), otherTypes, t.ssrcChanges(),
+                        t.restarts(), t.timestampResets(), Math.round(t.maxJitterMillis() * 1000.0) / 1000.0, gaps),
                 RecordingMetadata.SOURCE_NETWORK, null);
     }
 
@@ -92,11 +115,6 @@ public final class MetadataMapper {
         return new CompletionEvent(CompletionEvent.TYPE, m.recordingId(), m.tenant(), bucket, m.audio().key(),
                 m.metadataKey(), m.phone().sessionId(), m.phone().device(), m.codec(), m.durationSeconds(),
                 m.stopReason(), m.startedAt(), m.endedAt(), completedAt.toString(), m.source());
-    }
-
-    /** Length of {@code dataBytes} of 16-bit mono PCM, in seconds. */
-    static double durationSeconds(long dataBytes, int sampleRate) {
-        return (double) (dataBytes / 2) / sampleRate;
     }
 
     /**

@@ -7,7 +7,8 @@ import java.time.format.DateTimeFormatter;
 /**
  * Where a recording's objects go in the bucket:
  * <pre>
- *   &lt;tenant&gt;/yyyy/MM/dd/&lt;recordingId&gt;.wav
+ *   &lt;tenant&gt;/yyyy/MM/dd/&lt;recordingId&gt;.wav            the audio (its first segment)
+ *   &lt;tenant&gt;/yyyy/MM/dd/&lt;recordingId&gt;.part-002.wav   second segment, and so on (3 digits, more past 999)
  *   &lt;tenant&gt;/yyyy/MM/dd/&lt;recordingId&gt;.json
  * </pre>
  * The date is the recording's start in UTC. Tenant and id are used as they are when they consist of
@@ -30,6 +31,20 @@ public record ObjectKeys(String audio, String metadata) {
         String prefix = segment(tenant, DEFAULT_TENANT) + "/" + DAY.format(Instant.ofEpochMilli(startedAtMillis)) + "/"
                 + segment(recordingId, "unknown");
         return new ObjectKeys(prefix + ".wav", prefix + ".json");
+    }
+
+    /**
+     * Key of segment {@code n} (1-based) of the audio: the first is {@link #audio()}, so a
+     * recording that fits one file has the same key as ever.
+     */
+    public String audioSegment(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("segment " + n);
+        }
+        if (n == 1) {
+            return audio;
+        }
+        return audio.substring(0, audio.length() - ".wav".length()) + String.format(java.util.Locale.ROOT, ".part-%03d.wav", n);
     }
 
     static String segment(String value, String fallback) {

@@ -55,17 +55,25 @@ public record RecordingMetadata(
     public record Parties(String localNumber, String localName, String remoteNumber, String remoteName) {
     }
 
-    /** The WAV object. */
-    @JsonPropertyOrder({"key", "format", "sampleRate", "channels", "bytes"})
-    public record Audio(String key, String format, int sampleRate, int channels, long bytes) {
+    /** The stored audio: format, and the WAV objects (one per segment). */
+    @JsonPropertyOrder({"key", "format", "sampleRate", "channels", "bytes", "segments"})
+    public record Audio(String key, String format, int sampleRate, int channels, long bytes, List<Segment> segments) {
+    }
+
+    /** One WAV object of the recording. */
+    @JsonPropertyOrder({"index", "key", "startSeconds", "durationSeconds", "bytes"})
+    public record Segment(int index, String key, double startSeconds, double durationSeconds, long bytes) {
     }
 
     /** What the RTP stream looked like. */
-    @JsonPropertyOrder({"packetsReceived", "packetsExpected", "packetsPlaced", "packetsLost", "packetsDuplicated",
-        "packetsLate", "droppedByReason", "ssrcChanges", "maxJitterMs", "collapsedGaps"})
-    public record Quality(long packetsReceived, long packetsExpected, long packetsPlaced, long packetsLost,
-                          long packetsDuplicated, long packetsLate, Map<String, Long> droppedByReason, int ssrcChanges,
-                          double maxJitterMs, List<CollapsedGap> collapsedGaps) {
+    @JsonPropertyOrder({"intact", "packetsReceived", "packetsExpected", "packetsPlaced", "packetsLost", "packetsDuplicated",
+        "packetsLate", "droppedByReason", "ingestPacketsAccepted", "ingestDroppedByReason", "storageDroppedByReason",
+        "otherPayloadTypes", "ssrcChanges", "streamRestarts", "timestampResets", "maxJitterMs", "gaps"})
+    public record Quality(boolean intact, long packetsReceived, long packetsExpected, long packetsPlaced, long packetsLost,
+                          long packetsDuplicated, long packetsLate, Map<String, Long> droppedByReason,
+                          long ingestPacketsAccepted, Map<String, Long> ingestDroppedByReason,
+                          Map<String, Long> storageDroppedByReason, Map<String, Long> otherPayloadTypes,
+                          int ssrcChanges, int streamRestarts, int timestampResets, double maxJitterMs, List<Gap> gaps) {
     }
 
     /** How an imported phone file was laid out (only for {@code source = phone-file}). */
@@ -74,8 +82,8 @@ public record RecordingMetadata(
                             int increment, long dataSize, long units, String sha256) {
     }
 
-    /** A pause longer than {@code storage.max-gap}, left out of the audio. */
-    @JsonPropertyOrder({"atSeconds", "lengthSeconds"})
-    public record CollapsedGap(double atSeconds, double lengthSeconds) {
+    /** A gap in the RTP (see {@code storage.gap.*}): where it is in the audio, how long it was, what was kept. */
+    @JsonPropertyOrder({"atSeconds", "lengthSeconds", "keptSeconds", "action"})
+    public record Gap(double atSeconds, double lengthSeconds, double keptSeconds, String action) {
     }
 }

@@ -2,6 +2,7 @@ package org.callrec.storage.upload;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -14,8 +15,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.callrec.core.audio.WavHeader;
 import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.SegmentedOutput;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.config.StorageConfig;
 import org.callrec.storage.metrics.StorageMetrics;
@@ -28,9 +29,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Stores finished recordings on a pool of {@code storage.upload-threads} worker threads (never on
  * the consumer thread, never on an event loop). Per recording, in order:
  * <ol>
- *   <li>the WAV file ({@code audio/wav}): a 44-byte header, then the spill file streamed;</li>
+ *   <li>each segment's WAV file ({@code audio/wav}): a 44-byte header, then its spill file streamed;</li>
  *   <li>the metadata document ({@code application/json});</li>
- *   <li>the spill file is deleted;</li>
+ *   <li>the spill files are deleted;</li>
  *   <li>the completion event is published.</li>
  * </ol>
  * A failed step is tried again after an exponential backoff ({@code storage.upload-retry.*});
@@ -140,7 +141,7 @@ public class RecordingUploader {
         private final AssembledRecording recording;
         private final Consumer<Outcome> done;
         private final ObjectKeys keys;
-        private final long dataBytes;
+        private final List<SegmentedOutput.Segment> segments;
         private int step;
         private int failures; // consecutive, current step
         private boolean warned;
@@ -151,12 +152,11 @@ public class RecordingUploader {
             this.done = done;
             this.keys = ObjectKeys.of(recording.start().tenant(), recording.recordingId(),
                     recording.start().startedAtMillis());
-            long max = WavHeader.MAX_DATA_BYTES & ~1L;
-            if (recording.pcmBytes() > max) {
-                LOG.warnf("Recording %s: %d bytes of audio exceed what a WAV file can hold; the audio is cut at %d bytes",
-                        recording.recordingId(), recording.pcmBytes(), max);
-            }
-            this.dataBytes = Math.min(recording.pcmBytes(), max);
+            this.segments = recording.segments();
+        }
+
+        private int steps() {
+            return segments.size() + 3;
         }
 
         @Override
@@ -166,7 +166,7 @@ public class RecordingUploader {
                 return;
             }
             try {
-                while (step < 4) {
+                while (step < steps()) {
                     runStep();
                     step++;
                     failures = 0;
@@ -189,37 +189,44 @@ public class RecordingUploader {
         }
 
         private void runStep() throws Exception {
-            switch (step) {
-                case 0 -> s3.putFile(keys.audio(), WavHeader.pcm16Mono(recording.sampleRate(), dataBytes),
-                        recording.spillFile(), dataBytes, AUDIO_TYPE);
-                case 1 -> s3.putBytes(keys.metadata(), json.writeValueAsBytes(metadata()), JSON_TYPE);
-                case 2 -> SpillFiles.delete(recording.spillFile());
-                case 3 -> publisher.publish(recording.recordingId(), json.writeValueAsString(
+            int n = segments.size();
+            if (step < n) {
+                SegmentedOutput.Segment seg = segments.get(step);
+                s3.putFile(keys.audioSegment(step + 1), recording.format().header(seg.bytes()), seg.file(), seg.bytes(),
+                        AUDIO_TYPE);
+            } else if (step == n) {
+                s3.putBytes(keys.metadata(), json.writeValueAsBytes(metadata()), JSON_TYPE);
+            } else if (step == n + 1) {
+                deleteSpillFiles();
+            } else if (step == n + 2) {
+                publisher.publish(recording.recordingId(), json.writeValueAsString(
                         MetadataMapper.completion(metadata(), s3.bucket(), clock.instant())));
-                default -> throw new IllegalStateException("step " + step);
+            } else {
+                throw new IllegalStateException("step " + step);
             }
+        }
+
+        private void deleteSpillFiles() {
+            segments.forEach(seg -> SpillFiles.delete(seg.file()));
         }
 
         private RecordingMetadata metadata() {
             if (metadata == null) {
-                metadata = MetadataMapper.metadata(recording, keys, dataBytes);
+                metadata = MetadataMapper.metadata(recording, keys);
             }
             return metadata;
         }
 
         private void retryLater(Exception e) {
             failures++;
-            String what = switch (step) {
-                case 0 -> "the WAV file " + keys.audio();
-                case 1 -> "the metadata " + keys.metadata();
-                default -> "the completion event";
-            };
+            String what = step < segments.size() ? "the WAV file " + keys.audioSegment(step + 1)
+                    : step == segments.size() ? "the metadata " + keys.metadata() : "the completion event";
             int maxAttempts = config.uploadRetry().maxAttempts();
             if (e instanceof JsonProcessingException || (maxAttempts > 0 && failures >= maxAttempts)) {
                 // kept holding back the committed offset: the next start stores it
                 LOG.warnf("Recording %s: storing %s failed %d time(s) (%s); given up until the service restarts",
                         recording.recordingId(), what, failures, describe(e));
-                SpillFiles.delete(recording.spillFile());
+                deleteSpillFiles();
                 metrics.failed(StorageMetrics.FailReason.UPLOAD);
                 finish(Outcome.GAVE_UP);
                 return;

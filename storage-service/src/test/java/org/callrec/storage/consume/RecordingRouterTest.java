@@ -20,6 +20,7 @@ import org.callrec.core.audio.G722Decoder;
 import org.callrec.storage.AssembledRecording;
 import org.callrec.storage.RtpFixtures;
 import org.callrec.storage.RtpFixtures.Datagram;
+import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.metrics.StorageMetrics;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +48,7 @@ class RecordingRouterTest {
 
     @BeforeEach
     void setUp() {
-        router = new RecordingRouter(new SpillFiles(workDir), Duration.ofMillis(500), Duration.ofHours(1),
+        router = new RecordingRouter(new SpillFiles(workDir), AssemblyOptions.defaults(),
                 Duration.ofHours(2), new OffsetTracker(), (rec, ticket) -> {
                     handedOver.add(rec);
                     tickets.add(ticket);
@@ -75,8 +76,8 @@ class RecordingRouterTest {
         AssembledRecording rec = handedOver.get(0);
         assertThat(rec.stats().placed()).isEqualTo(9);
         assertThat(rec.stats().lost()).isEqualTo(1);
-        assertThat(rec.pcmBytes()).isEqualTo(2L * 10 * SAMPLES_PER_PACKET);
-        short[] pcm = samples(rec.spillFile());
+        assertThat(rec.dataBytes()).isEqualTo(2L * 10 * SAMPLES_PER_PACKET);
+        short[] pcm = samples(rec.segments().get(0).file());
         for (int i = 0; i < 10; i++) {
             short[] expected = i == 4 ? new short[SAMPLES_PER_PACKET]
                     : RtpFixtures.decode(AudioCodec.PCMA, RtpFixtures.tonePayload(AudioCodec.PCMA, i));
@@ -134,11 +135,11 @@ class RecordingRouterTest {
 
         // 200 ms of 16 kHz audio: 3200 samples, not 1600 (half length) nor 800
         assertThat(handedOver).singleElement().satisfies(rec -> {
-            assertThat(rec.sampleRate()).isEqualTo(16000);
-            assertThat(rec.pcmBytes()).isEqualTo(2L * 2 * 10 * SAMPLES_PER_PACKET);
+            assertThat(rec.format().sampleRate()).isEqualTo(16000);
+            assertThat(rec.dataBytes()).isEqualTo(2L * 2 * 10 * SAMPLES_PER_PACKET);
             assertThat(rec.stats().lost()).isEqualTo(1);
         });
-        short[] pcm = samples(handedOver.get(0).spillFile());
+        short[] pcm = samples(handedOver.get(0).segments().get(0).file());
         // the lost packet is silence at its place, 320 samples long
         for (int i = 4 * 320; i < 5 * 320; i++) {
             assertThat(pcm[i]).as("sample %d", i).isZero();
@@ -210,7 +211,7 @@ class RecordingRouterTest {
         assertThat(handedOver).singleElement().satisfies(rec -> {
             assertThat(rec.end().reason()).isEqualTo(RecordingRouter.ABANDONED_REASON);
             assertThat(rec.end().endedAtMillis()).as("the last packet's arrival").isEqualTo(arrivalMicros(1) / 1000);
-            assertThat(rec.pcmBytes()).isEqualTo(2L * 2 * SAMPLES_PER_PACKET);
+            assertThat(rec.dataBytes()).isEqualTo(2L * 2 * SAMPLES_PER_PACKET);
         });
     }
 

@@ -12,6 +12,8 @@ import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.timeline.TimelineStats;
 import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.SegmentedOutput;
+import org.callrec.storage.assemble.WavFormat;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +34,7 @@ class MetadataMapperTest {
                 Map.of("local_number", "1001", "remote_name", ""));
         ObjectKeys keys = ObjectKeys.of("acme", "rec-1", STARTED_AT);
 
-        JsonNode doc = json.readTree(json.writeValueAsBytes(MetadataMapper.metadata(rec, keys, 16_000)));
+        JsonNode doc = json.readTree(json.writeValueAsBytes(MetadataMapper.metadata(rec, keys)));
 
         assertThat(doc.get("recordingId").asText()).isEqualTo("rec-1");
         assertThat(doc.get("tenant").asText()).isEqualTo("acme");
@@ -73,9 +75,62 @@ class MetadataMapperTest {
         // ingest's drops and the assembler's, summed where both counted the same reason
         assertThat(json.convertValue(q.get("droppedByReason"), Map.class))
                 .isEqualTo(Map.of("foreign-source", 2, "payload-type", 1 + 3));
-        assertThat(q.get("collapsedGaps")).hasSize(1);
-        assertThat(q.at("/collapsedGaps/0/atSeconds").asDouble()).isEqualTo(0.5);
-        assertThat(q.at("/collapsedGaps/0/lengthSeconds").asDouble()).isEqualTo(7200.0);
+        // and each side's own counts
+        assertThat(q.get("ingestPacketsAccepted").asLong()).isEqualTo(52);
+        assertThat(json.convertValue(q.get("ingestDroppedByReason"), Map.class))
+                .isEqualTo(Map.of("foreign-source", 2, "payload-type", 1));
+        assertThat(json.convertValue(q.get("storageDroppedByReason"), Map.class)).isEqualTo(Map.of("payload-type", 3));
+        assertThat(json.convertValue(q.get("otherPayloadTypes"), Map.class)).isEqualTo(Map.of("101", 2, "13", 1));
+        assertThat(q.get("gaps")).hasSize(1);
+        assertThat(q.at("/gaps/0/atSeconds").asDouble()).isEqualTo(0.5);
+        assertThat(q.at("/gaps/0/lengthSeconds").asDouble()).isEqualTo(7200.0);
+        assertThat(q.at("/gaps/0/keptSeconds").asDouble()).isEqualTo(1.0);
+        assertThat(q.at("/gaps/0/action").asText()).isEqualTo("collapsed");
+        // a lost packet and a collapsed gap: not intact
+        assertThat(q.get("intact").asBoolean()).isFalse();
+        // one segment, the recording's audio key
+        assertThat(doc.at("/audio/segments")).hasSize(1);
+        assertThat(doc.at("/audio/segments/0/key").asText()).isEqualTo("acme/2025/03/04/rec-1.wav");
+        assertThat(doc.at("/audio/segments/0/startSeconds").asDouble()).isEqualTo(0.0);
+        assertThat(doc.at("/audio/segments/0/durationSeconds").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aRecordingWithoutLossOrCutGapsIsIntactWhateverForeignOrDtmfPacketsCame() throws Exception {
+        TimelineStats clean = new TimelineStats(60, 50, 50, 0, 3, 0, Map.of("payload-type", 10L), Map.of(101, 10L), 1, 0,
+                0, 0.5, List.of(new TimelineStats.Gap(800, 16000, 16000, TimelineStats.GapAction.KEPT)), 8000);
+        RecordingMetadata m = MetadataMapper.metadata(recording(Map.of(), Map.of(), clean, List.of(segment(16_000, 0))),
+                ObjectKeys.of("acme", "rec-1", STARTED_AT));
+        assertThat(m.quality().intact()).isTrue();
+
+        TimelineStats late = new TimelineStats(60, 49, 50, 1, 0, 1, Map.of(), Map.of(), 0, 0, 0, 0.5, List.of(), 8000);
+        assertThat(MetadataMapper.metadata(recording(Map.of(), Map.of(), late, List.of(segment(16_000, 0))),
+                ObjectKeys.of("acme", "rec-1", STARTED_AT)).quality().intact()).isFalse();
+    }
+
+    @Test
+    void everySegmentIsListedWithItsKeyOffsetAndDuration() throws Exception {
+        // 2.5 s of PCM16 at 8 kHz in segments of 1 s
+        List<SegmentedOutput.Segment> segs = List.of(segment(16_000, 0), segment(16_000, 16_000), segment(8_000, 32_000));
+        RecordingMetadata m = MetadataMapper.metadata(recording(Map.of(), Map.of(), stats(), segs),
+                ObjectKeys.of("acme", "rec-1", STARTED_AT));
+
+        assertThat(m.durationSeconds()).isEqualTo(2.5);
+        assertThat(m.audio().key()).isEqualTo("acme/2025/03/04/rec-1.wav");
+        assertThat(m.audio().bytes()).isEqualTo(3 * 44 + 40_000);
+        assertThat(m.audio().segments()).containsExactly(
+                new RecordingMetadata.Segment(1, "acme/2025/03/04/rec-1.wav", 0.0, 1.0, 44 + 16_000),
+                new RecordingMetadata.Segment(2, "acme/2025/03/04/rec-1.part-002.wav", 1.0, 1.0, 44 + 16_000),
+                new RecordingMetadata.Segment(3, "acme/2025/03/04/rec-1.part-003.wav", 2.0, 0.5, 44 + 8_000));
+    }
+
+    private static SegmentedOutput.Segment segment(long bytes, long start) {
+        return new SegmentedOutput.Segment(Path.of("unused.pcm"), bytes, start);
+    }
+
+    private static TimelineStats stats() {
+        return new TimelineStats(52, 49, 50, 1, 1, 0, Map.of("payload-type", 3L), Map.of(101, 2L, 13, 1L), 0, 0, 0,
+                1.23456, List.of(new TimelineStats.Gap(4000, 8000L * 7200, 8000, TimelineStats.GapAction.COLLAPSED)), 8000);
     }
 
     @Test
@@ -85,7 +140,7 @@ class MetadataMapperTest {
                 Map.of("local_number", "1001", "remote_number", "", "remote_name", "Zoë Müller"));
 
         JsonNode doc = json.readTree(json.writeValueAsBytes(
-                MetadataMapper.metadata(rec, ObjectKeys.of("acme", "rec-1", STARTED_AT), 16_000)));
+                MetadataMapper.metadata(rec, ObjectKeys.of("acme", "rec-1", STARTED_AT))));
 
         assertThat(doc.get("remoteName").asText()).isEqualTo("Unknown");
         // only what is non-empty and different
@@ -98,8 +153,8 @@ class MetadataMapperTest {
         AssembledRecording rec = recording(Map.of("b", "2", "a", "1", "local_name", "x"), Map.of());
         ObjectKeys keys = ObjectKeys.of("acme", "rec-1", STARTED_AT);
 
-        byte[] once = json.writeValueAsBytes(MetadataMapper.metadata(rec, keys, 16_000));
-        byte[] twice = json.writeValueAsBytes(MetadataMapper.metadata(rec, keys, 16_000));
+        byte[] once = json.writeValueAsBytes(MetadataMapper.metadata(rec, keys));
+        byte[] twice = json.writeValueAsBytes(MetadataMapper.metadata(rec, keys));
 
         assertThat(twice).isEqualTo(once);
     }
@@ -107,7 +162,7 @@ class MetadataMapperTest {
     @Test
     void theCompletionEventPointsAtBothObjects() {
         RecordingMetadata m = MetadataMapper.metadata(recording(Map.of(), Map.of()),
-                ObjectKeys.of("acme", "rec-1", STARTED_AT), 16_000);
+                ObjectKeys.of("acme", "rec-1", STARTED_AT));
 
         CompletionEvent e = MetadataMapper.completion(m, "recordings", Instant.parse("2025-03-04T05:07:01Z"));
 
@@ -125,8 +180,15 @@ class MetadataMapperTest {
                 "in", "10.1.2.3", "ingest-0", 40000, STARTED_AT, startFields);
         RecordingEnded end = new RecordingEnded("rec-1", "normal", ENDED_AT, 52,
                 Map.of("foreign-source", 2L, "payload-type", 1L), 3, stopFields);
-        TimelineStats stats = new TimelineStats(52, 49, 50, 1, 1, 0, Map.of("payload-type", 3L), 0, 1.23456,
-                List.of(new TimelineStats.Gap(4000, 8000L * 7200)), 8000);
-        return new AssembledRecording(start, end, stats, Path.of("unused.pcm"), 16_000, 8000);
+        return recording(startFields, stopFields, stats(), List.of(segment(16_000, 0)));
+    }
+
+    private static AssembledRecording recording(Map<String, String> startFields, Map<String, String> stopFields,
+                                                TimelineStats stats, List<SegmentedOutput.Segment> segments) {
+        RecordingStarted start = new RecordingStarted("rec-1", "acme", "phone-17", "00:15:65:aa:bb:cc", AudioCodec.PCMA,
+                "in", "10.1.2.3", "ingest-0", 40000, STARTED_AT, startFields);
+        RecordingEnded end = new RecordingEnded("rec-1", "normal", ENDED_AT, 52,
+                Map.of("foreign-source", 2L, "payload-type", 1L), 3, stopFields);
+        return new AssembledRecording(start, end, stats, WavFormat.pcm16(8000), segments);
     }
 }

@@ -42,4 +42,12 @@ class ObjectKeysTest {
         assertThat(ObjectKeys.of("", "id", startedAt).audio()).isEqualTo("default/2025/01/02/id.wav");
         assertThat(ObjectKeys.of(null, "id", startedAt).audio()).isEqualTo("default/2025/01/02/id.wav");
     }
+
+    @Test
+    void segmentsAfterTheFirstAreNumberedBesideIt() {
+        ObjectKeys keys = ObjectKeys.of("acme", "rec-1", Instant.parse("2025-03-04T05:06:07Z").toEpochMilli());
+        assertThat(keys.audioSegment(1)).isEqualTo(keys.audio()).isEqualTo("acme/2025/03/04/rec-1.wav");
+        assertThat(keys.audioSegment(2)).isEqualTo("acme/2025/03/04/rec-1.part-002.wav");
+        assertThat(keys.audioSegment(1000)).isEqualTo("acme/2025/03/04/rec-1.part-1000.wav");
+    }
 }

@@ -23,6 +23,8 @@ import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.timeline.TimelineStats;
 import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.SegmentedOutput;
+import org.callrec.storage.assemble.WavFormat;
 import org.callrec.storage.config.StorageConfig;
 import org.callrec.storage.metrics.StorageMetrics;
 import org.junit.jupiter.api.AfterEach;
@@ -78,6 +80,35 @@ class RecordingUploaderTest {
         assertThat(spill).doesNotExist();
         assertThat(registry.counter("storage.recordings.stored").count()).isEqualTo(1);
         assertThat(uploader.inFlight()).isZero();
+    }
+
+    @Test
+    void aRecordingInSegmentsStoresEveryWavUnderItsNumberedKeyThenTheJsonAndDeletesEverySpillFile() throws Exception {
+        uploader = uploader(Map.of());
+        // two G.711 segments: the bytes as on the wire, format tag 6
+        Path first = Files.write(workDir.resolve("rec-1-1.pcm"), new byte[] {(byte) 0xD5, 0x55, 0x2A, 0x11});
+        Path second = Files.write(workDir.resolve("rec-1-2.pcm"), new byte[] {0x7F, (byte) 0x80});
+        RecordingStarted start = new RecordingStarted("rec-1", "acme", "p", "00:15:65:aa:bb:cc", AudioCodec.PCMA, "in",
+                "10.1.2.3", "ingest-0", 40000, STARTED_AT, Map.of());
+        RecordingEnded end = new RecordingEnded("rec-1", "normal", STARTED_AT + 1000, 1, Map.of(), 1, Map.of());
+        TimelineStats stats = new TimelineStats(1, 1, 1, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0, 0, List.of(), 6);
+        AssembledRecording rec = new AssembledRecording(start, end, stats, WavFormat.ALAW,
+                List.of(new SegmentedOutput.Segment(first, 4, 0), new SegmentedOutput.Segment(second, 2, 4)));
+
+        uploader.submit(rec, outcomes::add);
+        await().atMost(Duration.ofSeconds(5)).until(() -> outcomes.size() == 1);
+
+        assertThat(outcomes).containsExactly(RecordingUploader.Outcome.STORED);
+        assertThat(s3.puts).containsExactly(
+                "acme/2025/03/04/rec-1.wav audio/wav",
+                "acme/2025/03/04/rec-1.part-002.wav audio/wav",
+                "acme/2025/03/04/rec-1.json application/json");
+        WavFile wav = WavFile.parse(s3.lastWav);
+        assertThat(wav.formatTag()).isEqualTo(6);
+        assertThat(wav.bitsPerSample()).isEqualTo(8);
+        assertThat(wav.data()).containsExactly(0x7F, 0x80);
+        assertThat(first).doesNotExist();
+        assertThat(second).doesNotExist();
     }
 
     @Test
@@ -159,8 +190,9 @@ class RecordingUploaderTest {
         RecordingStarted start = new RecordingStarted("rec-1", "acme", "p", "00:15:65:aa:bb:cc", AudioCodec.PCMA, "in",
                 "10.1.2.3", "ingest-0", 40000, STARTED_AT, Map.of());
         RecordingEnded end = new RecordingEnded("rec-1", "normal", STARTED_AT + 1000, 1, Map.of(), 1, Map.of());
-        TimelineStats stats = new TimelineStats(1, 1, 1, 0, 0, 0, Map.of(), 0, 0, List.of(), pcmBytes / 2);
-        return new AssembledRecording(start, end, stats, spill, pcmBytes, 8000);
+        TimelineStats stats = new TimelineStats(1, 1, 1, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0, 0, List.of(), pcmBytes / 2);
+        return new AssembledRecording(start, end, stats, WavFormat.pcm16(8000),
+                List.of(new SegmentedOutput.Segment(spill, pcmBytes, 0)));
     }
 
     /** An S3 that records what it is given and fails when told to. */
