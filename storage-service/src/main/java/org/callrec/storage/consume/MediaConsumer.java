@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +96,7 @@ public class MediaConsumer {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
     private RecordingRouter router;
+    private boolean warnedProbe;
 
     void onStart(@Observes StartupEvent event) {
         running = true;
@@ -139,8 +141,8 @@ public class MediaConsumer {
                 return;
             }
             SpillFiles spillFiles = new SpillFiles(config.workDir());
-            router = new RecordingRouter(spillFiles, config.reorderWindow(), config.maxGap(), config.abandonAfter(),
-                    new OffsetTracker(), this::handOff, metrics, System::nanoTime);
+            router = new RecordingRouter(spillFiles, config.reorderWindow(), config.maxGap(), config.ingestLostAfter(),
+                    new OffsetTracker(), new PartitionProgress(), this::handOff, metrics, System::nanoTime);
             consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
             if (!running) {
                 // stopped while the consumer was being created: onStop could not wake it up
@@ -173,7 +175,7 @@ public class MediaConsumer {
         Duration pollTimeout = config.kafka().pollTimeout();
         long commitEvery = config.kafka().commitInterval().toNanos();
         long sweepEvery = Math.max(Duration.ofMillis(100).toNanos(),
-                Math.min(Duration.ofSeconds(10).toNanos(), config.abandonAfter().toNanos() / 4));
+                Math.min(Duration.ofSeconds(1).toNanos(), config.ingestLostAfter().toNanos() / 10));
         long nextCommit = System.nanoTime() + commitEvery;
         long nextSweep = System.nanoTime() + sweepEvery;
         boolean warnedPoll = false;
@@ -189,6 +191,7 @@ public class MediaConsumer {
                     LOG.warnf("Polling %s failed (%s); retrying", config.kafka().mediaTopic(), e.toString());
                     warnedPoll = true;
                 }
+                router.progress().probeFailed();
                 pause(Duration.ofSeconds(1));
                 continue;
             }
@@ -198,14 +201,57 @@ public class MediaConsumer {
             drainStored();
             long now = System.nanoTime();
             if (now - nextSweep >= 0) {
-                router.sweepIdle();
-                nextSweep = now + sweepEvery;
+                probeProgress();
+                router.sweepLost();
+                nextSweep = System.nanoTime() + sweepEvery;
             }
             if (now - nextCommit >= 0) {
                 commitAsync();
                 nextCommit = now + commitEvery;
             }
         }
+    }
+
+    /**
+     * Asks the broker for the end offsets of the assigned partitions and tells the router's
+     * {@link PartitionProgress} (with the consumer's positions) how far they are read. A failure
+     * (broker unreachable) resets the silence of every open recording.
+     */
+    private void probeProgress() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return;
+        }
+        PartitionProgress progress = router.progress();
+        long sentAt = System.nanoTime();
+        try {
+            progress.probed(consumer.endOffsets(assigned, probeTimeout()), sentAt);
+            for (TopicPartition tp : assigned) {
+                try {
+                    progress.position(tp, consumer.position(tp, Duration.ZERO));
+                } catch (org.apache.kafka.common.errors.TimeoutException notKnownYet) {
+                    // no position yet (just assigned): nothing is read through there
+                }
+            }
+            if (warnedProbe) {
+                LOG.infof("Kafka answers again: silence of open recordings is counted from now");
+                warnedProbe = false;
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (KafkaException e) {
+            progress.probeFailed();
+            if (!warnedProbe) {
+                LOG.warnf("Cannot read the end offsets of %s (%s); no recording is judged ingest-lost until Kafka"
+                        + " answers again", config.kafka().mediaTopic(), e.toString());
+                warnedProbe = true;
+            }
+        }
+    }
+
+    private Duration probeTimeout() {
+        Duration cap = Duration.ofSeconds(5);
+        return config.kafka().requestTimeout().compareTo(cap) < 0 ? config.kafka().requestTimeout() : cap;
     }
 
     private void shutdown() {
@@ -285,7 +331,9 @@ public class MediaConsumer {
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
         TopicSetup.ensure(p, List.of(config.kafka().mediaTopic(), config.kafka().completedTopic()),
-                config.kafka().topicPartitions(), config.kafka().replicationFactor(), config.kafka().requestTimeout());
+                config.kafka().topicPartitions(), config.kafka().replicationFactor(),
+                TopicSetup.topicConfig(config.kafka().retention(), config.kafka().minInsyncReplicas()),
+                config.kafka().requestTimeout());
     }
 
     private void prepareWorkDir() throws Exception {
