@@ -42,6 +42,8 @@ final class RecordingStack implements AutoCloseable {
     private final int s3Port;
     /** Extra configuration of every storage instance started from now on. */
     final Map<String, String> storageConfig = new LinkedHashMap<>();
+    /** Extra configuration of control-service. */
+    final Map<String, String> controlConfig = new LinkedHashMap<>();
     private int storageHttpPort;
     private int storageManagementPort;
     private final List<ServiceProcess> extraStorages = new ArrayList<>();
@@ -89,11 +91,14 @@ final class RecordingStack implements AutoCloseable {
     /**
      * Like {@link #start()}, but the S3 server keeps its objects on disk on a fixed port, so it
      * can be stopped and started again ({@link #stopS3()}, {@link #startS3()}); storage instances
-     * get {@code storageConfig} on top of their usual configuration.
+     * get {@code storageConfig}, control-service {@code controlConfig} on top of their usual
+     * configuration.
      */
-    static RecordingStack startWithRestartableS3(Map<String, String> storageConfig) throws IOException {
+    static RecordingStack startWithRestartableS3(Map<String, String> storageConfig, Map<String, String> controlConfig)
+            throws IOException {
         RecordingStack stack = new RecordingStack(true);
         stack.storageConfig.putAll(storageConfig);
+        stack.controlConfig.putAll(controlConfig);
         try {
             stack.startIngest();
             stack.startStorage();
@@ -105,10 +110,15 @@ final class RecordingStack implements AutoCloseable {
         }
     }
 
-    /** Like {@link #start()}, with {@code storageConfig} on top of every storage instance's configuration. */
-    static RecordingStack start(Map<String, String> storageConfig) throws IOException {
+    /**
+     * Like {@link #start()}, with {@code storageConfig} on top of every storage instance's
+     * configuration and {@code controlConfig} on top of control-service's.
+     */
+    static RecordingStack start(Map<String, String> storageConfig, Map<String, String> controlConfig)
+            throws IOException {
         RecordingStack stack = new RecordingStack();
         stack.storageConfig.putAll(storageConfig);
+        stack.controlConfig.putAll(controlConfig);
         try {
             stack.startIngest();
             stack.startStorage();
@@ -218,6 +228,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("control.host", "127.0.0.1");
         c.put("control.default-tenant", TENANT);
         c.put("control.ingest.nodes", "http://127.0.0.1:" + ingestHttpPort);
+        c.putAll(controlConfig);
         control = ServiceProcess.start("control-service", c, controlPort);
     }
 

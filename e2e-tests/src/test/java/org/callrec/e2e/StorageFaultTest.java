@@ -61,6 +61,12 @@ class StorageFaultTest {
             "storage.s3.timeout", "5s",
             "storage.s3.probe-interval", "500ms");
 
+    /**
+     * The build machine may be loaded: a slow allocation must not turn a start into
+     * {@code no-capacity} (that is not what these tests are about).
+     */
+    private static final Map<String, String> PATIENT_CONTROL = Map.of("control.ingest.timeout", "10s");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RecordingStack stack;
@@ -77,8 +83,9 @@ class StorageFaultTest {
     @Test
     @DisplayName("storage killed mid-call and right after the stops, then restarted: every WAV is exactly the phone's audio")
     void storageKilledAndRestartedLosesAndDoublesNothing() throws Exception {
-        stack = RecordingStack.start(FAST_RECOVERY);
+        stack = RecordingStack.start(FAST_RECOVERY, PATIENT_CONTROL);
         Archive archive = new Archive(stack.s3Client(), RecordingStack.BUCKET);
+        warmUp(archive);
 
         // Moment 1: four phones are 3 s into a 9 s call when storage is killed; it comes back 1 s later.
         List<Future<CallResult>> midCall = call(4, Duration.ofSeconds(9), 300);
@@ -105,8 +112,9 @@ class StorageFaultTest {
     @Test
     @DisplayName("a second storage instance joins mid-call and is killed mid-call: the recordings are identical to the phones' audio")
     void aSecondInstanceJoiningAndDyingChangesNothing() throws Exception {
-        stack = RecordingStack.start(FAST_RECOVERY);
+        stack = RecordingStack.start(FAST_RECOVERY, PATIENT_CONTROL);
         Archive archive = new Archive(stack.s3Client(), RecordingStack.BUCKET);
+        warmUp(archive);
 
         List<Future<CallResult>> calls = call(5, Duration.ofSeconds(14), 400);
         // 3 s in, a second instance joins the group and takes some partitions (a rebalance) ...
@@ -125,10 +133,41 @@ class StorageFaultTest {
     }
 
     @Test
+    @DisplayName("an instance stopped with SIGTERM mid-call leaves the group at once: the other takes over without waiting for a session timeout")
+    void aGracefullyStoppedInstanceHandsOverAtOnce() throws Exception {
+        // default session timeout (45 s): only a clean leave lets the partitions move quickly
+        stack = RecordingStack.start(Map.of("storage.upload-retry.initial-backoff", "200ms"), PATIENT_CONTROL);
+        Archive archive = new Archive(stack.s3Client(), RecordingStack.BUCKET);
+        warmUp(archive);
+
+        List<Future<CallResult>> calls = call(4, Duration.ofSeconds(10), 450);
+        Thread.sleep(2000);
+        ServiceProcess second = stack.addStorage();
+        Thread.sleep(4000);
+
+        // SIGTERM mid-call: it stops polling, commits what is safe, leaves the group, exits.
+        long stopping = System.nanoTime();
+        second.close();
+        long stopMillis = (System.nanoTime() - stopping) / 1_000_000;
+        assertThat(second.alive()).isFalse();
+        System.out.printf("storage stopped on SIGTERM in %d ms%n", stopMillis);
+
+        // The first instance carries on with every recording, long before 45 s would have passed.
+        List<CallResult> done = results(calls);
+        long ended = System.nanoTime();
+        for (CallResult call : done) {
+            assertExact(archive, call);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - ended)).isLessThan(Duration.ofSeconds(30));
+        assertThat(second.output()).contains("Consuming").doesNotContain("not stored before shutdown");
+    }
+
+    @Test
     @DisplayName("S3 away for a while: readiness DOWN, spill files kept, uploads retried with backoff, all stored exactly once it is back")
     void anS3OutageDelaysButLosesNothing() throws Exception {
-        stack = RecordingStack.startWithRestartableS3(FAST_RECOVERY);
+        stack = RecordingStack.startWithRestartableS3(FAST_RECOVERY, PATIENT_CONTROL);
         await().atMost(Duration.ofSeconds(30)).until(() -> stack.storageReadiness().up());
+        warmUp(new Archive(stack.s3Client(), RecordingStack.BUCKET));
 
         // Short calls that end during the outage, long ones that outlive it.
         List<Future<CallResult>> shortCalls = call(3, Duration.ofSeconds(4), 350);
@@ -165,13 +204,20 @@ class StorageFaultTest {
 
     // ---------------------------------------------------------------------------------------
 
+    /** One short call through the whole stack, stored, before the faults: every service is warm and polling. */
+    private void warmUp(Archive archive) throws Exception {
+        List<CallResult> warm = results(call(1, Duration.ofSeconds(1), 1000));
+        assertExact(archive, warm.get(0));
+    }
+
     /** Starts {@code n} calls of {@code duration} at once, each with its own tone. */
     private List<Future<CallResult>> call(int n, Duration duration, double baseHz) {
         List<Future<CallResult>> futures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             PhoneConfig p = PhoneConfig.builder().control("127.0.0.1", stack.controlPort)
                     .codec(i % 2 == 0 ? AudioCodec.PCMA : AudioCodec.PCMU).terminator(Terminator.CRLF)
-                    .endMode(EndMode.STOP).toneHz(baseHz + 37 * i).duration(duration).build();
+                    .endMode(EndMode.STOP).toneHz(baseHz + 37 * i).duration(duration)
+                    .answerTimeout(Duration.ofSeconds(15)).build();
             futures.add(phones.submit(() -> SimulatedPhone.call(p)));
         }
         return futures;
