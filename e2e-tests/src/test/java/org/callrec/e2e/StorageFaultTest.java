@@ -121,7 +121,8 @@ class StorageFaultTest {
         Thread.sleep(3000);
         ServiceProcess second = stack.addStorage();
         // ... holds them for a while, then dies without leaving the group.
-        Thread.sleep(5000);
+        await().atMost(Duration.ofSeconds(20)).until(() -> second.output().contains("Partitions assigned: [" + Topics.MEDIA));
+        Thread.sleep(3000);
         second.kill();
 
         List<CallResult> done = results(calls);
@@ -143,7 +144,8 @@ class StorageFaultTest {
         List<Future<CallResult>> calls = call(4, Duration.ofSeconds(10), 450);
         Thread.sleep(2000);
         ServiceProcess second = stack.addStorage();
-        Thread.sleep(4000);
+        await().atMost(Duration.ofSeconds(20)).until(() -> second.output().contains("Partitions assigned: [" + Topics.MEDIA));
+        Thread.sleep(2000);
 
         // SIGTERM mid-call: it stops polling, commits what is safe, leaves the group, exits.
         long stopping = System.nanoTime();

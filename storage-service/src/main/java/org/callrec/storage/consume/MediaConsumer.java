@@ -393,7 +393,7 @@ public class MediaConsumer {
             drainStored();
             commitSync(partitions);
             router.revoke(partitions);
-            LOG.debugf("Partitions revoked: %s", partitions);
+            LOG.infof("Partitions revoked: %s; their open recordings are read again by the next owner", partitions);
         }
 
         @Override
@@ -405,7 +405,9 @@ public class MediaConsumer {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             router.assign(partitions);
-            LOG.debugf("Partitions assigned: %s", partitions);
+            if (!partitions.isEmpty()) {
+                LOG.infof("Partitions assigned: %s", partitions);
+            }
         }
     }
 }
