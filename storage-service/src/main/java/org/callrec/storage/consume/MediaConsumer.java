@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -50,6 +51,10 @@ import io.smallrye.common.annotation.Identifier;
  * routes every record through a {@link RecordingRouter}, hands finished recordings to the
  * {@link RecordingUploader} and commits, per partition, only what {@link OffsetTracker} says is
  * safe: never past the START of a recording that is not stored yet. Auto-commit is off.
+ *
+ * <p>About every second it also asks the broker for the partitions' end offsets, so that
+ * {@link PartitionProgress} knows how far they are provably read: the basis on which open
+ * recordings without records are ended as {@code ingest-lost} ({@link RecordingRouter#sweepLost()}).
  *
  * <p>On a rebalance, revoked partitions commit what is safe and drop their open recordings; the
  * new owner reads them again from their START. At shutdown the thread waits up to
@@ -229,7 +234,7 @@ public class MediaConsumer {
             for (TopicPartition tp : assigned) {
                 try {
                     progress.position(tp, consumer.position(tp, Duration.ZERO));
-                } catch (org.apache.kafka.common.errors.TimeoutException notKnownYet) {
+                } catch (TimeoutException notKnownYet) {
                     // no position yet (just assigned): nothing is read through there
                 }
             }
