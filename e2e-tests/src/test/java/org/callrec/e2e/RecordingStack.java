@@ -1,11 +1,17 @@
 package org.callrec.e2e;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -24,20 +30,43 @@ final class RecordingStack implements AutoCloseable {
     static final String TENANT = "acme";
 
     final EmbeddedKafka kafka;
-    final EmbeddedS3 s3;
+    /** The S3 server; replaced by {@link #startS3()} after {@link #stopS3()} (same port, same data). */
+    volatile EmbeddedS3 s3;
     final int controlPort;
     final int ingestHttpPort;
     final int udpMin;
     final int udpMax;
     final Path storageWorkDir;
+    /** Where a restartable S3 server keeps its objects (null: in memory). */
+    private final Path s3DataDir;
+    private final int s3Port;
+    /** Extra configuration of every storage instance started from now on. */
+    final Map<String, String> storageConfig = new LinkedHashMap<>();
+    /** Extra configuration of control-service. */
+    final Map<String, String> controlConfig = new LinkedHashMap<>();
+    private int storageHttpPort;
+    private int storageManagementPort;
+    private final List<ServiceProcess> extraStorages = new ArrayList<>();
     private ServiceProcess ingest;
     private ServiceProcess storage;
     private final java.util.List<ServiceProcess> extras = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ServiceProcess control;
 
     private RecordingStack() throws IOException {
+        this(false);
+    }
+
+    private RecordingStack(boolean restartableS3) throws IOException {
         kafka = EmbeddedKafka.start();
-        s3 = EmbeddedS3.start();
+        if (restartableS3) {
+            s3DataDir = Files.createTempDirectory("callrec-s3-e2e");
+            s3Port = freePort();
+            s3 = EmbeddedS3.builder().port(s3Port).dataDir(s3DataDir).start();
+        } else {
+            s3DataDir = null;
+            s3Port = 0;
+            s3 = EmbeddedS3.start();
+        }
         s3.createBucket(BUCKET);
         controlPort = freePort();
         ingestHttpPort = freePort();
@@ -60,6 +89,106 @@ final class RecordingStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #start()}, but the S3 server keeps its objects on disk on a fixed port, so it
+     * can be stopped and started again ({@link #stopS3()}, {@link #startS3()}); storage instances
+     * get {@code storageConfig}, control-service {@code controlConfig} on top of their usual
+     * configuration.
+     */
+    static RecordingStack startWithRestartableS3(Map<String, String> storageConfig, Map<String, String> controlConfig)
+            throws IOException {
+        RecordingStack stack = new RecordingStack(true);
+        stack.storageConfig.putAll(storageConfig);
+        stack.controlConfig.putAll(controlConfig);
+        try {
+            stack.startIngest();
+            stack.startStorage();
+            stack.startControl();
+            return stack;
+        } catch (IOException | RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Like {@link #start()}, with {@code storageConfig} on top of every storage instance's
+     * configuration and {@code controlConfig} on top of control-service's.
+     */
+    static RecordingStack start(Map<String, String> storageConfig, Map<String, String> controlConfig)
+            throws IOException {
+        RecordingStack stack = new RecordingStack();
+        stack.storageConfig.putAll(storageConfig);
+        stack.controlConfig.putAll(controlConfig);
+        try {
+            stack.startIngest();
+            stack.startStorage();
+            stack.startControl();
+            return stack;
+        } catch (IOException | RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** Stops the S3 server: every request to it fails until {@link #startS3()}. */
+    void stopS3() {
+        if (s3DataDir == null) {
+            throw new IllegalStateException("start the stack with startWithRestartableS3 to stop S3");
+        }
+        s3.close();
+    }
+
+    /** Starts the S3 server again on the same port with the objects it had. */
+    void startS3() {
+        s3 = EmbeddedS3.builder().port(s3Port).dataDir(s3DataDir).start();
+    }
+
+    /** Kills the storage instance at once ({@code kill -9}). */
+    void killStorage() {
+        storage.kill();
+    }
+
+    /**
+     * A further storage instance in the same consumer group, with its own work directory and
+     * ports; stopped with the stack.
+     */
+    ServiceProcess addStorage() throws IOException {
+        ServiceProcess p = startStorageProcess(Files.createTempDirectory("callrec-storage-e2e"), freePort(), freePort());
+        extraStorages.add(p);
+        return p;
+    }
+
+    /**
+     * The readiness document of the (first) storage instance: from the management interface if
+     * the service has one, else from its HTTP port.
+     */
+    Health storageReadiness() {
+        for (int port : new int[] {storageManagementPort, storageHttpPort}) {
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/q/health/ready").toURL().openConnection();
+                c.setConnectTimeout(1000);
+                c.setReadTimeout(5000);
+                int status = c.getResponseCode();
+                if (status == 404) {
+                    continue;
+                }
+                InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream();
+                return new Health(status, body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException notThere) {
+                // no management interface on this branch: the HTTP port serves health
+            }
+        }
+        throw new IllegalStateException("storage answers readiness on neither port");
+    }
+
+    /** A health answer: HTTP status and JSON body. */
+    record Health(int status, String body) {
+        boolean up() {
+            return status == 200;
+        }
+    }
+
     void startIngest() throws IOException {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("quarkus.http.port", Integer.toString(ingestHttpPort));
@@ -74,16 +203,23 @@ final class RecordingStack implements AutoCloseable {
     }
 
     void startStorage() throws IOException {
-        int http = freePort();
+        storageHttpPort = freePort();
+        storageManagementPort = freePort();
+        storage = startStorageProcess(storageWorkDir, storageHttpPort, storageManagementPort);
+    }
+
+    private ServiceProcess startStorageProcess(Path workDir, int http, int management) throws IOException {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("quarkus.http.port", Integer.toString(http));
+        c.put("quarkus.management.port", Integer.toString(management));
         c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         c.put("storage.s3.endpoint", s3.endpoint());
         c.put("storage.s3.access-key", s3.accessKey());
         c.put("storage.s3.secret-key", s3.secretKey());
         c.put("storage.s3.bucket", BUCKET);
-        c.put("storage.work-dir", storageWorkDir.toString());
-        storage = ServiceProcess.start("storage-service", c, http);
+        c.put("storage.work-dir", workDir.toString());
+        c.putAll(storageConfig);
+        return ServiceProcess.start("storage-service", c, http);
     }
 
     /**
@@ -115,6 +251,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("control.host", "127.0.0.1");
         c.put("control.default-tenant", TENANT);
         c.put("control.ingest.nodes", "http://127.0.0.1:" + ingestHttpPort);
+        c.putAll(controlConfig);
         control = ServiceProcess.start("control-service", c, controlPort);
     }
 
@@ -150,6 +287,7 @@ final class RecordingStack implements AutoCloseable {
             }
         }
         extras.forEach(ServiceProcess::close);
+        extraStorages.forEach(ServiceProcess::close);
         s3.close();
         kafka.close();
     }

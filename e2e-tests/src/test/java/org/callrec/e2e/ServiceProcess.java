@@ -83,6 +83,21 @@ final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
+    /** Kills the service at once, as {@code kill -9} or a node failure does: no shutdown hook runs. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the process still runs. */
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** Stops the service the way an operator does: SIGTERM, then a bounded wait. */
     @Override
     public void close() {

@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,6 +30,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -41,6 +44,7 @@ import org.callrec.storage.config.StorageConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -232,13 +236,59 @@ class StorageServiceTest {
     void theServiceIsReadyAndCountsWhatItStores() throws Exception {
         // Ready once the topics and the bucket exist and the consumer polls.
         await().atMost(PATIENCE).until(() -> get(ready).statusCode() == 200);
-        assertThat(get(ready).body()).contains("media-consumer").contains("RUNNING");
+        assertThat(get(ready).body()).contains("media-consumer").contains("RUNNING").contains("object-store");
         assertThat(get(live).statusCode()).isEqualTo(200);
 
         // The counters are published for Prometheus.
         assertThat(get(metrics).body())
                 .contains("storage_recordings_open")
                 .contains("storage_recordings_stored_total");
+    }
+
+    @Test
+    @DisplayName("a recording whose ingest node goes silent is stored as ingest-lost with its audio; a late END is ignored")
+    void aRecordingWithoutRecordsIsStoredAsIngestLostAndALateEndIsIgnored() throws Exception {
+        String id = RecordingIds.next();
+        String key = "acme/2025/03/04/" + id;
+        List<Datagram> datagrams = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            datagrams.add(audioPacket(i));
+        }
+
+        // START and 200 ms of media, then the node is gone: no END, no ALIVE.
+        publish(id, RtpFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(), Map.of()));
+        for (byte[] chunk : RtpFixtures.chunks(datagrams, 5)) {
+            publish(id, chunk);
+        }
+
+        // After storage.ingest-lost-after (3 s in tests) of silence it is stored with all its audio.
+        await().atMost(PATIENCE).until(() -> exists(key + ".json"));
+        JsonNode doc = json.readTree(read(key + ".json"));
+        assertThat(doc.get("stopReason").asText()).isEqualTo("ingest-lost");
+        assertThat(doc.get("endedAt").asText()).as("its last packet's arrival").isEqualTo("2025-03-04T05:06:07.269Z");
+        assertThat(WavFile.parse(read(key + ".wav")).samples()).hasSize(10 * SAMPLES_PER_PACKET);
+        awaitCompletion(id, 1);
+
+        // The node's END comes late: ignored and counted, nothing stored or announced again.
+        publish(id, RtpFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 5_000, 10, Map.of(), 2, Map.of()));
+        await().atMost(PATIENCE).until(() -> get(metrics).body().contains("reason=\"after-ingest-lost\""));
+        assertThat(get(metrics).body()).contains("storage_recordings_ingest_lost_total");
+        completed.poll(Duration.ofSeconds(2)).forEach(events::add);
+        assertThat(events.stream().filter(e -> id.equals(e.key()))).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("the topics storage creates get the configured partitions and retention")
+    void topicsAreCreatedWithTheConfiguredRetention() throws Exception {
+        await().atMost(PATIENCE).until(() -> get(ready).statusCode() == 200);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, config.kafka().completedTopic());
+            Config c = admin.describeConfigs(List.of(topic)).all().get().get(topic);
+            assertThat(c.get(TopicConfig.RETENTION_MS_CONFIG).value())
+                    .isEqualTo(Long.toString(config.kafka().retention().toMillis()));
+            assertThat(admin.describeTopics(List.of(config.kafka().completedTopic())).allTopicNames().get()
+                    .get(config.kafka().completedTopic()).partitions()).hasSize(config.kafka().topicPartitions());
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.callrec.storage.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 import org.callrec.core.chunk.Topics;
 import org.callrec.core.timeline.GapHandling;
@@ -66,12 +67,15 @@ public interface StorageConfig {
     int uploadThreads();
 
     /**
-     * A recording that has seen no record for this long is ended as if its END record had come
-     * (stop reason {@code storage-timeout}) and stored, so a lost END cannot hold back the
-     * committed offset forever. Defaults to 2h.
+     * An open recording for which no record (MEDIA or ALIVE) was appended to the media topic for
+     * this long is ended with stop reason {@code ingest-lost} and stored with all the audio it
+     * received: its ingest node is gone (ingest nodes send an ALIVE record every
+     * {@code ingest.alive-interval} for silent recordings). Silence is only counted over time this
+     * instance has provably read its partitions up to date: a backlog after a restart or a broker
+     * outage never counts. Keep it well above {@code ingest.alive-interval}. Defaults to 60s.
      */
-    @WithDefault("2h")
-    Duration abandonAfter();
+    @WithDefault("60s")
+    Duration ingestLostAfter();
 
     /**
      * How long shutdown waits for uploads in progress before closing; what is not finished by
@@ -101,13 +105,34 @@ public interface StorageConfig {
         @WithDefault("callrec-storage")
         String groupId();
 
-        /** Partitions of the topics this service creates at startup when they are missing. Defaults to 3. */
+        /**
+         * Partitions of the media and completed topics this service creates at startup when they
+         * are missing (existing topics are left as they are). Defaults to 3.
+         */
         @WithDefault("3")
         int topicPartitions();
 
-        /** Replication factor of the topics created at startup. Defaults to 1. */
+        /**
+         * Replication factor of the topics created at startup; use 3 on a production cluster.
+         * Defaults to 1.
+         */
         @WithDefault("1")
         short replicationFactor();
+
+        /**
+         * {@code min.insync.replicas} of the topics created at startup (with producers using
+         * {@code acks=all}, a write needs this many replicas); unset keeps the broker's default.
+         * Use 2 with a replication factor of 3. Defaults to the broker's setting.
+         */
+        OptionalInt minInsyncReplicas();
+
+        /**
+         * {@code retention.ms} of the topics created at startup. Must exceed the longest call plus
+         * the longest S3 outage and storage downtime to survive: an open or not yet stored
+         * recording is read again from its START record, which must still be there. Defaults to 7d.
+         */
+        @WithDefault("7d")
+        Duration retention();
 
         /** Longest wait of one poll of the media topic. Defaults to 200ms. */
         @WithDefault("200ms")
@@ -158,6 +183,13 @@ public interface StorageConfig {
          */
         @WithDefault("30s")
         Duration timeout();
+
+        /**
+         * How often the bucket is checked (a HEAD request) for readiness; every upload also
+         * reports whether S3 answered. Defaults to 10s.
+         */
+        @WithDefault("10s")
+        Duration probeInterval();
     }
 
     /** The import endpoint for the phone's own recording files. */

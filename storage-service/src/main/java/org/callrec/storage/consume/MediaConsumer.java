@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -51,6 +53,10 @@ import io.smallrye.common.annotation.Identifier;
  * routes every record through a {@link RecordingRouter}, hands finished recordings to the
  * {@link RecordingUploader} and commits, per partition, only what {@link OffsetTracker} says is
  * safe: never past the START of a recording that is not stored yet. Auto-commit is off.
+ *
+ * <p>About every second it also asks the broker for the partitions' end offsets, so that
+ * {@link PartitionProgress} knows how far they are provably read: the basis on which open
+ * recordings without records are ended as {@code ingest-lost} ({@link RecordingRouter#sweepLost()}).
  *
  * <p>On a rebalance, revoked partitions commit what is safe and drop their open recordings; the
  * new owner reads them again from their START. At shutdown the thread waits up to
@@ -97,6 +103,7 @@ public class MediaConsumer {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
     private RecordingRouter router;
+    private boolean warnedProbe;
 
     void onStart(@Observes StartupEvent event) {
         running = true;
@@ -147,8 +154,8 @@ public class MediaConsumer {
                 return;
             }
             SpillFiles spillFiles = new SpillFiles(config.workDir());
-            router = new RecordingRouter(spillFiles, assemblyOptions(), config.abandonAfter(),
-                    new OffsetTracker(), this::handOff, metrics, System::nanoTime);
+            router = new RecordingRouter(spillFiles, assemblyOptions(), config.ingestLostAfter(),
+                    new OffsetTracker(), new PartitionProgress(), this::handOff, metrics, System::nanoTime);
             consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
             if (!running) {
                 // stopped while the consumer was being created: onStop could not wake it up
@@ -181,7 +188,7 @@ public class MediaConsumer {
         Duration pollTimeout = config.kafka().pollTimeout();
         long commitEvery = config.kafka().commitInterval().toNanos();
         long sweepEvery = Math.max(Duration.ofMillis(100).toNanos(),
-                Math.min(Duration.ofSeconds(10).toNanos(), config.abandonAfter().toNanos() / 4));
+                Math.min(Duration.ofSeconds(1).toNanos(), config.ingestLostAfter().toNanos() / 10));
         long nextCommit = System.nanoTime() + commitEvery;
         long nextSweep = System.nanoTime() + sweepEvery;
         boolean warnedPoll = false;
@@ -197,6 +204,7 @@ public class MediaConsumer {
                     LOG.warnf("Polling %s failed (%s); retrying", config.kafka().mediaTopic(), e.toString());
                     warnedPoll = true;
                 }
+                router.progress().probeFailed();
                 pause(Duration.ofSeconds(1));
                 continue;
             }
@@ -206,14 +214,57 @@ public class MediaConsumer {
             drainStored();
             long now = System.nanoTime();
             if (now - nextSweep >= 0) {
-                router.sweepIdle();
-                nextSweep = now + sweepEvery;
+                probeProgress();
+                router.sweepLost();
+                nextSweep = System.nanoTime() + sweepEvery;
             }
             if (now - nextCommit >= 0) {
                 commitAsync();
                 nextCommit = now + commitEvery;
             }
         }
+    }
+
+    /**
+     * Asks the broker for the end offsets of the assigned partitions and tells the router's
+     * {@link PartitionProgress} (with the consumer's positions) how far they are read. A failure
+     * (broker unreachable) resets the silence of every open recording.
+     */
+    private void probeProgress() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return;
+        }
+        PartitionProgress progress = router.progress();
+        long sentAt = System.nanoTime();
+        try {
+            progress.probed(consumer.endOffsets(assigned, probeTimeout()), sentAt);
+            for (TopicPartition tp : assigned) {
+                try {
+                    progress.position(tp, consumer.position(tp, Duration.ZERO));
+                } catch (TimeoutException notKnownYet) {
+                    // no position yet (just assigned): nothing is read through there
+                }
+            }
+            if (warnedProbe) {
+                LOG.infof("Kafka answers again: silence of open recordings is counted from now");
+                warnedProbe = false;
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (KafkaException e) {
+            progress.probeFailed();
+            if (!warnedProbe) {
+                LOG.warnf("Cannot read the end offsets of %s (%s); no recording is judged ingest-lost until Kafka"
+                        + " answers again", config.kafka().mediaTopic(), e.toString());
+                warnedProbe = true;
+            }
+        }
+    }
+
+    private Duration probeTimeout() {
+        Duration cap = Duration.ofSeconds(5);
+        return config.kafka().requestTimeout().compareTo(cap) < 0 ? config.kafka().requestTimeout() : cap;
     }
 
     private void shutdown() {
@@ -293,7 +344,9 @@ public class MediaConsumer {
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
         TopicSetup.ensure(p, List.of(config.kafka().mediaTopic(), config.kafka().completedTopic()),
-                config.kafka().topicPartitions(), config.kafka().replicationFactor(), config.kafka().requestTimeout());
+                config.kafka().topicPartitions(), config.kafka().replicationFactor(),
+                TopicSetup.topicConfig(config.kafka().retention(), config.kafka().minInsyncReplicas()),
+                config.kafka().requestTimeout());
     }
 
     private void prepareWorkDir() throws Exception {
@@ -353,7 +406,7 @@ public class MediaConsumer {
             drainStored();
             commitSync(partitions);
             router.revoke(partitions);
-            LOG.debugf("Partitions revoked: %s", partitions);
+            LOG.infof("Partitions revoked: %s; their open recordings are read again by the next owner", partitions);
         }
 
         @Override
@@ -365,7 +418,9 @@ public class MediaConsumer {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             router.assign(partitions);
-            LOG.debugf("Partitions assigned: %s", partitions);
+            if (!partitions.isEmpty()) {
+                LOG.infof("Partitions assigned: %s", partitions);
+            }
         }
     }
 }

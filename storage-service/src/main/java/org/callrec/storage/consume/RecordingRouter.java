@@ -17,6 +17,7 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordType;
+import org.callrec.core.chunk.RecordingAlive;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.storage.AssembledRecording;
@@ -31,19 +32,29 @@ import org.jboss.logging.Logger;
 /**
  * Routes the records of the media topic to per-recording state: START opens a
  * {@link RecordingAssembly} (and an {@link OffsetTracker.Ticket} that holds back the commit),
- * MEDIA feeds it, END finishes its timeline and hands the result over for upload. Nothing here
- * throws for a bad record: corrupt values and records of unknown recordings are counted, logged
- * and skipped.
+ * MEDIA feeds it, ALIVE only says its ingest node still holds it, END finishes its timeline and
+ * hands the result over for upload. A recording that provably had no record for
+ * {@code storage.ingest-lost-after} is finished as {@value #INGEST_LOST_REASON}
+ * ({@link #sweepLost()}). Nothing here throws for a bad record: corrupt values and records of
+ * unknown recordings are counted, logged and skipped.
+ *
+ * <p>A recording is only ever assembled from its START on: MEDIA of a recording whose START was
+ * not read (it lies before the committed offset, which only happens once the recording is stored)
+ * is skipped, never assembled into a partial file.
  *
  * <p>Runs on the consumer thread only; the work per record is decoding and a buffered file write.
  */
 public final class RecordingRouter {
 
-    /** Stop reason of a recording ended by this service because its END never came. */
-    public static final String ABANDONED_REASON = "storage-timeout";
+    /**
+     * Stop reason of a recording this service ended because no record (MEDIA or ALIVE) came for
+     * it for {@code storage.ingest-lost-after}: its ingest node is gone.
+     */
+    public static final String INGEST_LOST_REASON = "ingest-lost";
 
     private static final Logger LOG = Logger.getLogger(RecordingRouter.class);
     private static final int WARNED_IDS = 1024;
+    private static final int LOST_IDS = 4096;
 
     /** Takes a finished recording; {@code ticket} is released once it is stored. */
     @FunctionalInterface
@@ -57,35 +68,42 @@ public final class RecordingRouter {
         final OffsetTracker.Ticket ticket;
         RecordingAssembly assembly;  // null: not assembled (unsupported codec or local failure)
         boolean holdOnEnd;           // not assembled because of a failure: keep holding the commit
-        long lastActivityNanos;
+        long lastReadNanos;          // local clock when its last record was read
+        long lastAliveMillis = Long.MIN_VALUE;
 
         Open(RecordingStarted start, OffsetTracker.Ticket ticket, long now) {
             this.start = start;
             this.ticket = ticket;
-            this.lastActivityNanos = now;
+            this.lastReadNanos = now;
         }
     }
 
     private final SpillFiles spillFiles;
     private final AssemblyOptions options;
-    private final Duration abandonAfter;
+    private final Duration ingestLostAfter;
     private final OffsetTracker tracker;
+    private final PartitionProgress progress;
     private final HandOff handOff;
     private final StorageMetrics metrics;
     private final LongSupplier nanoClock;
     private final Map<String, Open> open = new HashMap<>();
     private final AtomicInteger openGauge = new AtomicInteger();
-    private final Set<String> warnedUnknown = boundedSet();
+    private final Set<String> warnedUnknown = boundedSet(WARNED_IDS);
+    private final Set<String> ingestLost = boundedSet(LOST_IDS);
 
     /**
-     * @param nanoClock monotonic clock ({@code System::nanoTime}) for {@code abandonAfter}
+     * @param ingestLostAfter silence after which an open recording is ended as {@code ingest-lost}
+     * @param progress        how far each partition has provably been read (judges that silence)
+     * @param nanoClock       monotonic clock ({@code System::nanoTime}), the one {@code progress} uses
      */
-    public RecordingRouter(SpillFiles spillFiles, AssemblyOptions options, Duration abandonAfter,
-                           OffsetTracker tracker, HandOff handOff, StorageMetrics metrics, LongSupplier nanoClock) {
+    public RecordingRouter(SpillFiles spillFiles, AssemblyOptions options, Duration ingestLostAfter,
+                           OffsetTracker tracker, PartitionProgress progress, HandOff handOff, StorageMetrics metrics,
+                           LongSupplier nanoClock) {
         this.spillFiles = spillFiles;
         this.options = options;
-        this.abandonAfter = abandonAfter;
+        this.ingestLostAfter = ingestLostAfter;
         this.tracker = tracker;
+        this.progress = progress;
         this.handOff = handOff;
         this.metrics = metrics;
         this.nanoClock = nanoClock;
@@ -94,6 +112,10 @@ public final class RecordingRouter {
 
     public OffsetTracker tracker() {
         return tracker;
+    }
+
+    public PartitionProgress progress() {
+        return progress;
     }
 
     /** Recordings between START and END on this instance. */
@@ -115,9 +137,7 @@ public final class RecordingRouter {
                 case START -> onStart(tp, offset, key, value);
                 case MEDIA -> onMedia(tp, offset, key, value);
                 case END -> onEnd(tp, offset, key, value);
-                case ALIVE -> {
-                    // liveness of a silent recording; nothing to assemble (issue 4 uses it)
-                }
+                case ALIVE -> onAlive(tp, offset, key, value);
             }
         } catch (RuntimeException e) {
             // a bug rather than bad input; still never stop the loop for one record
@@ -148,33 +168,51 @@ public final class RecordingRouter {
             }
         }
         tracker.revoke(gone);
+        progress.revoke(gone);
         openGauge.set(tracker.openCount());
     }
 
     /** Partitions newly assigned. */
     public void assign(Collection<TopicPartition> partitions) {
         tracker.assign(partitions);
+        progress.assign(partitions);
     }
 
-    /** Ends the recordings that have seen no record for {@code abandonAfter}. */
-    public void sweepIdle() {
-        long now = nanoClock.getAsLong();
+    /**
+     * Ends, with stop reason {@value #INGEST_LOST_REASON}, the open recordings that provably had
+     * no record appended for {@code ingestLostAfter} (see {@link PartitionProgress}), keeping all
+     * the audio they received.
+     */
+    public void sweepLost() {
+        long timeout = ingestLostAfter.toNanos();
         for (Iterator<Open> it = open.values().iterator(); it.hasNext(); ) {
             Open o = it.next();
-            if (now - o.lastActivityNanos < abandonAfter.toNanos()) {
+            if (!progress.silentFor(o.ticket.partition(), o.lastReadNanos, timeout)) {
                 continue;
             }
             it.remove();
-            metrics.abandoned();
-            LOG.warnf("Recording %s: no record for %s, ending it with stop reason %s", o.start.recordingId(),
-                    abandonAfter, ABANDONED_REASON);
-            long endedAt = o.assembly != null && o.assembly.lastArrivalMicros() != Long.MIN_VALUE
-                    ? o.assembly.lastArrivalMicros() / 1000 : o.start.startedAtMillis();
-            RecordingEnded end = new RecordingEnded(o.start.recordingId(), ABANDONED_REASON, endedAt, 0, Map.of(),
-                    o.assembly != null ? o.assembly.chunks() : 0, Map.of());
-            finish(o, end);
+            String id = o.start.recordingId();
+            ingestLost.add(id);
+            metrics.ingestLost();
+            LOG.warnf("Recording %s: no record from its ingest node %s for %s, ending it with stop reason %s",
+                    id, o.start.ingestNode(), ingestLostAfter, INGEST_LOST_REASON);
+            finish(o, new RecordingEnded(id, INGEST_LOST_REASON, lostEndedAt(o), 0, Map.of(),
+                    o.assembly != null ? o.assembly.chunks() : 0, Map.of()));
         }
         openGauge.set(tracker.openCount());
+    }
+
+    /**
+     * When a lost recording ended: its last sign of life in the records themselves (latest packet
+     * arrival, latest ALIVE, or its start), never the clock, so reading it again gives the same
+     * metadata.
+     */
+    private static long lostEndedAt(Open o) {
+        long endedAt = o.start.startedAtMillis();
+        if (o.assembly != null && o.assembly.lastArrivalMicros() != Long.MIN_VALUE) {
+            endedAt = Math.max(endedAt, o.assembly.lastArrivalMicros() / 1000);
+        }
+        return Math.max(endedAt, o.lastAliveMillis);
     }
 
     /** Drops every open recording (shutdown). */
@@ -200,14 +238,15 @@ public final class RecordingRouter {
             corrupt(tp, offset, key, new IllegalArgumentException("START without recording id"));
             return;
         }
-        Open previous = open.remove(id);
+        Open previous = open.get(id);
         if (previous != null) {
-            // the same START again (a producer retry, or a replay): start over from this one
-            LOG.warnf("Recording %s: START again at %s-%d, starting over", id, tp, offset);
-            if (previous.assembly != null) {
-                previous.assembly.discard();
-            }
-            tracker.release(previous.ticket);
+            // The same START again while the recording is open (a producer retry, an ingest node
+            // that restarted and announces what it recovered): the recording goes on, and its
+            // first START keeps holding the commit. Starting over would lose the audio read so far.
+            LOG.warnf("Recording %s: START again at %s-%d while it is open, ignored", id, tp, offset);
+            metrics.skipped(SkipReason.DUPLICATE_START);
+            previous.lastReadNanos = nanoClock.getAsLong();
+            return;
         }
         Open o = new Open(start, tracker.open(tp, offset), nanoClock.getAsLong());
         open.put(id, o);
@@ -229,7 +268,7 @@ public final class RecordingRouter {
             unknown(tp, offset, key, RecordType.MEDIA);
             return;
         }
-        o.lastActivityNanos = nanoClock.getAsLong();
+        o.lastReadNanos = nanoClock.getAsLong();
         if (o.assembly == null) {
             return;
         }
@@ -259,6 +298,24 @@ public final class RecordingRouter {
         finish(o, end);
     }
 
+    private void onAlive(TopicPartition tp, long offset, String key, byte[] value) {
+        RecordingAlive alive;
+        try {
+            alive = ChunkCodec.decodeAlive(value);
+        } catch (RuntimeException e) {
+            corrupt(tp, offset, key, e);
+            return;
+        }
+        String id = alive.recordingId() != null && !alive.recordingId().isBlank() ? alive.recordingId() : key;
+        Open o = id == null ? null : open.get(id);
+        if (o == null) {
+            unknown(tp, offset, id, RecordType.ALIVE);
+            return;
+        }
+        o.lastReadNanos = nanoClock.getAsLong();
+        o.lastAliveMillis = Math.max(o.lastAliveMillis, alive.sentAtMillis());
+    }
+
     private void finish(Open o, RecordingEnded end) {
         if (o.assembly == null) {
             if (!o.holdOnEnd) {
@@ -272,7 +329,7 @@ public final class RecordingRouter {
             tracker.release(o.ticket);
             return;
         }
-        if (o.assembly.chunks() != end.chunks() && !ABANDONED_REASON.equals(end.reason())) {
+        if (o.assembly.chunks() != end.chunks() && !INGEST_LOST_REASON.equals(end.reason())) {
             LOG.warnf("Recording %s: %d media chunks read, the END record says %d were published",
                     o.start.recordingId(), o.assembly.chunks(), end.chunks());
         }
@@ -305,6 +362,19 @@ public final class RecordingRouter {
     }
 
     private void unknown(TopicPartition tp, long offset, String id, RecordType type) {
+        if (id != null && ingestLost.contains(id)) {
+            // The node was not gone after all (or its records were late): the recording is
+            // stored already with what had come; these records are not added to it.
+            metrics.skipped(SkipReason.AFTER_INGEST_LOST);
+            if (type == RecordType.END) {
+                LOG.warnf("Recording %s: END at %s-%d came after it was stored as %s; ignored (no second object)",
+                        id, tp, offset, INGEST_LOST_REASON);
+            } else {
+                LOG.debugf("Recording %s: %s record at %s-%d after it was stored as %s, skipped", id, type, tp,
+                        offset, INGEST_LOST_REASON);
+            }
+            return;
+        }
         metrics.skipped(SkipReason.UNKNOWN_RECORDING);
         if (warnedUnknown.add(String.valueOf(id))) {
             LOG.warnf("Recording %s: %s record at %s-%d without a START seen before, skipped"
@@ -314,11 +384,11 @@ public final class RecordingRouter {
         }
     }
 
-    private static Set<String> boundedSet() {
+    private static Set<String> boundedSet(int max) {
         return Collections.newSetFromMap(new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                return size() > WARNED_IDS;
+                return size() > max;
             }
         });
     }

@@ -20,8 +20,12 @@ public class StorageMetrics {
     public enum SkipReason {
         /** Not a record of the media-topic format, or truncated. */
         CORRUPT("corrupt"),
-        /** MEDIA or END of a recording whose START this instance has not seen. */
-        UNKNOWN_RECORDING("unknown-recording");
+        /** MEDIA, ALIVE or END of a recording whose START this instance has not seen. */
+        UNKNOWN_RECORDING("unknown-recording"),
+        /** A second START of a recording that is open: ignored, the recording goes on. */
+        DUPLICATE_START("duplicate-start"),
+        /** MEDIA, ALIVE or END of a recording already stored as {@code ingest-lost}: not added to it. */
+        AFTER_INGEST_LOST("after-ingest-lost");
 
         private final String tag;
 
@@ -73,9 +77,9 @@ public class StorageMetrics {
         counter("storage.upload.retries").increment();
     }
 
-    /** A recording had no record for too long and was ended by this service. */
-    public void abandoned() {
-        counter("storage.recordings.abandoned").increment();
+    /** A recording had no record for {@code storage.ingest-lost-after} and was ended by this service. */
+    public void ingestLost() {
+        counter("storage.recordings.ingest.lost").increment();
     }
 
     /** Publishes the number of recordings holding back the committed offsets. */

@@ -29,6 +29,12 @@ import okhttp3.OkHttpClient;
  * The bucket, through the MinIO SDK (blocking: called from the upload pool and the consumer
  * thread's start-up, never from an event loop). Every HTTP exchange has the
  * {@code storage.s3.timeout} limit; retries are the caller's.
+ *
+ * <p>Objects appear under their key only when complete: an object of known size is one PUT, or a
+ * multipart upload that becomes visible only when it is completed (the SDK switches to multipart
+ * above its part size); an interrupted upload leaves nothing under the key (a multipart upload's
+ * parts stay invisible until the bucket's lifecycle rule for incomplete uploads removes them).
+ * Nothing is ever written to a temporary key.
  */
 @ApplicationScoped
 public class S3Store {
@@ -39,6 +45,8 @@ public class S3Store {
     StorageConfig config;
 
     private MinioClient client;
+    private volatile boolean answering = true;
+    private volatile String lastFailure = "";
 
     @PostConstruct
     void init() {
@@ -70,8 +78,45 @@ public class S3Store {
         return config.s3().bucket();
     }
 
+    /**
+     * Whether the last exchange with S3 (an upload, the bucket check at startup or a
+     * {@link #probe()}) succeeded. Readiness reports it.
+     */
+    public boolean answering() {
+        return answering;
+    }
+
+    /** Why the last failed exchange failed (empty after a success). */
+    public String lastFailure() {
+        return lastFailure;
+    }
+
+    /** Checks that the bucket can be reached (one HEAD request); the outcome updates {@link #answering()}. */
+    public void probe() {
+        try {
+            boolean exists = client.bucketExists(BucketExistsArgs.builder().bucket(bucket()).build());
+            if (exists) {
+                succeeded();
+            } else {
+                failed(new IllegalStateException("bucket " + bucket() + " does not exist"));
+            }
+        } catch (MinioException | RuntimeException e) {
+            failed(e);
+        }
+    }
+
     /** Creates the bucket unless it exists. */
     public void ensureBucket() throws MinioException {
+        try {
+            createBucketIfMissing();
+            succeeded();
+        } catch (MinioException | RuntimeException e) {
+            failed(e);
+            throw e;
+        }
+    }
+
+    private void createBucketIfMissing() throws MinioException {
         String bucket = bucket();
         if (client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
             return;
@@ -93,6 +138,17 @@ public class S3Store {
      */
     public void putFile(String key, byte[] header, Path file, long fileBytes, String contentType)
             throws MinioException, IOException {
+        try {
+            putFileOnce(key, header, file, fileBytes, contentType);
+            succeeded();
+        } catch (MinioException | IOException | RuntimeException e) {
+            failed(e);
+            throw e;
+        }
+    }
+
+    private void putFileOnce(String key, byte[] header, Path file, long fileBytes, String contentType)
+            throws MinioException, IOException {
         try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(header),
                 new LimitedInputStream(Files.newInputStream(file), fileBytes))) {
             client.putObject(PutObjectArgs.builder()
@@ -106,12 +162,31 @@ public class S3Store {
 
     /** Stores a small object held in memory. */
     public void putBytes(String key, byte[] bytes, String contentType) throws MinioException {
-        client.putObject(PutObjectArgs.builder()
-                .bucket(bucket())
-                .object(key)
-                .stream(new ByteArrayInputStream(bytes), (long) bytes.length, null)
-                .contentType(contentType)
-                .build());
+        try {
+            client.putObject(PutObjectArgs.builder()
+                    .bucket(bucket())
+                    .object(key)
+                    .stream(new ByteArrayInputStream(bytes), (long) bytes.length, null)
+                    .contentType(contentType)
+                    .build());
+            succeeded();
+        } catch (MinioException | RuntimeException e) {
+            failed(e);
+            throw e;
+        }
+    }
+
+    private void succeeded() {
+        if (!answering) {
+            LOG.infof("S3 at %s answers again", config.s3().endpoint());
+        }
+        answering = true;
+        lastFailure = "";
+    }
+
+    private void failed(Exception e) {
+        lastFailure = e.toString();
+        answering = false;
     }
 
     /** Reads at most {@code limit} bytes of the stream it wraps. */

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.audio.G722Decoder;
+import org.callrec.core.chunk.ChunkCodec;
+import org.callrec.core.chunk.RecordingAlive;
 import org.callrec.storage.AssembledRecording;
 import org.callrec.storage.RtpFixtures;
 import org.callrec.storage.RtpFixtures.Datagram;
@@ -46,10 +48,12 @@ class RecordingRouterTest {
     private RecordingRouter router;
     private long offset;
 
+    private static final Duration LOST_AFTER = Duration.ofSeconds(60);
+
     @BeforeEach
     void setUp() {
         router = new RecordingRouter(new SpillFiles(workDir), AssemblyOptions.defaults(),
-                Duration.ofHours(2), new OffsetTracker(), (rec, ticket) -> {
+                LOST_AFTER, new OffsetTracker(), new PartitionProgress(), (rec, ticket) -> {
                     handedOver.add(rec);
                     tickets.add(ticket);
                 }, new StorageMetrics(registry), now::get);
@@ -197,28 +201,214 @@ class RecordingRouterTest {
     }
 
     @Test
-    void aRecordingWhoseEndNeverComesIsEndedAfterTheAbandonTime() {
+    @DisplayName("a recording whose ingest node went silent is stored as ingest-lost with all its audio, once the partition is provably read that far")
+    void aRecordingWithoutRecordsForTheTimeoutIsStoredAsIngestLost() {
         send("rec-5", RtpFixtures.start("rec-5", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
         send("rec-5", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0), packet(AudioCodec.PCMA, 1)), 2).get(0));
+        readThrough(); // caught up right after its last record
 
-        now.addAndGet(Duration.ofHours(1).toNanos());
-        router.sweepIdle();
-        assertThat(handedOver).as("idle for 1 h only").isEmpty();
+        // 59 s of silence, read up to date all along: not yet
+        advance(Duration.ofSeconds(59));
+        readThrough();
+        router.sweepLost();
+        assertThat(handedOver).isEmpty();
 
-        now.addAndGet(Duration.ofHours(1).toNanos());
-        router.sweepIdle();
+        // one more second
+        advance(Duration.ofSeconds(1));
+        readThrough();
+        router.sweepLost();
 
         assertThat(handedOver).singleElement().satisfies(rec -> {
-            assertThat(rec.end().reason()).isEqualTo(RecordingRouter.ABANDONED_REASON);
+            assertThat(rec.end().reason()).isEqualTo(RecordingRouter.INGEST_LOST_REASON);
             assertThat(rec.end().endedAtMillis()).as("the last packet's arrival").isEqualTo(arrivalMicros(1) / 1000);
-            assertThat(rec.dataBytes()).isEqualTo(2L * 2 * SAMPLES_PER_PACKET);
+            assertThat(rec.dataBytes()).as("all audio kept").isEqualTo(2L * 2 * SAMPLES_PER_PACKET);
         });
+        assertThat(registry.counter("storage.recordings.ingest.lost").count()).isEqualTo(1);
+        assertThat(router.tracker().safeOffset(P0)).as("held until stored").hasValue(0L);
+    }
+
+    @Test
+    @DisplayName("ALIVE records keep a silent (held) call open and date its end")
+    void aliveRecordsKeepASilentRecordingOpen() {
+        send("held", RtpFixtures.start("held", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("held", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
+        // ten minutes on hold: no RTP, an ALIVE every 5 s
+        for (int i = 1; i <= 120; i++) {
+            advance(Duration.ofSeconds(5));
+            send("held", ChunkCodec.encodeAlive(new RecordingAlive("held", "ingest-0", STARTED_AT + i * 5000L)));
+            readThrough();
+            router.sweepLost();
+        }
+        assertThat(handedOver).isEmpty();
+
+        // the node goes away
+        advance(LOST_AFTER);
+        readThrough();
+        router.sweepLost();
+        assertThat(handedOver).singleElement().satisfies(rec -> {
+            assertThat(rec.end().reason()).isEqualTo(RecordingRouter.INGEST_LOST_REASON);
+            assertThat(rec.end().endedAtMillis()).as("its last ALIVE").isEqualTo(STARTED_AT + 600_000L);
+        });
+    }
+
+    @Test
+    @DisplayName("after a restart or outage, a backlog read in a burst is not silence: judged only once read up to date, then the timeout again")
+    void aBacklogIsReadBeforeSilenceIsJudged() {
+        // Storage was down: the recording's START and media sit in the topic, and the broker says
+        // the partition ends far beyond them (other calls' records).
+        router.progress().probed(Map.of(P0, 10_000L), now.get());
+        send("rec-7", RtpFixtures.start("rec-7", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("rec-7", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
+
+        // Reading the backlog takes long; no record of rec-7 in it.
+        advance(Duration.ofMinutes(5));
+        router.progress().position(P0, 5_000);
+        router.progress().probed(Map.of(P0, 12_000L), now.get());
+        router.sweepLost();
+        assertThat(handedOver).as("not read up to date yet").isEmpty();
+
+        // Caught up with what the broker had when asked: silence counts from the last record read.
+        router.progress().position(P0, 12_000);
+        router.sweepLost();
+        assertThat(handedOver).as("5 min after its last record was read, read through").hasSize(1);
+    }
+
+    @Test
+    @DisplayName("a recording read from a backlog gets the full timeout after the consumer caught up")
+    void aRecordingReadAtTheEndOfABacklogGetsTheFullTimeout() {
+        router.progress().probed(Map.of(P0, 3L), now.get());
+        send("rec-8", RtpFixtures.start("rec-8", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("rec-8", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
+        send("rec-8", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 1)), 1).get(0));
+        readThrough();
+
+        advance(Duration.ofSeconds(30));
+        readThrough();
+        router.sweepLost();
+        assertThat(handedOver).isEmpty();
+
+        advance(Duration.ofSeconds(30));
+        readThrough();
+        router.sweepLost();
+        assertThat(handedOver).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("while the broker cannot be reached nothing is judged; after it returns, silence is counted afresh")
+    void aBrokerOutageIsNotSilence() {
+        send("rec-9", RtpFixtures.start("rec-9", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        readThrough();
+
+        // the broker is away for 5 minutes: every probe fails
+        for (int i = 0; i < 300; i++) {
+            advance(Duration.ofSeconds(1));
+            router.progress().probeFailed();
+            router.sweepLost();
+        }
+        assertThat(handedOver).isEmpty();
+
+        // back: the ingest node sends what it kept a moment later; until then 59 s pass read up to date
+        advance(Duration.ofSeconds(59));
+        readThrough();
+        router.sweepLost();
+        assertThat(handedOver).as("less than the timeout since the broker returned").isEmpty();
+        send("rec-9", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
+        readThrough();
+        advance(Duration.ofSeconds(59));
+        readThrough();
+        router.sweepLost();
+        assertThat(handedOver).isEmpty();
+    }
+
+    @Test
+    @DisplayName("under load (never lag-free) a silent recording is still judged, by read-through checkpoints")
+    void aSilentRecordingIsJudgedOnABusyPartition() {
+        send("quiet", RtpFixtures.start("quiet", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("busy", RtpFixtures.start("busy", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        int packet = 0;
+        for (int second = 1; second <= 61; second++) {
+            // every probe finds the consumer 25 records behind the end of the partition
+            for (int k = 0; k < 25; k++) {
+                send("busy", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, packet++)), 1).get(0));
+            }
+            router.progress().position(P0, offset);
+            router.progress().probed(Map.of(P0, offset + 25), now.get());
+            for (int k = 0; k < 25; k++) {
+                send("busy", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, packet++)), 1).get(0));
+            }
+            router.progress().position(P0, offset);
+            advance(Duration.ofSeconds(1));
+            router.sweepLost();
+        }
+        assertThat(handedOver).singleElement().satisfies(rec -> {
+            assertThat(rec.recordingId()).isEqualTo("quiet");
+            assertThat(rec.end().reason()).isEqualTo(RecordingRouter.INGEST_LOST_REASON);
+        });
+    }
+
+    @Test
+    @DisplayName("an END (or media) arriving for a recording stored as ingest-lost is ignored and counted: no second object")
+    void anEndAfterIngestLostIsIgnoredAndCounted() {
+        send("late", RtpFixtures.start("late", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        readThrough();
+        advance(LOST_AFTER);
+        readThrough();
+        router.sweepLost();
+        assertThat(handedOver).hasSize(1);
+
+        send("late", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 3)), 1).get(0));
+        send("late", RtpFixtures.end("late", "normal", STARTED_AT + 70_000, 1, Map.of(), 1, Map.of()));
+
+        assertThat(handedOver).as("no second recording").hasSize(1);
+        assertThat(skipped("after-ingest-lost")).isEqualTo(2);
+        assertThat(skipped("unknown-recording")).isZero();
+    }
+
+    @Test
+    @DisplayName("a second START of an open recording is ignored: the audio read so far is kept, the first START holds the commit")
+    void aRepeatedStartDoesNotLoseAudio() {
+        long first = send("rec-10", RtpFixtures.start("rec-10", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("rec-10", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
+        send("rec-10", RtpFixtures.start("rec-10", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        assertThat(router.tracker().safeOffset(P0)).hasValue(first);
+        send("rec-10", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 1)), 1).get(0));
+        send("rec-10", RtpFixtures.end("rec-10", "normal", STARTED_AT + 40, 2, Map.of(), 2, Map.of()));
+
+        assertThat(handedOver).singleElement().satisfies(rec -> assertThat(rec.stats().placed()).isEqualTo(2));
+        assertThat(skipped("duplicate-start")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a recording whose START lies before the committed offset is never half-assembled")
+    void mediaWithoutItsStartIsNeverAssembled() throws IOException {
+        // The partition is re-read from a committed offset past rec-11's START (it was stored):
+        // its later records are skipped, no spill file, nothing handed over.
+        send("rec-11", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 5)), 1).get(0));
+        send("rec-12", RtpFixtures.start("rec-12", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("rec-11", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 6)), 1).get(0));
+        send("rec-11", RtpFixtures.end("rec-11", "normal", STARTED_AT, 2, Map.of(), 2, Map.of()));
+
+        assertThat(handedOver).isEmpty();
+        assertThat(skipped("unknown-recording")).isEqualTo(3);
+        try (var files = Files.list(workDir)) {
+            assertThat(files).as("only rec-12's spill file").hasSize(1);
+        }
     }
 
     private long send(String key, byte[] value) {
         long at = offset++;
         router.onRecord(P0, at, key, value);
         return at;
+    }
+
+    /** The broker is asked for the end of the partition and the consumer is at that end. */
+    private void readThrough() {
+        router.progress().probed(Map.of(P0, offset), now.get());
+        router.progress().position(P0, offset);
+    }
+
+    private void advance(Duration d) {
+        now.addAndGet(d.toNanos());
     }
 
     private double skipped(String reason) {
