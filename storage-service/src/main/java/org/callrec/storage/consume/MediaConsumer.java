@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +31,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.callrec.storage.AssembledRecording;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.config.StorageConfig;
+import org.callrec.storage.logging.RecordingMdc;
 import org.callrec.storage.metrics.StorageMetrics;
 import org.callrec.storage.upload.Backoff;
 import org.callrec.storage.upload.RecordingUploader;
@@ -71,6 +73,7 @@ public class MediaConsumer {
 
     private static final Logger LOG = Logger.getLogger(MediaConsumer.class);
     private static final Backoff SETUP_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+    private static final long LAG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     @Inject
     StorageConfig config;
@@ -92,11 +95,13 @@ public class MediaConsumer {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean running;
     private volatile State state = State.STARTING;
+    private volatile long lag;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
     private RecordingRouter router;
 
     void onStart(@Observes StartupEvent event) {
+        metrics.consumerLag(this::lag);
         running = true;
         thread = new Thread(this::run, "storage-consumer");
         thread.setDaemon(true);
@@ -122,6 +127,16 @@ public class MediaConsumer {
     /** Where the consumer thread is. */
     public State state() {
         return state;
+    }
+
+    /** Whether the startup observer ran (the consumer thread was launched). */
+    public boolean launched() {
+        return thread != null;
+    }
+
+    /** The Kafka client properties ({@code kafka.*}), for the readiness check's admin client. */
+    public Map<String, Object> kafkaProperties() {
+        return kafka;
     }
 
     /** Whether the consumer thread is alive (or not started yet). */
@@ -176,6 +191,7 @@ public class MediaConsumer {
                 Math.min(Duration.ofSeconds(10).toNanos(), config.abandonAfter().toNanos() / 4));
         long nextCommit = System.nanoTime() + commitEvery;
         long nextSweep = System.nanoTime() + sweepEvery;
+        long nextLag = System.nanoTime();
         boolean warnedPoll = false;
         while (running) {
             ConsumerRecords<String, byte[]> records;
@@ -192,11 +208,20 @@ public class MediaConsumer {
                 pause(Duration.ofSeconds(1));
                 continue;
             }
-            for (ConsumerRecord<String, byte[]> r : records) {
-                router.onRecord(new TopicPartition(r.topic(), r.partition()), r.offset(), r.key(), r.value());
+            try {
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    RecordingMdc.set(r.key());
+                    router.onRecord(new TopicPartition(r.topic(), r.partition()), r.offset(), r.key(), r.value());
+                }
+            } finally {
+                RecordingMdc.clear();
             }
             drainStored();
             long now = System.nanoTime();
+            if (now - nextLag >= 0) {
+                updateLag();
+                nextLag = now + LAG_EVERY_NANOS;
+            }
             if (now - nextSweep >= 0) {
                 router.sweepIdle();
                 nextSweep = now + sweepEvery;
@@ -206,6 +231,23 @@ public class MediaConsumer {
                 nextCommit = now + commitEvery;
             }
         }
+    }
+
+    /** Sums, over the assigned partitions, how far the position trails the end (cached metadata, no request). */
+    private void updateLag() {
+        long sum = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong partitionLag = consumer.currentLag(tp);
+            if (partitionLag.isPresent()) {
+                sum += partitionLag.getAsLong();
+            }
+        }
+        lag = sum;
+    }
+
+    /** Records of the assigned partitions not read yet, as of the last poll (updated every second). */
+    public long lag() {
+        return lag;
     }
 
     private void shutdown() {

@@ -22,6 +22,7 @@ import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.storage.AssembledRecording;
 import org.callrec.storage.assemble.RecordingAssembly;
 import org.callrec.storage.assemble.SpillFiles;
+import org.callrec.storage.logging.RecordingMdc;
 import org.callrec.storage.metrics.StorageMetrics;
 import org.callrec.storage.metrics.StorageMetrics.FailReason;
 import org.callrec.storage.metrics.StorageMetrics.SkipReason;
@@ -167,13 +168,18 @@ public final class RecordingRouter {
             }
             it.remove();
             metrics.abandoned();
-            LOG.warnf("Recording %s: no record for %s, ending it with stop reason %s", o.start.recordingId(),
-                    abandonAfter, ABANDONED_REASON);
-            long endedAt = o.assembly != null && o.assembly.lastArrivalMicros() != Long.MIN_VALUE
-                    ? o.assembly.lastArrivalMicros() / 1000 : o.start.startedAtMillis();
-            RecordingEnded end = new RecordingEnded(o.start.recordingId(), ABANDONED_REASON, endedAt, 0, Map.of(),
-                    o.assembly != null ? o.assembly.chunks() : 0, Map.of());
-            finish(o, end);
+            RecordingMdc.set(o.start.recordingId());
+            try {
+                LOG.warnf("Recording %s: no record for %s, ending it with stop reason %s", o.start.recordingId(),
+                        abandonAfter, ABANDONED_REASON);
+                long endedAt = o.assembly != null && o.assembly.lastArrivalMicros() != Long.MIN_VALUE
+                        ? o.assembly.lastArrivalMicros() / 1000 : o.start.startedAtMillis();
+                RecordingEnded end = new RecordingEnded(o.start.recordingId(), ABANDONED_REASON, endedAt, 0, Map.of(),
+                        o.assembly != null ? o.assembly.chunks() : 0, Map.of());
+                finish(o, end);
+            } finally {
+                RecordingMdc.clear();
+            }
         }
         openGauge.set(tracker.openCount());
     }

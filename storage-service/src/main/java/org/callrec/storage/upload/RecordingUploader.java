@@ -18,6 +18,7 @@ import org.callrec.core.audio.WavHeader;
 import org.callrec.storage.AssembledRecording;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.config.StorageConfig;
+import org.callrec.storage.logging.RecordingMdc;
 import org.callrec.storage.metrics.StorageMetrics;
 import org.jboss.logging.Logger;
 
@@ -161,6 +162,15 @@ public class RecordingUploader {
 
         @Override
         public void run() {
+            RecordingMdc.set(recording.recordingId());
+            try {
+                runSteps();
+            } finally {
+                RecordingMdc.clear();
+            }
+        }
+
+        private void runSteps() {
             if (pool.isShutdown()) {
                 finish(Outcome.ABORTED);
                 return;
@@ -190,9 +200,16 @@ public class RecordingUploader {
 
         private void runStep() throws Exception {
             switch (step) {
-                case 0 -> s3.putFile(keys.audio(), WavHeader.pcm16Mono(recording.sampleRate(), dataBytes),
-                        recording.spillFile(), dataBytes, AUDIO_TYPE);
-                case 1 -> s3.putBytes(keys.metadata(), json.writeValueAsBytes(metadata()), JSON_TYPE);
+                case 0 -> {
+                    byte[] header = WavHeader.pcm16Mono(recording.sampleRate(), dataBytes);
+                    s3.putFile(keys.audio(), header, recording.spillFile(), dataBytes, AUDIO_TYPE);
+                    metrics.bytesStored(StorageMetrics.ObjectKind.AUDIO, header.length + dataBytes);
+                }
+                case 1 -> {
+                    byte[] document = json.writeValueAsBytes(metadata());
+                    s3.putBytes(keys.metadata(), document, JSON_TYPE);
+                    metrics.bytesStored(StorageMetrics.ObjectKind.METADATA, document.length);
+                }
                 case 2 -> SpillFiles.delete(recording.spillFile());
                 case 3 -> publisher.publish(recording.recordingId(), json.writeValueAsString(
                         MetadataMapper.completion(metadata(), s3.bucket(), clock.instant())));

@@ -120,7 +120,7 @@ class RecordingRouterTest {
         send("rec-3", RtpFixtures.end("rec-3", "normal", STARTED_AT, 1, Map.of(), 1, Map.of()));
 
         assertThat(handedOver).isEmpty();
-        assertThat(registry.counter("storage.recordings.failed", "reason", "unsupported-codec").count()).isEqualTo(1);
+        assertThat(registry.counter("callrec.storage.recordings.failed", "reason", "unsupported-codec").count()).isEqualTo(1);
         assertThat(skipped("unknown-recording")).as("its MEDIA is not 'unknown'").isZero();
         assertThat(router.tracker().safeOffset(P0)).hasValue(offset);
         try (var files = Files.list(workDir)) {
