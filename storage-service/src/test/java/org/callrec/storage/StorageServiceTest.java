@@ -80,16 +80,16 @@ class StorageServiceTest {
     @Inject
     ObjectMapper json;
 
-    @TestHTTPResource(value = "/q/health/ready", management = true)
+    @TestHTTPResource(value = "/health/ready", management = true)
     URI ready;
 
-    @TestHTTPResource(value = "/q/health/live", management = true)
+    @TestHTTPResource(value = "/health/live", management = true)
     URI live;
 
-    @TestHTTPResource(value = "/q/health/started", management = true)
+    @TestHTTPResource(value = "/health/started", management = true)
     URI started;
 
-    @TestHTTPResource(value = "/q/metrics", management = true)
+    @TestHTTPResource(value = "/metrics", management = true)
     URI metrics;
 
     EmbeddedInfraResource infra;
@@ -236,7 +236,7 @@ class StorageServiceTest {
     @DisplayName("ready once topics, bucket and consumer are; started, live, and its meters are published")
     void theServiceIsReadyAndCountsWhatItStores() throws Exception {
         // Ready once the topics and the bucket exist, the consumer polls, Kafka and S3 answer.
-        await().atMost(PATIENCE).until(() -> get(ready).statusCode() == 200);
+        awaitReadiness(200);
         JsonNode checks = checks(get(ready).body());
         assertThat(checks.path("media-consumer").path("data").path("state").asText()).isEqualTo("RUNNING");
         assertThat(checks.path("s3").path("status").asText()).isEqualTo("UP");
@@ -254,11 +254,11 @@ class StorageServiceTest {
     @Test
     @DisplayName("readiness is DOWN while S3 cannot be reached and UP again once it can; liveness stays UP")
     void readinessFollowsS3() throws Exception {
-        await().atMost(PATIENCE).until(() -> get(ready).statusCode() == 200);
+        awaitReadiness(200);
         try {
             // S3 goes away: not ready (the bucket check fails), but alive: no restart for an outage.
             infra.stopS3();
-            await().atMost(PATIENCE).until(() -> get(ready).statusCode() == 503);
+            awaitReadiness(503);
             JsonNode s3Check = checks(get(ready).body()).path("s3");
             assertThat(s3Check.path("status").asText()).isEqualTo("DOWN");
             assertThat(s3Check.path("data").path("detail").asText()).isNotBlank();
@@ -268,7 +268,7 @@ class StorageServiceTest {
             // It comes back: ready again.
             infra.startS3();
         }
-        await().atMost(PATIENCE).until(() -> get(ready).statusCode() == 200);
+        awaitReadiness(200);
         assertThat(checks(get(ready).body()).path("s3").path("data").path("detail").asText())
                 .isEqualTo("bucket " + config.s3().bucket() + " exists");
     }
@@ -276,7 +276,7 @@ class StorageServiceTest {
     @Test
     @DisplayName("a stored recording moves the stored and bytes-stored counters by its objects' sizes")
     void storingARecordingMovesTheCounters() throws Exception {
-        await().atMost(PATIENCE).until(() -> get(ready).statusCode() == 200);
+        awaitReadiness(200);
         double storedBefore = metric("callrec_storage_recordings_stored_total");
         double audioBefore = metric("callrec_storage_bytes_stored_total{object=\"audio\"}");
         double metadataBefore = metric("callrec_storage_bytes_stored_total{object=\"metadata\"}");
@@ -366,6 +366,14 @@ class StorageServiceTest {
                     .listConsumerGroupOffsets(config.kafka().groupId()).partitionsToOffsetAndMetadata().get();
             return Optional.ofNullable(offsets.get(partition)).map(OffsetAndMetadata::offset).orElse(-1L);
         }
+    }
+
+    /** Waits until readiness answers {@code status}; a timeout shows the last answer. */
+    private void awaitReadiness(int status) {
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            HttpResponse<String> r = get(ready);
+            assertThat(r.statusCode()).as("readiness %s: %s", ready, r.body()).isEqualTo(status);
+        });
     }
 
     private JsonNode checks(String healthBody) throws Exception {

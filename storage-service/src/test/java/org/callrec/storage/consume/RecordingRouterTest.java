@@ -184,7 +184,7 @@ class RecordingRouterTest {
     }
 
     private double skipped(String reason) {
-        return registry.counter("storage.records.skipped", "reason", reason).count();
+        return registry.counter("callrec.storage.records.skipped", "reason", reason).count();
     }
 
     private static long arrivalMicros(int i) {

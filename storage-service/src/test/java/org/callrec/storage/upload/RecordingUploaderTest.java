@@ -96,7 +96,7 @@ class RecordingUploaderTest {
         assertThat(s3.puts).filteredOn(p -> p.endsWith("audio/wav")).hasSize(1);
         assertThat(s3.puts).filteredOn(p -> p.endsWith("application/json")).hasSize(3);
         assertThat(publisher.events).hasSize(1);
-        assertThat(registry.counter("storage.upload.retries").count()).isEqualTo(3);
+        assertThat(registry.counter("callrec.storage.upload.retries").count()).isEqualTo(3);
     }
 
     @Test
