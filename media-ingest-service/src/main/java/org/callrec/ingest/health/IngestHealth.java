@@ -51,7 +51,7 @@ public final class IngestHealth {
                 String a = config.advertisedAddress();
                 String problem = AdvertisedAddress.problem(a, InetAddress::getAllByName).orElse(null);
                 if (problem != null) {
-                    throw new IllegalStateException(problem);
+                    throw new CachedProbe.Failed(problem);
                 }
                 return a;
             });

@@ -25,6 +25,15 @@ public final class CachedProbe {
     public record Result(boolean up, String detail) {
     }
 
+    /** A check's way to fail with a reason of its own, reported as it is (no exception class name). */
+    public static final class Failed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public Failed(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
     private final long ttlNanos;
     private final long timeoutNanos;
     private final Supplier<CompletionStage<String>> check;
@@ -99,6 +108,9 @@ public final class CachedProbe {
             cause = cause.getCause();
         }
         String message = cause.getMessage();
+        if (cause instanceof Failed) {
+            return message;
+        }
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

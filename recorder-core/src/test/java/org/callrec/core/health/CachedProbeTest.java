@@ -90,4 +90,13 @@ class CachedProbeTest {
         throwing.current();
         assertThat(checks).hasValue(2);
     }
+
+    @Test
+    @DisplayName("a check failing with a reason of its own is reported with that reason alone")
+    void aReasonIsReportedAsItIs() {
+        probe.current();
+        pending.get().completeExceptionally(new CachedProbe.Failed("bucket recordings does not exist"));
+
+        assertThat(probe.current()).isEqualTo(new CachedProbe.Result(false, "bucket recordings does not exist"));
+    }
 }

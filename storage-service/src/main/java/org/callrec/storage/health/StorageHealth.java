@@ -65,7 +65,7 @@ public final class StorageHealth {
             bucket = new CachedProbe(interval, timeout, () -> CompletableFuture.supplyAsync(() -> {
                 try {
                     if (!s3.bucketExists()) {
-                        throw new IllegalStateException("bucket " + s3.bucket() + " does not exist");
+                        throw new CachedProbe.Failed("bucket " + s3.bucket() + " does not exist");
                     }
                     return "bucket " + s3.bucket() + " exists";
                 } catch (RuntimeException e) {
