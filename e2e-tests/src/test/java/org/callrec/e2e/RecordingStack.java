@@ -16,7 +16,9 @@ import io.minio.MinioClient;
 
 /**
  * The whole product on this machine: a real Kafka broker and a real S3 server in-process, and
- * control, ingest and storage as child processes wired to them on free ports.
+ * control, ingest and storage as child processes wired to them on free ports. Each service's
+ * management interface (health, metrics) is on a free port too, and a service counts as up
+ * once its {@code /q/health/ready} answers 200 there.
  */
 final class RecordingStack implements AutoCloseable {
 
@@ -69,7 +71,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("ingest.ports.min", Integer.toString(udpMin));
         c.put("ingest.ports.max", Integer.toString(udpMax));
         c.put("ingest.ports.quarantine", "2s");
-        ingest = ServiceProcess.start("media-ingest-service", c, ingestHttpPort);
+        ingest = ServiceProcess.startReady("media-ingest-service", c, freePort());
     }
 
     void startStorage() throws IOException {
@@ -82,7 +84,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("storage.s3.secret-key", s3.secretKey());
         c.put("storage.s3.bucket", BUCKET);
         c.put("storage.work-dir", storageWorkDir.toString());
-        storage = ServiceProcess.start("storage-service", c, http);
+        storage = ServiceProcess.startReady("storage-service", c, freePort());
     }
 
     void startControl() throws IOException {
@@ -92,7 +94,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("control.host", "127.0.0.1");
         c.put("control.default-tenant", TENANT);
         c.put("control.ingest.nodes", "http://127.0.0.1:" + ingestHttpPort);
-        control = ServiceProcess.start("control-service", c, controlPort);
+        control = ServiceProcess.startReady("control-service", c, freePort());
     }
 
     MinioClient s3Client() {
