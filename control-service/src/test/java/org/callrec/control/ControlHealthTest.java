@@ -110,6 +110,7 @@ class ControlHealthTest {
             assertThat(phone.send(PhoneConnection.stopCommand("metrics-1"))).containsEntry("result", "success");
             assertThat(sample("callrec_control_recordings_active")).isEqualTo(0.0);
 
+            // Not even the HTTP client meters of the release call name the recording.
             String text = get(metrics).body();
             assertThat(text).doesNotContain(recordingId).doesNotContain("metrics-1").doesNotContain("FirmwareUpgrade");
         }
