@@ -142,8 +142,10 @@ class MetricsEndToEndTest {
         }
 
         // 5. The production profile logs JSON, with the recording id as an MDC field.
-        String ingestLog = stack.ingest().output();
-        assertThat(ingestLog).contains("\"recordingId\":\"" + ids.get(0) + "\"");
+        for (String id : ids) {
+            assertThat(stack.control().output()).as("control log").contains("\"recordingId\":\"" + id + "\"");
+            assertThat(stack.ingest().output()).as("ingest log").contains("\"recordingId\":\"" + id + "\"");
+        }
     }
 
     // ---------------------------------------------------------------------------------------
