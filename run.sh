@@ -76,27 +76,33 @@ CALLREC_S3_ACCESS_KEY=$S3_ACCESS_KEY CALLREC_S3_SECRET_KEY=$S3_SECRET_KEY CALLRE
   start infra "$LOG_DIR/infra.log" "$JAVA" -cp "$INFRA_JAR:$(cat embedded-infra/target/classpath.txt)" org.callrec.infra.LocalInfra
 wait_for infra "INFRA READY" "$LOG_DIR/infra.log"
 
-echo "Starting media-ingest-service (HTTP $INGEST_HTTP, UDP $UDP_MIN-$UDP_MAX)…"
+echo "Starting media-ingest-service (HTTP $INGEST_HTTP, management $INGEST_MANAGEMENT, UDP $UDP_MIN-$UDP_MAX)…"
 start ingest "$LOG_DIR/ingest.log" "$JAVA" -Dquarkus.http.port="$INGEST_HTTP" \
+  -Dquarkus.management.port="$INGEST_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
   -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dingest.advertised-address="$ADVERTISED" \
   -Dingest.ports.min="$UDP_MIN" -Dingest.ports.max="$UDP_MAX" -Dingest.node-id=ingest-local \
   -jar media-ingest-service/target/quarkus-app/quarkus-run.jar
 
-echo "Starting storage-service (HTTP $STORAGE_HTTP)…"
+echo "Starting storage-service (HTTP $STORAGE_HTTP, management $STORAGE_MANAGEMENT)…"
 start storage "$LOG_DIR/storage.log" "$JAVA" -Dquarkus.http.port="$STORAGE_HTTP" \
+  -Dquarkus.management.port="$STORAGE_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
   -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dstorage.s3.endpoint="http://$S3_HOST:$S3_PORT" \
   -Dstorage.s3.bucket="$S3_BUCKET" -Dstorage.s3.access-key="$S3_ACCESS_KEY" -Dstorage.s3.secret-key="$S3_SECRET_KEY" \
   -Dstorage.work-dir="$DATA_DIR/storage" \
   -jar storage-service/target/quarkus-app/quarkus-run.jar
 wait_for ingest "$INGEST_HTTP" "$LOG_DIR/ingest.log"
+wait_for ingest "$INGEST_MANAGEMENT" "$LOG_DIR/ingest.log"
 
-echo "Starting control-service (TCP $CONTROL_PORT)…"
+echo "Starting control-service (TCP $CONTROL_PORT, management $CONTROL_MANAGEMENT)…"
 start control "$LOG_DIR/control.log" "$JAVA" -Dquarkus.http.port="$CONTROL_HTTP" \
+  -Dquarkus.management.port="$CONTROL_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
   -Dcontrol.port="$CONTROL_PORT" -Dcontrol.default-tenant="$TENANT" \
   -Dcontrol.ingest.nodes="http://127.0.0.1:$INGEST_HTTP" \
   -jar control-service/target/quarkus-app/quarkus-run.jar
 wait_for storage "Consuming " "$LOG_DIR/storage.log"   # its Kafka consumer is running
 wait_for control "$CONTROL_PORT" "$LOG_DIR/control.log"
+wait_for storage "$STORAGE_MANAGEMENT" "$LOG_DIR/storage.log"
+wait_for control "$CONTROL_MANAGEMENT" "$LOG_DIR/control.log"
 
 cat <<INFO
 
@@ -104,6 +110,8 @@ cat <<INFO
   S3:       http://$S3_HOST:$S3_PORT  bucket $S3_BUCKET  access key $S3_ACCESS_KEY  secret key $S3_SECRET_KEY
   Kafka:    127.0.0.1:$KAFKA_PORT
   Logs:     $LOG_DIR   Data: $DATA_DIR
+  Health:   http://127.0.0.1:$CONTROL_MANAGEMENT/q/health/ready (control)  http://127.0.0.1:$INGEST_MANAGEMENT/q/health/ready (ingest)  http://127.0.0.1:$STORAGE_MANAGEMENT/q/health/ready (storage)
+  Metrics:  http://127.0.0.1:$CONTROL_MANAGEMENT/q/metrics (control)  http://127.0.0.1:$INGEST_MANAGEMENT/q/metrics (ingest)  http://127.0.0.1:$STORAGE_MANAGEMENT/q/metrics (storage)
   Try it:   java -jar phone-simulator/target/phone-simulator.jar --control 127.0.0.1:$CONTROL_PORT --phones 3 --duration 5s
 
 READY: the recording suite is up. Press Ctrl-C to stop.

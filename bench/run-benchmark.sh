@@ -7,7 +7,9 @@
 #
 # Ports and credentials come from the same variables as run.sh (CALLREC_CONTROL_PORT,
 # CALLREC_KAFKA_PORT, CALLREC_S3_HOST, CALLREC_S3_PORT, CALLREC_S3_BUCKET,
-# CALLREC_S3_ACCESS_KEY, CALLREC_S3_SECRET_KEY). Also:
+# CALLREC_S3_ACCESS_KEY, CALLREC_S3_SECRET_KEY, and the management ports
+# CALLREC_CONTROL_MANAGEMENT_PORT, CALLREC_INGEST_MANAGEMENT_PORT, CALLREC_STORAGE_MANAGEMENT_PORT).
+# Also:
 #   BENCH_READY_TIMEOUT  seconds to wait for run.sh's READY line     [300]
 #   BENCH_STOP_TIMEOUT   seconds to wait for run.sh to stop            [120]
 #   BENCH_JAVA_OPTS      JVM options of the benchmark                  [-XX:+UseSerialGC]

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.Allocation;
 import org.callrec.core.allocation.ApiError;
+import org.callrec.core.allocation.NodeStatus;
 import org.callrec.core.allocation.ReleaseRequest;
 import org.callrec.core.allocation.ReleaseResult;
 
@@ -26,7 +27,8 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A stand-in for one media-ingest node: serves the internal API
- * ({@code POST /internal/v1/allocations}, {@code POST /internal/v1/allocations/{id}/release}) on
+ * ({@code POST /internal/v1/allocations}, {@code POST /internal/v1/allocations/{id}/release},
+ * {@code GET /internal/v1/node}) on
  * a random port, remembers every request it got, and can be told to misbehave.
  */
 public final class FakeIngestNode implements AutoCloseable {
@@ -59,6 +61,7 @@ public final class FakeIngestNode implements AutoCloseable {
     }
 
     private static final String BASE_PATH = "/internal/v1/allocations";
+    private static final String NODE_PATH = "/internal/v1/node";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
@@ -72,6 +75,7 @@ public final class FakeIngestNode implements AutoCloseable {
     private final List<Released> releaseCalls = new CopyOnWriteArrayList<>();
     private volatile Behaviour onAllocate = Behaviour.ANSWER;
     private volatile Behaviour onRelease = Behaviour.ANSWER;
+    private volatile Behaviour onProbe = Behaviour.ANSWER;
     private volatile String rejectToken = ApiError.BAD_REQUEST;
     private volatile CountDownLatch hanging = new CountDownLatch(1);
 
@@ -87,6 +91,7 @@ public final class FakeIngestNode implements AutoCloseable {
         });
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext(BASE_PATH, this::handle);
+        server.createContext(NODE_PATH, this::status);
         server.setExecutor(executor);
         server.start();
     }
@@ -129,6 +134,12 @@ public final class FakeIngestNode implements AutoCloseable {
         return this;
     }
 
+    /** Sets how {@code GET /internal/v1/node} (control-service's periodic probe) is answered. */
+    public FakeIngestNode onProbe(Behaviour behaviour) {
+        this.onProbe = behaviour;
+        return this;
+    }
+
     /** The error token of {@link Behaviour#REJECT} answers. */
     public FakeIngestNode rejectWith(String token) {
         this.rejectToken = token;
@@ -159,6 +170,7 @@ public final class FakeIngestNode implements AutoCloseable {
     public void reset() {
         onAllocate = Behaviour.ANSWER;
         onRelease = Behaviour.ANSWER;
+        onProbe = Behaviour.ANSWER;
         rejectToken = ApiError.BAD_REQUEST;
         CountDownLatch previous = hanging;
         hanging = new CountDownLatch(1);
@@ -189,6 +201,14 @@ public final class FakeIngestNode implements AutoCloseable {
                 release(exchange, id, JSON.readValue(body, ReleaseRequest.class));
             } else {
                 send(exchange, 404, new ApiError("not-found", path));
+            }
+        }
+    }
+
+    private void status(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!misbehave(exchange, onProbe)) {
+                send(exchange, 200, new NodeStatus(name, address, 100, 100, allocations.size()));
             }
         }
     }

@@ -46,6 +46,10 @@ class LocalRunScriptTest {
         env.put("CALLREC_CONTROL_HTTP_PORT", Integer.toString(RecordingStack.freePort()));
         env.put("CALLREC_INGEST_HTTP_PORT", Integer.toString(RecordingStack.freePort()));
         env.put("CALLREC_STORAGE_HTTP_PORT", Integer.toString(RecordingStack.freePort()));
+        int controlManagement = RecordingStack.freePort();
+        env.put("CALLREC_CONTROL_MANAGEMENT_PORT", Integer.toString(controlManagement));
+        env.put("CALLREC_INGEST_MANAGEMENT_PORT", Integer.toString(RecordingStack.freePort()));
+        env.put("CALLREC_STORAGE_MANAGEMENT_PORT", Integer.toString(RecordingStack.freePort()));
         env.put("CALLREC_UDP_PORT_MIN", Integer.toString(udpMin));
         env.put("CALLREC_UDP_PORT_MAX", Integer.toString(udpMin + 49));
         Process run = pb.start();
@@ -54,7 +58,8 @@ class LocalRunScriptTest {
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
                     .until(() -> read(output).contains("READY") || !run.isAlive());
             assertThat(run.isAlive()).as("run.sh output:%n%s", read(output)).isTrue();
-            assertThat(read(output)).contains("port " + control + " (TCP)", "http://127.0.0.1:" + s3, "bucket recordings");
+            assertThat(read(output)).contains("port " + control + " (TCP)", "http://127.0.0.1:" + s3, "bucket recordings",
+                    "http://127.0.0.1:" + controlManagement + "/q/metrics");
 
             // 2. The README's simulator command records two calls against it.
             Process phones = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -64,6 +69,14 @@ class LocalRunScriptTest {
             String phonesOut = new String(phones.getInputStream().readAllBytes());
             assertThat(phones.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(phones.exitValue()).as(phonesOut).isZero();
+
+            // ... and control's metrics, at the URL run.sh printed, counted both starts.
+            java.net.http.HttpResponse<String> scraped = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            "http://127.0.0.1:" + controlManagement + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(scraped.body()).contains(
+                    "callrec_control_commands_total{command=\"RecordStartRequest\",result=\"success\"} 2.0");
 
             // 3. Their WAV and JSON objects appear in the bucket.
             try (MinioClient s3Client = MinioClient.builder().endpoint("http://127.0.0.1:" + s3)

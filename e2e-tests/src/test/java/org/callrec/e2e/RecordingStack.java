@@ -22,7 +22,9 @@ import io.minio.MinioClient;
 
 /**
  * The whole product on this machine: a real Kafka broker and a real S3 server in-process, and
- * control, ingest and storage as child processes wired to them on free ports.
+ * control, ingest and storage as child processes wired to them on free ports. Each service's
+ * management interface (health, metrics) is on a free port too, and a service counts as up
+ * once its {@code /q/health/ready} answers 200 there.
  */
 final class RecordingStack implements AutoCloseable {
 
@@ -199,7 +201,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("ingest.ports.min", Integer.toString(udpMin));
         c.put("ingest.ports.max", Integer.toString(udpMax));
         c.put("ingest.ports.quarantine", "2s");
-        ingest = ServiceProcess.start("media-ingest-service", c, ingestHttpPort);
+        ingest = ServiceProcess.startReady("media-ingest-service", c, freePort());
     }
 
     void startStorage() throws IOException {
@@ -211,7 +213,6 @@ final class RecordingStack implements AutoCloseable {
     private ServiceProcess startStorageProcess(Path workDir, int http, int management) throws IOException {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("quarkus.http.port", Integer.toString(http));
-        c.put("quarkus.management.port", Integer.toString(management));
         c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         c.put("storage.s3.endpoint", s3.endpoint());
         c.put("storage.s3.access-key", s3.accessKey());
@@ -219,7 +220,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("storage.s3.bucket", BUCKET);
         c.put("storage.work-dir", workDir.toString());
         c.putAll(storageConfig);
-        return ServiceProcess.start("storage-service", c, http);
+        return ServiceProcess.startReady("storage-service", c, management);
     }
 
     /**
@@ -252,7 +253,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("control.default-tenant", TENANT);
         c.put("control.ingest.nodes", "http://127.0.0.1:" + ingestHttpPort);
         c.putAll(controlConfig);
-        control = ServiceProcess.start("control-service", c, controlPort);
+        control = ServiceProcess.startReady("control-service", c, freePort());
     }
 
     MinioClient s3Client() {

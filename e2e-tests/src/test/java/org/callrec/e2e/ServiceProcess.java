@@ -3,6 +3,10 @@ package org.callrec.e2e;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +21,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess implements AutoCloseable {
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private final String name;
     private final Process process;
     private final Path log;
+    /** The management interface's port (health, metrics); -1 when not known. */
+    private int managementPort = -1;
 
     private ServiceProcess(String name, Process process, Path log) {
         this.name = name;
@@ -50,6 +58,75 @@ final class ServiceProcess implements AutoCloseable {
         ServiceProcess service = new ServiceProcess(module, p, log);
         service.awaitPort(readyPort, Duration.ofSeconds(60));
         return service;
+    }
+
+    /**
+     * Starts the service with its management interface on {@code managementPort} (health and
+     * metrics) and waits until {@code /q/health/ready} there answers 200.
+     */
+    static ServiceProcess startReady(String module, Map<String, String> config, int managementPort)
+            throws IOException {
+        Map<String, String> c = new java.util.LinkedHashMap<>(config);
+        c.put("quarkus.management.port", Integer.toString(managementPort));
+        ServiceProcess service = start(module, c, managementPort);
+        service.managementPort = managementPort;
+        service.awaitReady(Duration.ofSeconds(60));
+        return service;
+    }
+
+    private void awaitReady(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<String> r = management("/q/health/ready");
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (IOException notYet) {
+                last = notYet.toString();
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+        close();
+        throw new IllegalStateException(name + " not ready in " + timeout + " (" + last + "); see " + log);
+    }
+
+    /** The management interface's port ({@link #startReady}). */
+    int managementPort() {
+        return managementPort;
+    }
+
+    /** The Prometheus text at {@code /q/metrics}. */
+    String metrics() throws IOException {
+        HttpResponse<String> r = management("/q/metrics");
+        if (r.statusCode() != 200) {
+            throw new IOException(name + " /q/metrics answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    /** GET on the management interface. */
+    HttpResponse<String> management(String path) throws IOException {
+        if (managementPort < 0) {
+            throw new IllegalStateException(name + " was not started with a management port");
+        }
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     private void awaitPort(int port, Duration timeout) throws IOException {

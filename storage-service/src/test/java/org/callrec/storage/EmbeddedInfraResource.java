@@ -1,5 +1,9 @@
 package org.callrec.storage;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import org.callrec.infra.EmbeddedKafka;
@@ -9,22 +13,48 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A real Kafka broker and a real S3 server, in this JVM on random ports, for the service under
- * test; their addresses and credentials become the service's configuration.
+ * test; their addresses and credentials become the service's configuration. The S3 server keeps
+ * its objects in a temporary folder, so a test can stop it and start it again on the same port
+ * with the same buckets ({@link #stopS3()}, {@link #startS3()}); tests get this object in a field
+ * of type {@link EmbeddedInfraResource}.
  */
 public class EmbeddedInfraResource implements QuarkusTestResourceLifecycleManager {
 
     private EmbeddedKafka kafka;
-    private EmbeddedS3 s3;
+    private volatile EmbeddedS3 s3;
+    private Path s3Data;
+    private int s3Port;
 
     @Override
     public Map<String, String> start() {
         kafka = EmbeddedKafka.start();
-        s3 = EmbeddedS3.start();
+        try {
+            s3Data = Files.createTempDirectory("callrec-storage-test-s3");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        s3 = EmbeddedS3.builder().host("127.0.0.1").dataDir(s3Data).start();
+        s3Port = s3.port();
         return Map.of(
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "storage.s3.endpoint", s3.endpoint(),
                 "storage.s3.access-key", s3.accessKey(),
                 "storage.s3.secret-key", s3.secretKey());
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(this, new TestInjector.MatchesType(EmbeddedInfraResource.class));
+    }
+
+    /** Stops the S3 server: the service finds nothing at its endpoint. */
+    public synchronized void stopS3() {
+        s3.close();
+    }
+
+    /** Starts the S3 server again, same port, same objects. */
+    public synchronized void startS3() {
+        s3 = EmbeddedS3.builder().host("127.0.0.1").port(s3Port).dataDir(s3Data).start();
     }
 
     @Override

@@ -83,14 +83,19 @@ class StorageServiceTest {
     @Inject
     ObjectMapper json;
 
-    @TestHTTPResource("/q/health/ready")
+    @TestHTTPResource(value = "/health/ready", management = true)
     URI ready;
 
-    @TestHTTPResource("/q/health/live")
+    @TestHTTPResource(value = "/health/live", management = true)
     URI live;
 
-    @TestHTTPResource("/q/metrics")
+    @TestHTTPResource(value = "/health/started", management = true)
+    URI started;
+
+    @TestHTTPResource(value = "/metrics", management = true)
     URI metrics;
+
+    EmbeddedInfraResource infra;
 
     private KafkaProducer<String, byte[]> producer;
     private KafkaConsumer<String, String> completed;
@@ -233,16 +238,76 @@ class StorageServiceTest {
     }
 
     @Test
+    @DisplayName("ready once topics, bucket and consumer are; started, live, and its meters are published")
     void theServiceIsReadyAndCountsWhatItStores() throws Exception {
-        // Ready once the topics and the bucket exist and the consumer polls.
-        await().atMost(PATIENCE).until(() -> get(ready).statusCode() == 200);
-        assertThat(get(ready).body()).contains("media-consumer").contains("RUNNING").contains("object-store");
+        // Ready once the topics and the bucket exist, the consumer polls, Kafka and S3 answer.
+        awaitReadiness(200);
+        JsonNode checks = checks(get(ready).body());
+        assertThat(checks.path("media-consumer").path("data").path("state").asText()).isEqualTo("RUNNING");
+        assertThat(checks.path("s3").path("status").asText()).isEqualTo("UP");
+        assertThat(checks.path("kafka").path("status").asText()).isEqualTo("UP");
+        assertThat(checks.path("object-store").path("status").asText()).isEqualTo("UP");
         assertThat(get(live).statusCode()).isEqualTo(200);
+        assertThat(get(started).statusCode()).isEqualTo(200);
 
-        // The counters are published for Prometheus.
+        // The meters are published for Prometheus, with the callrec_storage_ prefix.
         assertThat(get(metrics).body())
-                .contains("storage_recordings_open")
-                .contains("storage_recordings_stored_total");
+                .contains("callrec_storage_recordings_open")
+                .contains("callrec_storage_recordings_stored_total")
+                .contains("callrec_storage_consumer_lag_records");
+    }
+
+    @Test
+    @DisplayName("readiness is DOWN while S3 cannot be reached and UP again once it can; liveness stays UP")
+    void readinessFollowsS3() throws Exception {
+        awaitReadiness(200);
+        try {
+            // S3 goes away: not ready (the bucket check fails), but alive: no restart for an outage.
+            infra.stopS3();
+            awaitReadiness(503);
+            JsonNode s3Check = checks(get(ready).body()).path("s3");
+            assertThat(s3Check.path("status").asText()).isEqualTo("DOWN");
+            assertThat(s3Check.path("data").path("detail").asText()).isNotBlank();
+            assertThat(checks(get(ready).body()).path("kafka").path("status").asText()).isEqualTo("UP");
+            assertThat(get(live).statusCode()).isEqualTo(200);
+        } finally {
+            // It comes back: ready again.
+            infra.startS3();
+        }
+        awaitReadiness(200);
+        assertThat(checks(get(ready).body()).path("s3").path("data").path("detail").asText())
+                .isEqualTo("bucket " + config.s3().bucket() + " exists");
+    }
+
+    @Test
+    @DisplayName("a stored recording moves the stored and bytes-stored counters by its objects' sizes")
+    void storingARecordingMovesTheCounters() throws Exception {
+        awaitReadiness(200);
+        double storedBefore = metric("callrec_storage_recordings_stored_total");
+        double audioBefore = metric("callrec_storage_bytes_stored_total{object=\"audio\"}");
+        double metadataBefore = metric("callrec_storage_bytes_stored_total{object=\"metadata\"}");
+
+        // A recording of 10 packets goes through.
+        String id = RecordingIds.next();
+        String key = "acme/2025/03/04/" + id;
+        List<Datagram> datagrams = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            datagrams.add(audioPacket(i));
+        }
+        publish(id, RtpFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(), Map.of()));
+        for (byte[] chunk : RtpFixtures.chunks(datagrams, 5)) {
+            publish(id, chunk);
+        }
+        publish(id, RtpFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 200, 10, Map.of(), 2, Map.of()));
+        awaitCompletion(id, 1);
+
+        // One more recording stored; the byte counters grew by exactly the objects' sizes.
+        await().atMost(PATIENCE).until(() -> metric("callrec_storage_recordings_stored_total") == storedBefore + 1);
+        assertThat(metric("callrec_storage_bytes_stored_total{object=\"audio\"}") - audioBefore)
+                .isEqualTo((double) stat(key + ".wav").size());
+        assertThat(metric("callrec_storage_bytes_stored_total{object=\"metadata\"}") - metadataBefore)
+                .isEqualTo((double) stat(key + ".json").size());
+        assertThat(get(metrics).body()).as("no recording id in any metric").doesNotContain(id);
     }
 
     @Test
@@ -353,6 +418,30 @@ class StorageServiceTest {
                     .listConsumerGroupOffsets(config.kafka().groupId()).partitionsToOffsetAndMetadata().get();
             return Optional.ofNullable(offsets.get(partition)).map(OffsetAndMetadata::offset).orElse(-1L);
         }
+    }
+
+    /** Waits until readiness answers {@code status}; a timeout shows the last answer. */
+    private void awaitReadiness(int status) {
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            HttpResponse<String> r = get(ready);
+            assertThat(r.statusCode()).as("readiness %s: %s", ready, r.body()).isEqualTo(status);
+        });
+    }
+
+    private JsonNode checks(String healthBody) throws Exception {
+        java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
+        json.readTree(healthBody).path("checks").forEach(c -> byName.put(c.path("name").asText(), c));
+        return json.valueToTree(byName);
+    }
+
+    /** A sample's value in the Prometheus text ({@code name} with its labels as printed); 0 when absent. */
+    private double metric(String sample) throws Exception {
+        for (String line : get(metrics).body().split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).trim());
+            }
+        }
+        return 0;
     }
 
     private static HttpResponse<String> get(URI uri) throws Exception {

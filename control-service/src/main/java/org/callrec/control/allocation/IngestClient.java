@@ -1,13 +1,19 @@
 package org.callrec.control.allocation;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.callrec.control.config.ControlConfig;
+import org.callrec.control.logging.RecordingMdc;
+import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.Allocation;
 import org.callrec.core.allocation.ApiError;
@@ -16,6 +22,7 @@ import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.id.RecordingIds;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -28,6 +35,10 @@ import io.vertx.ext.web.client.WebClientOptions;
  * the nodes one after the other, starting from a rotating index so load spreads; a node that
  * refuses for capacity, fails or times out is skipped; a request the node finds invalid is not
  * retried elsewhere.
+ *
+ * <p>It also remembers when each node last answered anything (an allocation, a release, or the
+ * {@code GET /internal/v1/node} it sends every {@code control.ingest.probe-interval}): readiness
+ * reports whether any node answers.
  */
 @ApplicationScoped
 public class IngestClient {
@@ -38,10 +49,15 @@ public class IngestClient {
     ControlConfig config;
     @Inject
     Vertx vertx;
+    @Inject
+    ControlMetrics metrics;
 
     private WebClient client;
     private List<String> nodes;
     private final AtomicInteger next = new AtomicInteger();
+    /** Per node base URL: System.nanoTime() of its last HTTP answer, whatever the status. */
+    private final Map<String, Long> lastAnswer = new ConcurrentHashMap<>();
+    private long probeTimer = -1;
 
     @PostConstruct
     void init() {
@@ -49,6 +65,44 @@ public class IngestClient {
         client = WebClient.create(vertx, new WebClientOptions()
                 .setConnectTimeout((int) config.ingest().timeout().toMillis())
                 .setKeepAlive(true));
+    }
+
+    void startProbing(@Observes StartupEvent event) {
+        metrics.ingestNodesAnswering(this::nodesAnswering);
+        probeAll();
+        probeTimer = vertx.setPeriodic(Math.max(10, config.ingest().probeInterval().toMillis()), id -> probeAll());
+    }
+
+    @PreDestroy
+    void stopProbing() {
+        if (probeTimer >= 0) {
+            vertx.cancelTimer(probeTimer);
+        }
+    }
+
+    private void probeAll() {
+        for (String node : nodes) {
+            client.getAbs(node + "/internal/v1/node")
+                    .timeout(config.ingest().timeout().toMillis())
+                    .send()
+                    .onSuccess(response -> answered(node));
+        }
+    }
+
+    private void answered(String node) {
+        lastAnswer.put(node, System.nanoTime());
+    }
+
+    /** Nodes that answered anything within three probe intervals. */
+    public int nodesAnswering() {
+        long now = System.nanoTime();
+        long window = 3 * config.ingest().probeInterval().toNanos();
+        return (int) nodes.stream().map(lastAnswer::get).filter(at -> at != null && now - at <= window).count();
+    }
+
+    /** Nodes configured. */
+    public int nodesConfigured() {
+        return nodes.size();
     }
 
     /** Where a recording lives: node base URL and endpoint. */
@@ -73,6 +127,9 @@ public class IngestClient {
                 .timeout(config.ingest().timeout().toMillis())
                 .sendJson(attempt)
                 .transform(ar -> {
+                    if (ar.succeeded()) {
+                        answered(node);
+                    }
                     String problem;
                     if (ar.failed()) {
                         problem = ar.cause().toString();
@@ -90,8 +147,10 @@ public class IngestClient {
                     } else {
                         problem = "HTTP " + ar.result().statusCode();
                     }
-                    LOG.warnf("Recording %s: ingest node %s did not allocate (%s), trying the next", attempt.recordingId(),
-                            node, problem);
+                    String why = problem;
+                    RecordingMdc.run(attempt.recordingId(), () -> LOG.warnf(
+                            "Recording %s: ingest node %s did not allocate (%s), trying the next", attempt.recordingId(),
+                            node, why));
                     if (ar.failed()) {
                         // It may still allocate after our timeout: end that orphan (fire and forget).
                         abandon(node, attempt.recordingId());
@@ -125,6 +184,9 @@ public class IngestClient {
                 .timeout(config.ingest().timeout().toMillis())
                 .sendJson(request)
                 .transform(ar -> {
+                    if (ar.succeeded()) {
+                        answered(placement.nodeUrl());
+                    }
                     if (ar.succeeded() && (ar.result().statusCode() == 200 || ar.result().statusCode() == 404)) {
                         return Future.succeededFuture();
                     }
@@ -132,8 +194,9 @@ public class IngestClient {
                         Future<Void> retry = Future.future(p -> vertx.setTimer(200, t -> p.complete()));
                         return retry.compose(v -> release(placement, request, attemptsLeft - 1));
                     }
-                    LOG.warnf("Recording %s: could not end it on ingest node %s (%s)", id, placement.nodeUrl(),
-                            ar.succeeded() ? "HTTP " + ar.result().statusCode() : ar.cause().toString());
+                    String why = ar.succeeded() ? "HTTP " + ar.result().statusCode() : ar.cause().toString();
+                    RecordingMdc.run(id, () -> LOG.warnf("Recording %s: could not end it on ingest node %s (%s)", id,
+                            placement.nodeUrl(), why));
                     return Future.succeededFuture();
                 });
     }

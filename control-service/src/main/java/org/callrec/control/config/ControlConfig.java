@@ -83,5 +83,14 @@ public interface ControlConfig {
         /** Attempts to end a recording on its node before giving up. Defaults to 3. */
         @WithDefault("3")
         int releaseAttempts();
+
+        /**
+         * How often each ingest node is asked {@code GET /internal/v1/node}, so that readiness
+         * knows whether any node answers while no call is made. The service is ready while at
+         * least one node answered (this probe, an allocation or a release, whatever the status)
+         * within three intervals. Defaults to 5s.
+         */
+        @WithDefault("5s")
+        Duration probeInterval();
     }
 }

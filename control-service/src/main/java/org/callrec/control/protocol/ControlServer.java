@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 
 import org.callrec.control.allocation.IngestClient;
 import org.callrec.control.config.ControlConfig;
+import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.core.audio.AudioCodec;
 import org.jboss.logging.Logger;
 
@@ -28,6 +29,8 @@ public class ControlServer {
     @Inject
     IngestClient ingest;
     @Inject
+    ControlMetrics metrics;
+    @Inject
     Vertx vertx;
 
     private volatile int port;
@@ -42,7 +45,7 @@ public class ControlServer {
                 : Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
         ControlVerticle[] first = new ControlVerticle[1];
         vertx.deployVerticle(() -> {
-            ControlVerticle v = new ControlVerticle(config, ingest, codecs);
+            ControlVerticle v = new ControlVerticle(config, ingest, codecs, metrics);
             if (first[0] == null) {
                 first[0] = v;
             }
@@ -54,7 +57,7 @@ public class ControlServer {
                 config.defaultTenant());
     }
 
-    /** The TCP port phones connect to. */
+    /** The TCP port phones connect to; 0 until every control verticle listens. */
     public int port() {
         return port;
     }

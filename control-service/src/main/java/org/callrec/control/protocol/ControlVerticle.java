@@ -4,6 +4,7 @@ import java.util.Set;
 
 import org.callrec.control.allocation.IngestClient;
 import org.callrec.control.config.ControlConfig;
+import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.control.session.ControlConnection;
 import org.callrec.core.audio.AudioCodec;
 
@@ -17,18 +18,20 @@ public final class ControlVerticle extends AbstractVerticle {
     private final ControlConfig config;
     private final IngestClient ingest;
     private final Set<AudioCodec> codecs;
+    private final ControlMetrics metrics;
     private int actualPort;
 
-    public ControlVerticle(ControlConfig config, IngestClient ingest, Set<AudioCodec> codecs) {
+    public ControlVerticle(ControlConfig config, IngestClient ingest, Set<AudioCodec> codecs, ControlMetrics metrics) {
         this.config = config;
         this.ingest = ingest;
         this.codecs = codecs;
+        this.metrics = metrics;
     }
 
     @Override
     public void start(Promise<Void> started) {
         vertx.createNetServer(new NetServerOptions().setTcpKeepAlive(true).setTcpNoDelay(true))
-                .connectHandler(socket -> new ControlConnection(vertx, socket, config, ingest, codecs).start())
+                .connectHandler(socket -> new ControlConnection(vertx, socket, config, ingest, codecs, metrics).start())
                 .listen(config.port(), config.host())
                 .onSuccess(server -> {
                     actualPort = server.actualPort();

@@ -11,6 +11,8 @@ import org.callrec.control.allocation.AllocationFailure;
 import org.callrec.control.allocation.IngestClient;
 import org.callrec.control.allocation.IngestClient.Placement;
 import org.callrec.control.config.ControlConfig;
+import org.callrec.control.logging.RecordingMdc;
+import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.ApiError;
 import org.callrec.core.allocation.ReleaseRequest;
@@ -50,6 +52,7 @@ public final class ControlConnection {
     private final ControlConfig config;
     private final IngestClient ingest;
     private final Set<AudioCodec> codecs;
+    private final ControlMetrics metrics;
     private final CommandFramer framer;
     private final String phoneAddress;
     /** Open recordings by the phone's id. */
@@ -59,18 +62,20 @@ public final class ControlConnection {
     private boolean closed;
 
     public ControlConnection(Vertx vertx, NetSocket socket, ControlConfig config, IngestClient ingest,
-                             Set<AudioCodec> codecs) {
+                             Set<AudioCodec> codecs, ControlMetrics metrics) {
         this.vertx = vertx;
         this.socket = socket;
         this.config = config;
         this.ingest = ingest;
         this.codecs = codecs;
+        this.metrics = metrics;
         this.framer = new CommandFramer(config.protocol().maxCommandBytes());
         this.phoneAddress = socket.remoteAddress().hostAddress();
     }
 
     /** Wires the socket's handlers. */
     public void start() {
+        metrics.connectionOpened();
         socket.handler(this::onData);
         socket.closeHandler(v -> onClose());
         socket.exceptionHandler(e -> LOG.debugf("Control connection from %s failed: %s", phoneAddress, e.toString()));
@@ -84,6 +89,7 @@ public final class ControlConnection {
         } catch (CommandTooLongException e) {
             LOG.warnf("Phone %s sent a command over %d bytes; closing the connection", phoneAddress,
                     config.protocol().maxCommandBytes());
+            metrics.command(ControlMetrics.INVALID_COMMAND, "command-too-long");
             enqueue(() -> reply(errorReply("command-too-long"), Terminator.NONE).compose(v -> socket.close()));
             return;
         }
@@ -115,6 +121,7 @@ public final class ControlConnection {
             command = CommandCodec.parse(frame.text());
         } catch (CommandSyntaxException e) {
             LOG.infof("Phone %s sent an unparsable command (%s)", phoneAddress, e.getMessage());
+            metrics.command(ControlMetrics.INVALID_COMMAND, ApiError.BAD_REQUEST);
             return reply(errorReply("bad-request"), frame.terminator());
         }
         if (command.is(Command.STOP_REQUEST)) {
@@ -128,6 +135,7 @@ public final class ControlConnection {
             return start(command, frame.terminator());
         }
         LOG.infof("Phone %s sent unknown command %s", phoneAddress, command.name());
+        metrics.command(ControlMetrics.OTHER_COMMAND, "unknown-command");
         String name = command.name().endsWith("Request")
                 ? command.name().substring(0, command.name().length() - "Request".length()) + "Response"
                 : "ErrorResponse";
@@ -141,29 +149,30 @@ public final class ControlConnection {
     private Future<Void> start(Command command, Terminator terminator) {
         String phoneId = command.getOr("id", "").strip();
         if (phoneId.isEmpty()) {
-            return reply(startFailed(phoneId, ApiError.BAD_REQUEST), terminator);
+            return refuse(phoneId, ApiError.BAD_REQUEST, terminator);
         }
         Optional<String> device = MacAddress.normalize(command.getOr("device", ""));
         if (device.isEmpty()) {
             LOG.infof("Phone %s: start %s refused, device '%s' is not a MAC address", phoneAddress, phoneId,
                     command.getOr("device", ""));
-            return reply(startFailed(phoneId, ApiError.BAD_REQUEST), terminator);
+            return refuse(phoneId, ApiError.BAD_REQUEST, terminator);
         }
         Optional<AudioCodec> codec = AudioCodec.parse(command.getOr("codec", ""));
         if (codec.isEmpty() || !codecs.contains(codec.get())) {
-            return reply(startFailed(phoneId, ApiError.UNSUPPORTED_CODEC), terminator);
+            return refuse(phoneId, ApiError.UNSUPPORTED_CODEC, terminator);
         }
         String dir = command.getOr("dir", "").strip().toLowerCase(Locale.ROOT);
         if (!dir.isEmpty() && !dir.equals("in") && !dir.equals("out")) {
-            return reply(startFailed(phoneId, ApiError.BAD_REQUEST), terminator);
+            return refuse(phoneId, ApiError.BAD_REQUEST, terminator);
         }
         Placement existing = open.get(phoneId);
         if (existing != null) {
             // The phone repeated its start (lost answer?): same recording, same endpoint.
+            metrics.command(Command.START_REQUEST, ControlMetrics.SUCCESS);
             return reply(startSucceeded(phoneId, existing), terminator);
         }
         if (open.size() >= config.protocol().maxOpenRecordingsPerConnection()) {
-            return reply(startFailed(phoneId, "too-many-recordings"), terminator);
+            return refuse(phoneId, "too-many-recordings", terminator);
         }
         // Every value exactly as the phone sent it (protocol keys too): the archive keeps the
         // request verbatim beside its normalised reading.
@@ -173,18 +182,23 @@ public final class ControlConnection {
         return ingest.allocate(request).transform(ar -> {
             if (ar.failed()) {
                 String reason = ar.cause() instanceof AllocationFailure f ? f.reason() : "internal-error";
-                LOG.warnf("Phone %s: start %s failed: %s", phoneAddress, phoneId, ar.cause().getMessage());
-                return reply(startFailed(phoneId, reason), terminator);
+                RecordingMdc.run(request.recordingId(), () -> LOG.warnf("Phone %s: start %s failed: %s", phoneAddress,
+                        phoneId, ar.cause().getMessage()));
+                return refuse(phoneId, reason, terminator);
             }
             Placement placement = ar.result();
             if (closed) {
                 // The phone left while we were allocating and never got the endpoint: end it
                 // right away, as a recording that never was (storage keeps nothing if it is empty).
+                metrics.command(Command.START_REQUEST, ControlMetrics.CONNECTION_CLOSED);
                 return ingest.release(placement, new ReleaseRequest(RecordingEnded.ALLOCATION_ABANDONED, Map.of()));
             }
             open.put(phoneId, placement);
-            LOG.infof("Recording %s started: phone %s id=%s %s → %s:%d", placement.allocation().recordingId(), phoneAddress, phoneId,
-                    codec.get(), placement.allocation().address(), placement.allocation().port());
+            metrics.recordingOpened();
+            metrics.command(Command.START_REQUEST, ControlMetrics.SUCCESS);
+            RecordingMdc.run(placement.allocation().recordingId(), () -> LOG.infof(
+                    "Recording %s started: phone %s id=%s %s → %s:%d", placement.allocation().recordingId(), phoneAddress,
+                    phoneId, codec.get(), placement.allocation().address(), placement.allocation().port()));
             return reply(startSucceeded(phoneId, placement), terminator);
         });
     }
@@ -193,19 +207,23 @@ public final class ControlConnection {
         String phoneId = command.getOr("id", "").strip();
         Placement placement = open.remove(phoneId);
         if (placement == null) {
+            metrics.command(Command.STOP_REQUEST, ApiError.UNKNOWN_RECORDING);
             Map<String, String> p = new LinkedHashMap<>();
             p.put("id", phoneId);
             p.put("result", "failed");
             p.put("reason", "unknown-recording");
             return reply(new Command(Command.STOP_RESPONSE, p), terminator);
         }
+        metrics.recordingsClosed(1);
         Map<String, String> fields = new LinkedHashMap<>(command.params());
         fields.remove("id");
         String reason = fields.getOrDefault("reason", "");
         return ingest.release(placement, new ReleaseRequest(reason.isBlank() ? "stop" : reason, fields))
                 .compose(v -> {
-                    LOG.infof("Recording %s stopped by phone %s (reason %s)", placement.allocation().recordingId(),
-                            phoneAddress, reason.isBlank() ? "stop" : reason);
+                    metrics.command(Command.STOP_REQUEST, ControlMetrics.SUCCESS);
+                    RecordingMdc.run(placement.allocation().recordingId(), () -> LOG.infof(
+                            "Recording %s stopped by phone %s (reason %s)", placement.allocation().recordingId(),
+                            phoneAddress, reason.isBlank() ? "stop" : reason));
                     Map<String, String> p = new LinkedHashMap<>();
                     p.put("id", phoneId);
                     p.put("result", "success");
@@ -215,6 +233,7 @@ public final class ControlConnection {
 
     private void onClose() {
         closed = true;
+        metrics.connectionClosed();
         cancelIncompleteTimer();
         // A last command without terminator, sent right before the close, is still a command —
         // if it is whole (a peer that terminates its commands left a truncated one: ignored).
@@ -224,10 +243,12 @@ public final class ControlConnection {
         // Let in-flight commands finish (an allocation in flight is released when it lands).
         tail.onComplete(ignored -> {
             for (Placement placement : open.values()) {
-                LOG.infof("Recording %s ended: control connection from %s closed", placement.allocation().recordingId(),
-                        phoneAddress);
+                RecordingMdc.run(placement.allocation().recordingId(), () -> LOG.infof(
+                        "Recording %s ended: control connection from %s closed", placement.allocation().recordingId(),
+                        phoneAddress));
                 ingest.release(placement, new ReleaseRequest(SOCKET_ERROR, Map.of()));
             }
+            metrics.recordingsClosed(open.size());
             open.clear();
         });
     }
@@ -239,6 +260,12 @@ public final class ControlConnection {
         p.put("server", placement.allocation().address());
         p.put("port", Integer.toString(placement.allocation().port()));
         return new Command(Command.START_RESPONSE, p);
+    }
+
+    /** Answers a refused start and counts it. */
+    private Future<Void> refuse(String phoneId, String reason, Terminator terminator) {
+        metrics.command(Command.START_REQUEST, reason);
+        return reply(startFailed(phoneId, reason), terminator);
     }
 
     private static Command startFailed(String phoneId, String reason) {

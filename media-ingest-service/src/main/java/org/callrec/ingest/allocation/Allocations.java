@@ -24,6 +24,8 @@ import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.ingest.config.IngestConfig;
 import org.callrec.ingest.kafka.MediaPublisher;
+import org.callrec.ingest.logging.RecordingMdc;
+import org.callrec.ingest.media.PacketCounters;
 import org.callrec.ingest.media.RecordingSession;
 import org.jboss.logging.Logger;
 
@@ -53,6 +55,11 @@ public class Allocations {
     Vertx vertx;
     @Inject
     MediaPublisher publisher;
+    @Inject
+    PacketCounters counters;
+
+    private final java.util.concurrent.atomic.AtomicLong started = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong ended = new java.util.concurrent.atomic.AtomicLong();
 
     private final Map<String, RecordingSession> sessions = new ConcurrentHashMap<>();
     /** Released recordings still lingering for packets in flight. */
@@ -81,7 +88,7 @@ public class Allocations {
         Long at = releasedUnknown.get(recordingId);
         return at != null && System.nanoTime() - at <= RELEASED_UNKNOWN_NANOS;
     }
-    private PortPool ports;
+    private volatile PortPool ports;
     /** This host's own interface addresses (loopback included). */
     private Set<String> hostAddresses = Set.of();
     private String nodeId;
@@ -111,9 +118,30 @@ public class Allocations {
         return sessions.values();
     }
 
-    /** Ports that can be handed out now. */
+    /** Ports that can be handed out now (0 before startup). */
     public int freePorts() {
-        return ports.available();
+        PortPool p = ports;
+        return p == null ? 0 : p.available();
+    }
+
+    /** Ports in the pool. */
+    public int totalPorts() {
+        return config.ports().max() - config.ports().min() + 1;
+    }
+
+    /** Recordings allocated since the node started. */
+    public long recordingsStarted() {
+        return started.get();
+    }
+
+    /** Recordings whose END record was queued since the node started. */
+    public long recordingsEnded() {
+        return ended.get();
+    }
+
+    /** Whether the node has set up its port pool (startup done). */
+    public boolean started() {
+        return ports != null;
     }
 
     /**
@@ -155,7 +183,8 @@ public class Allocations {
                 if (attemptsLeft > 1) {
                     bind(request, attemptsLeft - 1, promise);
                 } else {
-                    LOG.warnf("Recording %s: could not bind a UDP port: %s", request.recordingId(), ar.cause().toString());
+                    RecordingMdc.run(request.recordingId(), () -> LOG.warnf("Recording %s: could not bind a UDP port: %s",
+                            request.recordingId(), ar.cause().toString()));
                     promise.fail(new AllocationException(503, ApiError.NO_CAPACITY, "could not bind a UDP port"));
                 }
                 return;
@@ -171,7 +200,7 @@ public class Allocations {
                 System.currentTimeMillis(), request.fields() == null ? Map.of() : request.fields());
         RecordingSession session = new RecordingSession(start, socket, publisher, config.chunk().maxBytes(),
                 config.chunk().maxDatagramBytes(), config.chunk().duration().toNanos(),
-                hostAddresses.contains(start.phoneAddress()) ? hostAddresses : Set.of());
+                hostAddresses.contains(start.phoneAddress()) ? hostAddresses : Set.of(), counters);
         RecordingSession raced = sessions.putIfAbsent(request.recordingId(), session);
         if (raced != null) {
             socket.close();
@@ -187,7 +216,9 @@ public class Allocations {
             return;
         }
         socket.handler(session::onPacket);
-        LOG.debugf("Recording %s: phone %s sends to port %d", start.recordingId(), start.phoneAddress(), port);
+        started.incrementAndGet();
+        RecordingMdc.run(start.recordingId(), () -> LOG.infof("Recording %s allocated: phone %s sends %s to port %d",
+                start.recordingId(), start.phoneAddress(), start.codec(), port));
         promise.complete(allocationOf(session));
     }
 
@@ -227,8 +258,13 @@ public class Allocations {
 
     private void finish(RecordingSession session, String reason, Map<String, String> fields) {
         byte[] end = session.end(reason, fields);
-        if (!publisher.offerWaiting(session.start().recordingId(), end, Duration.ofSeconds(10))) {
-            LOG.warnf("Recording %s: end record could not be queued for Kafka", session.start().recordingId());
+        String id = session.start().recordingId();
+        if (publisher.offerWaiting(id, end, Duration.ofSeconds(10))) {
+            ended.incrementAndGet();
+            RecordingMdc.run(id, () -> LOG.infof("Recording %s ended (%s): %d packets accepted", id, reason,
+                    session.result().packetsAccepted()));
+        } else {
+            RecordingMdc.run(id, () -> LOG.warnf("Recording %s: end record could not be queued for Kafka", id));
         }
         session.closeSocket();
         ports.release(session.port());

@@ -40,6 +40,24 @@ public interface IngestConfig {
     /** Kafka topic settings (the broker itself is {@code kafka.bootstrap.servers}). */
     Kafka kafka();
 
+    /** Readiness checks. */
+    Health health();
+
+    /** Readiness checks (management port, {@code /q/health/ready}). */
+    interface Health {
+        /**
+         * How long the result of a remote readiness check (Kafka reachable, advertised address
+         * resolvable, UDP bind address usable) is reused before it is checked again, in the
+         * background. Defaults to 5s.
+         */
+        @WithDefault("5s")
+        Duration checkInterval();
+
+        /** How long one such check may take before readiness reports DOWN. Defaults to 3s. */
+        @WithDefault("3s")
+        Duration checkTimeout();
+    }
+
     /** UDP port pool. */
     interface Ports {
         /** Lowest UDP port handed out. Defaults to 40000. */

@@ -24,6 +24,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.callrec.ingest.config.IngestConfig;
+import org.callrec.ingest.logging.RecordingMdc;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -53,7 +54,7 @@ public class MediaPublisher {
 
     private BlockingQueue<ProducerRecord<String, byte[]>> queue;
     private KafkaProducer<String, byte[]> producer;
-    private Thread thread;
+    private volatile Thread thread;
     private final AtomicLong sendFailures = new AtomicLong();
     private final AtomicLong queuedBytes = new AtomicLong();
 
@@ -110,6 +111,12 @@ public class MediaPublisher {
         return queue.size();
     }
 
+    /** Whether the thread that hands records to the producer runs (false before startup and after shutdown). */
+    public boolean draining() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
     /** Sends that Kafka refused after its own retries. */
     public long sendFailures() {
         return sendFailures.get();
@@ -125,7 +132,8 @@ public class MediaPublisher {
                 queuedBytes.addAndGet(-record.value().length);
                 producer.send(record, (metadata, error) -> {
                     if (error != null && sendFailures.getAndIncrement() % 1000 == 0) {
-                        LOG.warnf("Kafka refused a record of recording %s: %s", record.key(), error.toString());
+                        RecordingMdc.run(record.key(), () -> LOG.warnf("Kafka refused a record of recording %s: %s",
+                                record.key(), error.toString()));
                     }
                 });
             }

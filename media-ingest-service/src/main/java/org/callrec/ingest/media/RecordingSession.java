@@ -37,6 +37,7 @@ public final class RecordingSession {
     private final Set<String> sameHostSources;
     private final DatagramSocket socket;
     private final MediaPublisher publisher;
+    private final PacketCounters counters;
     private final MediaChunkBuilder chunk;
     private final byte[] scratch;
     private final long chunkNanos;
@@ -57,10 +58,13 @@ public final class RecordingSession {
      *                        the host's own addresses, any of which its packets may come from
      *                        (a phone that reached control through 10.0.0.5 sends to an
      *                        advertised 127.0.0.1 from 127.0.0.1); empty otherwise
+     * @param counters        the node's packet counters, shared by all its recordings
      */
     public RecordingSession(RecordingStarted start, DatagramSocket socket, MediaPublisher publisher,
-                            int chunkMaxBytes, int maxDatagramBytes, long chunkNanos, Set<String> sameHostSources) {
+                            int chunkMaxBytes, int maxDatagramBytes, long chunkNanos, Set<String> sameHostSources,
+                            PacketCounters counters) {
         this.start = start;
+        this.counters = counters;
         this.sameHostSources = sameHostSources;
         this.socket = socket;
         this.publisher = publisher;
@@ -87,7 +91,9 @@ public final class RecordingSession {
         Buffer data = packet.data();
         int len = data.length();
         String source = packet.sender().host();
+        counters.received.increment();
         if (!start.phoneAddress().equals(source) && !sameHostSources.contains(source)) {
+            counters.foreignSource.increment();
             synchronized (this) {
                 foreign++;
             }
@@ -95,14 +101,17 @@ public final class RecordingSession {
         }
         synchronized (this) {
             if (ended) {
+                counters.ended.increment();
                 return;
             }
             if (len > scratch.length) {
+                counters.oversize.increment();
                 oversize++;
                 return;
             }
             data.getBytes(0, len, scratch, 0);
             if (RtpHeader.check(scratch, 0, len) != RtpHeader.Problem.NONE) {
+                counters.malformed.increment();
                 malformed++;
                 return;
             }
@@ -164,7 +173,9 @@ public final class RecordingSession {
         byte[] value = chunk.drain(chunkIndex);
         if (publisher.offer(start.recordingId(), value)) {
             chunkIndex++;
+            counters.chunksPublished.increment();
         } else {
+            counters.publishBacklog.add(packets);
             backlog += packets;
             accepted -= packets;
         }

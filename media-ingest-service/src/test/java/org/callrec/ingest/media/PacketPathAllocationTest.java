@@ -51,8 +51,9 @@ class PacketPathAllocationTest {
         CountingPublisher publisher = new CountingPublisher();
         RecordingStarted start = new RecordingStarted("rec-1", "acme", "p1", "00:15:65:00:00:01", AudioCodec.PCMA,
                 "out", PHONE, "ingest-test", 40000, 0L, Map.of());
+        PacketCounters counters = new PacketCounters();
         RecordingSession session = new RecordingSession(start, null, publisher, CHUNK_BYTES, 1500,
-                200_000_000L, Set.of());
+                200_000_000L, Set.of(), counters);
         // 200 distinct packets from the phone, as Vert.x hands them over (built before measuring)
         SocketAddress phone = SocketAddress.inetSocketAddress(5004, PHONE);
         List<DatagramPacket> packets = new ArrayList<>();
@@ -83,5 +84,8 @@ class PacketPathAllocationTest {
                 (double) allocated / PACKETS, (double) (allocated - published) / PACKETS);
         assertThat(allocated).isLessThanOrEqualTo(published + chunks * 128 + 64 * 1024);
         assertThat(session.result().packetsAccepted()).isEqualTo(2L * PACKETS);
+        // ... and the node's counters, which the packet path feeds, saw every packet.
+        assertThat(counters.received()).isEqualTo(2L * PACKETS);
+        assertThat(counters.chunksPublished()).isEqualTo(session.result().chunks());
     }
 }

@@ -257,6 +257,26 @@ public interface StorageConfig {
         Duration maxDuration();
     }
 
+    /** Readiness checks. */
+    Health health();
+
+    /** Readiness checks (management port, {@code /q/health/ready}). */
+    interface Health {
+        /**
+         * How long the result of a readiness check of Kafka (cluster answers) and S3 (the
+         * bucket exists) is reused before it is checked again, in the background. Defaults to 5s.
+         */
+        @WithDefault("5s")
+        Duration checkInterval();
+
+        /**
+         * How long one such check may take before readiness reports DOWN; also the HTTP time
+         * limit of the S3 check. Defaults to 3s.
+         */
+        @WithDefault("3s")
+        Duration checkTimeout();
+    }
+
     /** Retries of failed uploads: exponential backoff between a first and a largest delay. */
     interface UploadRetry {
 

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -34,6 +35,7 @@ import org.callrec.storage.AssembledRecording;
 import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.config.StorageConfig;
+import org.callrec.storage.logging.RecordingMdc;
 import org.callrec.storage.metrics.StorageMetrics;
 import org.callrec.storage.upload.Backoff;
 import org.callrec.storage.upload.RecordingUploader;
@@ -79,6 +81,7 @@ public class MediaConsumer {
 
     private static final Logger LOG = Logger.getLogger(MediaConsumer.class);
     private static final Backoff SETUP_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+    private static final long LAG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     @Inject
     StorageConfig config;
@@ -100,12 +103,14 @@ public class MediaConsumer {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean running;
     private volatile State state = State.STARTING;
+    private volatile long lag;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
     private RecordingRouter router;
     private boolean warnedProbe;
 
     void onStart(@Observes StartupEvent event) {
+        metrics.consumerLag(this::lag);
         running = true;
         thread = new Thread(this::run, "storage-consumer");
         thread.setDaemon(true);
@@ -131,6 +136,16 @@ public class MediaConsumer {
     /** Where the consumer thread is. */
     public State state() {
         return state;
+    }
+
+    /** Whether the startup observer ran (the consumer thread was launched). */
+    public boolean launched() {
+        return thread != null;
+    }
+
+    /** The Kafka client properties ({@code kafka.*}), for the readiness check's admin client. */
+    public Map<String, Object> kafkaProperties() {
+        return kafka;
     }
 
     /** Whether the consumer thread is alive (or not started yet). */
@@ -191,6 +206,7 @@ public class MediaConsumer {
                 Math.min(Duration.ofSeconds(1).toNanos(), config.ingestLostAfter().toNanos() / 10));
         long nextCommit = System.nanoTime() + commitEvery;
         long nextSweep = System.nanoTime() + sweepEvery;
+        long nextLag = System.nanoTime();
         boolean warnedPoll = false;
         while (running) {
             ConsumerRecords<String, byte[]> records;
@@ -208,11 +224,20 @@ public class MediaConsumer {
                 pause(Duration.ofSeconds(1));
                 continue;
             }
-            for (ConsumerRecord<String, byte[]> r : records) {
-                router.onRecord(new TopicPartition(r.topic(), r.partition()), r.offset(), r.key(), r.value());
+            try {
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    RecordingMdc.set(r.key());
+                    router.onRecord(new TopicPartition(r.topic(), r.partition()), r.offset(), r.key(), r.value());
+                }
+            } finally {
+                RecordingMdc.clear();
             }
             drainStored();
             long now = System.nanoTime();
+            if (now - nextLag >= 0) {
+                updateLag();
+                nextLag = now + LAG_EVERY_NANOS;
+            }
             if (now - nextSweep >= 0) {
                 probeProgress();
                 router.sweepLost();
@@ -265,6 +290,23 @@ public class MediaConsumer {
     private Duration probeTimeout() {
         Duration cap = Duration.ofSeconds(5);
         return config.kafka().requestTimeout().compareTo(cap) < 0 ? config.kafka().requestTimeout() : cap;
+    }
+
+    /** Sums, over the assigned partitions, how far the position trails the end (cached metadata, no request). */
+    private void updateLag() {
+        long sum = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong partitionLag = consumer.currentLag(tp);
+            if (partitionLag.isPresent()) {
+                sum += partitionLag.getAsLong();
+            }
+        }
+        lag = sum;
+    }
+
+    /** Records of the assigned partitions not read yet, as of the last poll (updated every second). */
+    public long lag() {
+        return lag;
     }
 
     private void shutdown() {

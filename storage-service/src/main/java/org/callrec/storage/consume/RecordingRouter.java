@@ -24,6 +24,7 @@ import org.callrec.storage.AssembledRecording;
 import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.RecordingAssembly;
 import org.callrec.storage.assemble.SpillFiles;
+import org.callrec.storage.logging.RecordingMdc;
 import org.callrec.storage.metrics.StorageMetrics;
 import org.callrec.storage.metrics.StorageMetrics.FailReason;
 import org.callrec.storage.metrics.StorageMetrics.SkipReason;
@@ -192,12 +193,17 @@ public final class RecordingRouter {
             }
             it.remove();
             String id = o.start.recordingId();
-            ingestLost.add(id);
-            metrics.ingestLost();
-            LOG.warnf("Recording %s: no record from its ingest node %s for %s, ending it with stop reason %s",
-                    id, o.start.ingestNode(), ingestLostAfter, INGEST_LOST_REASON);
-            finish(o, new RecordingEnded(id, INGEST_LOST_REASON, lostEndedAt(o), 0, Map.of(),
-                    o.assembly != null ? o.assembly.chunks() : 0, Map.of()));
+            RecordingMdc.set(id);
+            try {
+                ingestLost.add(id);
+                metrics.ingestLost();
+                LOG.warnf("Recording %s: no record from its ingest node %s for %s, ending it with stop reason %s",
+                        id, o.start.ingestNode(), ingestLostAfter, INGEST_LOST_REASON);
+                finish(o, new RecordingEnded(id, INGEST_LOST_REASON, lostEndedAt(o), 0, Map.of(),
+                        o.assembly != null ? o.assembly.chunks() : 0, Map.of()));
+            } finally {
+                RecordingMdc.clear();
+            }
         }
         openGauge.set(tracker.openCount());
     }

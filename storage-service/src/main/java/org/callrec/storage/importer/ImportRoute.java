@@ -207,7 +207,7 @@ public class ImportRoute {
     }
 
     private void count(String result) {
-        registry.counter("storage.imports", "result", result).increment();
+        registry.counter("callrec.storage.imports", "result", result).increment();
     }
 
     private void discard(AsyncFile out, Path file) {

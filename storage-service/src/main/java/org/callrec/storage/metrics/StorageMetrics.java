@@ -1,6 +1,7 @@
 package org.callrec.storage.metrics;
 
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,8 +11,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The service's counters (exposed at {@code /q/metrics}). Tags are small fixed sets — never a
- * recording id.
+ * The service's meters (exposed at {@code /q/metrics} on the management port), all named
+ * {@code callrec_storage_…}. Tags are small fixed sets — never a recording id.
  */
 @ApplicationScoped
 public class StorageMetrics {
@@ -57,35 +58,62 @@ public class StorageMetrics {
         this.registry = registry;
     }
 
+    /** What kind of object was written. */
+    public enum ObjectKind {
+        /** The WAV file. */
+        AUDIO("audio"),
+        /** The metadata document. */
+        METADATA("metadata");
+
+        private final String tag;
+
+        ObjectKind(String tag) {
+            this.tag = tag;
+        }
+    }
+
     /** A record was skipped. */
     public void skipped(SkipReason reason) {
-        counter("storage.records.skipped", "reason", reason.tag).increment();
+        counter("callrec.storage.records.skipped", "reason", reason.tag).increment();
     }
 
     /** A recording was stored (WAV, JSON and completion event). */
     public void stored() {
-        counter("storage.recordings.stored").increment();
+        counter("callrec.storage.recordings.stored").increment();
     }
 
     /** A recording was not stored. */
     public void failed(FailReason reason) {
-        counter("storage.recordings.failed", "reason", reason.tag).increment();
+        counter("callrec.storage.recordings.failed", "reason", reason.tag).increment();
+    }
+
+    /** An object of {@code bytes} bytes was written to S3. */
+    public void bytesStored(ObjectKind kind, long bytes) {
+        counter("callrec.storage.bytes.stored", "object", kind.tag).increment(bytes);
     }
 
     /** An upload step failed and will be tried again. */
     public void uploadRetried() {
-        counter("storage.upload.retries").increment();
+        counter("callrec.storage.upload.retries").increment();
     }
 
     /** A recording had no record for {@code storage.ingest-lost-after} and was ended by this service. */
     public void ingestLost() {
-        counter("storage.recordings.ingest.lost").increment();
+        counter("callrec.storage.recordings.ingest.lost").increment();
     }
 
     /** Publishes the number of recordings holding back the committed offsets. */
     public void openRecordings(IntSupplier open) {
-        Gauge.builder("storage.recordings.open", open::getAsInt)
+        Gauge.builder("callrec.storage.recordings.open", open::getAsInt)
                 .description("Recordings started but not yet stored (they hold back the Kafka commit)")
+                .register(registry);
+    }
+
+    /** Publishes the consumer's lag: records of its partitions not yet read. */
+    public void consumerLag(LongSupplier lag) {
+        Gauge.builder("callrec.storage.consumer.lag", lag::getAsLong)
+                .description("Records of the media topic's assigned partitions not yet read (end offset - position)")
+                .baseUnit("records")
                 .register(registry);
     }
 

@@ -19,6 +19,7 @@ import org.callrec.storage.AssembledRecording;
 import org.callrec.storage.assemble.SegmentedOutput;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.config.StorageConfig;
+import org.callrec.storage.logging.RecordingMdc;
 import org.callrec.storage.metrics.StorageMetrics;
 import org.jboss.logging.Logger;
 
@@ -161,6 +162,15 @@ public class RecordingUploader {
 
         @Override
         public void run() {
+            RecordingMdc.set(recording.recordingId());
+            try {
+                runSteps();
+            } finally {
+                RecordingMdc.clear();
+            }
+        }
+
+        private void runSteps() {
             if (pool.isShutdown()) {
                 finish(Outcome.ABORTED);
                 return;
@@ -192,10 +202,13 @@ public class RecordingUploader {
             int n = segments.size();
             if (step < n) {
                 SegmentedOutput.Segment seg = segments.get(step);
-                s3.putFile(keys.audioSegment(step + 1), recording.format().header(seg.bytes()), seg.file(), seg.bytes(),
-                        AUDIO_TYPE);
+                byte[] header = recording.format().header(seg.bytes());
+                s3.putFile(keys.audioSegment(step + 1), header, seg.file(), seg.bytes(), AUDIO_TYPE);
+                metrics.bytesStored(StorageMetrics.ObjectKind.AUDIO, header.length + seg.bytes());
             } else if (step == n) {
-                s3.putBytes(keys.metadata(), json.writeValueAsBytes(metadata()), JSON_TYPE);
+                byte[] document = json.writeValueAsBytes(metadata());
+                s3.putBytes(keys.metadata(), document, JSON_TYPE);
+                metrics.bytesStored(StorageMetrics.ObjectKind.METADATA, document.length);
             } else if (step == n + 1) {
                 deleteSpillFiles();
             } else if (step == n + 2) {

@@ -47,16 +47,22 @@ public class S3Store {
     private MinioClient client;
     private volatile boolean answering = true;
     private volatile String lastFailure = "";
+    /** A client with the short time limit of readiness checks ({@code storage.health.check-timeout}). */
+    private MinioClient checkClient;
 
     @PostConstruct
     void init() {
-        long timeout = config.s3().timeout().toMillis();
+        client = client(config.s3().timeout().toMillis());
+        checkClient = client(config.health().checkTimeout().toMillis());
+    }
+
+    private MinioClient client(long timeoutMillis) {
         OkHttpClient http = new OkHttpClient.Builder()
-                .connectTimeout(timeout, TimeUnit.MILLISECONDS)
-                .readTimeout(timeout, TimeUnit.MILLISECONDS)
-                .writeTimeout(timeout, TimeUnit.MILLISECONDS)
+                .connectTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .readTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .writeTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .build();
-        client = MinioClient.builder()
+        return MinioClient.builder()
                 .endpoint(config.s3().endpoint())
                 .region(config.s3().region())
                 .credentials(config.s3().accessKey(), config.s3().secretKey())
@@ -66,11 +72,21 @@ public class S3Store {
 
     @PreDestroy
     void close() {
-        try {
-            client.close();
-        } catch (Exception e) {
-            LOG.debugf("Closing the S3 client: %s", e);
+        for (MinioClient c : new MinioClient[] {client, checkClient}) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debugf("Closing an S3 client: %s", e);
+            }
         }
+    }
+
+    /**
+     * Whether the bucket exists, asked with the readiness check's short time limit. Blocking:
+     * never on an event loop.
+     */
+    public boolean bucketExists() throws MinioException {
+        return checkClient.bucketExists(BucketExistsArgs.builder().bucket(bucket()).build());
     }
 
     /** The bucket recordings go to. */

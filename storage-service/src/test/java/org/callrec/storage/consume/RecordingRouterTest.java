@@ -167,7 +167,7 @@ class RecordingRouterTest {
             }
         }
         assertThat(crossings).isBetween(3 * 40 - 2, 3 * 40 + 2);
-        assertThat(registry.counter("storage.recordings.failed", "reason", "unsupported-codec").count()).isZero();
+        assertThat(registry.counter("callrec.storage.recordings.failed", "reason", "unsupported-codec").count()).isZero();
     }
 
     @Test
@@ -223,7 +223,7 @@ class RecordingRouterTest {
             assertThat(rec.end().endedAtMillis()).as("the last packet's arrival").isEqualTo(arrivalMicros(1) / 1000);
             assertThat(rec.dataBytes()).as("all audio kept").isEqualTo(2L * 2 * SAMPLES_PER_PACKET);
         });
-        assertThat(registry.counter("storage.recordings.ingest.lost").count()).isEqualTo(1);
+        assertThat(registry.counter("callrec.storage.recordings.ingest.lost").count()).isEqualTo(1);
         assertThat(router.tracker().safeOffset(P0)).as("held until stored").hasValue(0L);
     }
 
@@ -412,7 +412,7 @@ class RecordingRouterTest {
     }
 
     private double skipped(String reason) {
-        return registry.counter("storage.records.skipped", "reason", reason).count();
+        return registry.counter("callrec.storage.records.skipped", "reason", reason).count();
     }
 
     private static long arrivalMicros(int i) {

@@ -78,7 +78,7 @@ class RecordingUploaderTest {
                 .startsWith("rec-1 {\"type\":\"recording.completed\",\"recordingId\":\"rec-1\"")
                 .contains("\"completedAt\":\"2025-03-04T06:00:00Z\""));
         assertThat(spill).doesNotExist();
-        assertThat(registry.counter("storage.recordings.stored").count()).isEqualTo(1);
+        assertThat(registry.counter("callrec.storage.recordings.stored").count()).isEqualTo(1);
         assertThat(uploader.inFlight()).isZero();
     }
 
@@ -127,7 +127,7 @@ class RecordingUploaderTest {
         assertThat(s3.puts).filteredOn(p -> p.endsWith("audio/wav")).hasSize(1);
         assertThat(s3.puts).filteredOn(p -> p.endsWith("application/json")).hasSize(3);
         assertThat(publisher.events).hasSize(1);
-        assertThat(registry.counter("storage.upload.retries").count()).isEqualTo(3);
+        assertThat(registry.counter("callrec.storage.upload.retries").count()).isEqualTo(3);
     }
 
     @Test
@@ -159,7 +159,7 @@ class RecordingUploaderTest {
         assertThat(s3.wavAttempts.get()).isEqualTo(3);
         assertThat(publisher.events).isEmpty();
         assertThat(spill).as("read again from Kafka after a restart").doesNotExist();
-        assertThat(registry.counter("storage.recordings.failed", "reason", "upload").count()).isEqualTo(1);
+        assertThat(registry.counter("callrec.storage.recordings.failed", "reason", "upload").count()).isEqualTo(1);
     }
 
     private RecordingUploader uploader(Map<String, String> overrides) {

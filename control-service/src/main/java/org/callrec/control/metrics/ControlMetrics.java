@@ -1,0 +1,92 @@
+package org.callrec.control.metrics;
+
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.callrec.core.allocation.ApiError;
+import org.callrec.core.protocol.Command;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The service's meters, at {@code /q/metrics} on the management port. Tags come from small
+ * fixed sets: never a recording id, a phone id or a device.
+ */
+@ApplicationScoped
+public class ControlMetrics {
+
+    /** {@code command} tag of a command whose {@code cmd} is neither a start nor a stop. */
+    public static final String OTHER_COMMAND = "other";
+    /** {@code command} tag of bytes that are no command (unparsable, over the size limit). */
+    public static final String INVALID_COMMAND = "invalid";
+    /** {@code result} tag of a successful command. */
+    public static final String SUCCESS = "success";
+    /** {@code result} tag of a start whose phone left while its allocation was in flight. */
+    public static final String CONNECTION_CLOSED = "connection-closed";
+    /** {@code result} tag of a node's error token we do not know (kept out of the tag values). */
+    public static final String REJECTED = "rejected";
+
+    private static final Set<String> KNOWN_RESULTS = Set.of(SUCCESS, CONNECTION_CLOSED, REJECTED,
+            ApiError.BAD_REQUEST, ApiError.UNSUPPORTED_CODEC, ApiError.NO_CAPACITY, ApiError.UNKNOWN_RECORDING,
+            ApiError.RECORDING_ENDED, "too-many-recordings", "internal-error", "unknown-command", "command-too-long");
+
+    private final MeterRegistry registry;
+    private final AtomicInteger activeRecordings = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+
+    @Inject
+    public ControlMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("callrec.control.recordings.active", activeRecordings, AtomicInteger::get)
+                .description("Recordings open on this instance's phone connections")
+                .register(registry);
+        Gauge.builder("callrec.control.connections.active", connections, AtomicInteger::get)
+                .description("Phone control connections open on this instance")
+                .register(registry);
+    }
+
+    /**
+     * A command was answered (or, for a start whose phone left, given up).
+     *
+     * @param command the command's {@code cmd} ({@code RecordStartRequest}, {@code RecordStopRequest})
+     *                or {@link #OTHER_COMMAND} / {@link #INVALID_COMMAND}
+     * @param result  {@link #SUCCESS} or the reason token of the failed answer
+     */
+    public void command(String command, String result) {
+        String c = Command.START_REQUEST.equals(command) || Command.STOP_REQUEST.equals(command)
+                || INVALID_COMMAND.equals(command) ? command : OTHER_COMMAND;
+        String r = KNOWN_RESULTS.contains(result) ? result : REJECTED;
+        registry.counter("callrec.control.commands", "command", c, "result", r).increment();
+    }
+
+    /** Publishes how many ingest nodes answered recently (see readiness). */
+    public void ingestNodesAnswering(java.util.function.IntSupplier answering) {
+        Gauge.builder("callrec.control.ingest.nodes.answering", answering::getAsInt)
+                .description("Ingest nodes that answered within three probe intervals")
+                .register(registry);
+    }
+
+    /** A recording was opened on a connection. */
+    public void recordingOpened() {
+        activeRecordings.incrementAndGet();
+    }
+
+    /** {@code n} recordings of a connection ended. */
+    public void recordingsClosed(int n) {
+        activeRecordings.addAndGet(-n);
+    }
+
+    /** A phone connected. */
+    public void connectionOpened() {
+        connections.incrementAndGet();
+    }
+
+    /** A phone's connection closed. */
+    public void connectionClosed() {
+        connections.decrementAndGet();
+    }
+}

@@ -1,0 +1,68 @@
+package org.callrec.ingest.metrics;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.callrec.ingest.allocation.Allocations;
+import org.callrec.ingest.kafka.MediaPublisher;
+import org.callrec.ingest.media.PacketCounters;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The node's meters, at {@code /q/metrics} on the management port. The packet path only adds to
+ * {@link PacketCounters}; the registry reads them when scraped. Tags come from small fixed
+ * sets: never a recording id, an SSRC or a phone.
+ */
+@ApplicationScoped
+public class IngestMetrics {
+
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    Allocations allocations;
+    @Inject
+    MediaPublisher publisher;
+    @Inject
+    PacketCounters counters;
+
+    void register(@Observes StartupEvent event) {
+        FunctionCounter.builder("callrec.ingest.packets.received", counters, PacketCounters::received)
+                .description("Datagrams that reached a recording's UDP port")
+                .register(registry);
+        for (String reason : PacketCounters.dropReasons()) {
+            FunctionCounter.builder("callrec.ingest.packets.dropped", counters, c -> c.dropped(reason))
+                    .description("Datagrams dropped, by reason")
+                    .tag("reason", reason)
+                    .register(registry);
+        }
+        FunctionCounter.builder("callrec.ingest.chunks.published", counters, PacketCounters::chunksPublished)
+                .description("Media chunks handed to the Kafka producer")
+                .register(registry);
+        FunctionCounter.builder("callrec.ingest.recordings.started", allocations, Allocations::recordingsStarted)
+                .description("Recordings allocated on this node")
+                .register(registry);
+        FunctionCounter.builder("callrec.ingest.recordings.ended", allocations, Allocations::recordingsEnded)
+                .description("Recordings ended on this node (END record queued)")
+                .register(registry);
+        FunctionCounter.builder("callrec.ingest.kafka.send.failures", publisher, MediaPublisher::sendFailures)
+                .description("Records Kafka refused after its own retries")
+                .register(registry);
+        Gauge.builder("callrec.ingest.recordings.active", allocations, a -> a.sessions().size())
+                .description("Recordings open on this node")
+                .register(registry);
+        Gauge.builder("callrec.ingest.ports.free", allocations, Allocations::freePorts)
+                .description("UDP ports that can be handed out now (not in use, not in quarantine)")
+                .register(registry);
+        Gauge.builder("callrec.ingest.ports.total", allocations, Allocations::totalPorts)
+                .description("UDP ports in the pool")
+                .register(registry);
+        Gauge.builder("callrec.ingest.publish.queue.records", publisher, MediaPublisher::backlog)
+                .description("Records waiting for the Kafka producer")
+                .register(registry);
+    }
+}
