@@ -4,7 +4,9 @@ import java.util.Set;
 
 import org.callrec.control.allocation.IngestClient;
 import org.callrec.control.config.ControlConfig;
+import org.callrec.control.lease.LeaseRenewer;
 import org.callrec.control.session.ControlConnection;
+import org.callrec.control.session.ControlSessions;
 import org.callrec.core.audio.AudioCodec;
 
 import io.vertx.core.AbstractVerticle;
@@ -16,19 +18,24 @@ public final class ControlVerticle extends AbstractVerticle {
 
     private final ControlConfig config;
     private final IngestClient ingest;
+    private final LeaseRenewer leases;
+    private final ControlSessions sessions;
     private final Set<AudioCodec> codecs;
     private int actualPort;
 
-    public ControlVerticle(ControlConfig config, IngestClient ingest, Set<AudioCodec> codecs) {
+    public ControlVerticle(ControlConfig config, IngestClient ingest, LeaseRenewer leases, ControlSessions sessions,
+                           Set<AudioCodec> codecs) {
         this.config = config;
         this.ingest = ingest;
+        this.leases = leases;
+        this.sessions = sessions;
         this.codecs = codecs;
     }
 
     @Override
     public void start(Promise<Void> started) {
         vertx.createNetServer(new NetServerOptions().setTcpKeepAlive(true).setTcpNoDelay(true))
-                .connectHandler(socket -> new ControlConnection(vertx, socket, config, ingest, codecs).start())
+                .connectHandler(socket -> new ControlConnection(vertx, socket, config, ingest, leases, sessions, codecs).start())
                 .listen(config.port(), config.host())
                 .onSuccess(server -> {
                     actualPort = server.actualPort();

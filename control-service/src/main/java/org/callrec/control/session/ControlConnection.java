@@ -11,6 +11,7 @@ import org.callrec.control.allocation.AllocationFailure;
 import org.callrec.control.allocation.IngestClient;
 import org.callrec.control.allocation.IngestClient.Placement;
 import org.callrec.control.config.ControlConfig;
+import org.callrec.control.lease.LeaseRenewer;
 import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.ApiError;
 import org.callrec.core.allocation.ReleaseRequest;
@@ -36,7 +37,9 @@ import io.vertx.core.net.NetSocket;
  * One phone's control connection. Commands are handled strictly one after the other, in the
  * order they arrived; a connection may open several recordings in sequence (or at once, up to
  * a limit). When the connection closes or fails, its open recordings end with reason
- * {@code socket-error}, keeping what was recorded.
+ * {@code socket-error}, keeping what was recorded — unless the instance is shutting down and
+ * its drain is over ({@link ControlSessions}): then the recordings are left to their ingest
+ * node's lease.
  */
 public final class ControlConnection {
 
@@ -49,6 +52,8 @@ public final class ControlConnection {
     private final NetSocket socket;
     private final ControlConfig config;
     private final IngestClient ingest;
+    private final LeaseRenewer leases;
+    private final ControlSessions sessions;
     private final Set<AudioCodec> codecs;
     private final CommandFramer framer;
     private final String phoneAddress;
@@ -57,20 +62,31 @@ public final class ControlConnection {
     private Future<Void> tail = Future.succeededFuture();
     private long incompleteTimer = -1;
     private boolean closed;
+    /** Commands queued or being handled, plus open recordings (read by the shutdown drain). */
+    private volatile int steps;
+    private volatile int openCount;
 
     public ControlConnection(Vertx vertx, NetSocket socket, ControlConfig config, IngestClient ingest,
-                             Set<AudioCodec> codecs) {
+                             LeaseRenewer leases, ControlSessions sessions, Set<AudioCodec> codecs) {
         this.vertx = vertx;
         this.socket = socket;
         this.config = config;
         this.ingest = ingest;
+        this.leases = leases;
+        this.sessions = sessions;
         this.codecs = codecs;
         this.framer = new CommandFramer(config.protocol().maxCommandBytes());
         this.phoneAddress = socket.remoteAddress().hostAddress();
     }
 
-    /** Wires the socket's handlers. */
+    /** Wires the socket's handlers (or closes the connection at once while shutting down). */
     public void start() {
+        if (sessions.draining()) {
+            // A phone connecting now would get a session that ends in seconds: let it go elsewhere.
+            socket.close();
+            return;
+        }
+        sessions.add(this);
         socket.handler(this::onData);
         socket.closeHandler(v -> onClose());
         socket.exceptionHandler(e -> LOG.debugf("Control connection from %s failed: %s", phoneAddress, e.toString()));
@@ -100,13 +116,19 @@ public final class ControlConnection {
         }
     }
 
+    /** Open recordings and commands not yet finished on this connection. */
+    int busy() {
+        return steps + openCount;
+    }
+
     private void enqueue(java.util.function.Supplier<Future<Void>> step) {
         // Steps run even after the connection closed (a stop that came just before the close
         // still ends its recording with the phone's reason); replies are then not written.
+        steps++;
         tail = tail.transform(ignored -> step.get().recover(e -> {
             LOG.warnf(e, "Phone %s: command handling failed", phoneAddress);
             return Future.succeededFuture();
-        }));
+        }).onComplete(done -> steps--));
     }
 
     private Future<Void> handle(Frame frame) {
@@ -162,6 +184,9 @@ public final class ControlConnection {
             // The phone repeated its start (lost answer?): same recording, same endpoint.
             return reply(startSucceeded(phoneId, existing), terminator);
         }
+        if (sessions.draining()) {
+            return reply(startFailed(phoneId, ControlSessions.SHUTTING_DOWN), terminator);
+        }
         if (open.size() >= config.protocol().maxOpenRecordingsPerConnection()) {
             return reply(startFailed(phoneId, "too-many-recordings"), terminator);
         }
@@ -183,6 +208,8 @@ public final class ControlConnection {
                 return ingest.release(placement, new ReleaseRequest(RecordingEnded.ALLOCATION_ABANDONED, Map.of()));
             }
             open.put(phoneId, placement);
+            openCount = open.size();
+            leases.hold(placement);
             LOG.infof("Recording %s started: phone %s id=%s %s → %s:%d", placement.allocation().recordingId(), phoneAddress, phoneId,
                     codec.get(), placement.allocation().address(), placement.allocation().port());
             return reply(startSucceeded(phoneId, placement), terminator);
@@ -192,6 +219,10 @@ public final class ControlConnection {
     private Future<Void> stop(Command command, Terminator terminator) {
         String phoneId = command.getOr("id", "").strip();
         Placement placement = open.remove(phoneId);
+        openCount = open.size();
+        if (placement != null) {
+            leases.drop(placement);
+        }
         if (placement == null) {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("id", phoneId);
@@ -223,12 +254,27 @@ public final class ControlConnection {
         }
         // Let in-flight commands finish (an allocation in flight is released when it lands).
         tail.onComplete(ignored -> {
+            boolean leave = sessions.leavingOpen();
+            List<Future<Void>> releases = new java.util.ArrayList<>();
             for (Placement placement : open.values()) {
+                leases.drop(placement);
+                if (leave) {
+                    // Shutting down: the phone may still stream; its ingest node records until
+                    // the lease lapses (control-lost) rather than losing what is still sent.
+                    LOG.infof("Recording %s left to ingest node %s: this instance is shutting down",
+                            placement.allocation().recordingId(), placement.nodeUrl());
+                    continue;
+                }
                 LOG.infof("Recording %s ended: control connection from %s closed", placement.allocation().recordingId(),
                         phoneAddress);
-                ingest.release(placement, new ReleaseRequest(SOCKET_ERROR, Map.of()));
+                releases.add(ingest.release(placement, new ReleaseRequest(SOCKET_ERROR, Map.of())));
             }
             open.clear();
+            // Counted as busy (a shutdown drain waits) until the releases are done.
+            Future.join(releases).onComplete(done -> {
+                openCount = 0;
+                sessions.remove(this);
+            });
         });
     }
 

@@ -295,7 +295,7 @@ public class Allocations {
      * and goes on recording them (no second START: storage sees the same recording continue,
      * the time the node was away being a gap in RTP). Their leases start now.
      */
-    private void recover() {
+    void recover() {
         for (RecordingStarted start : journal.readOpen(nodeId)) {
             String id = start.recordingId();
             boolean inPool = ports.take(start.mediaPort());

@@ -93,11 +93,23 @@ public class MediaPublisher {
     private final AtomicInteger pendingRecords = new AtomicInteger();
 
     void start(@Observes @Priority(STARTUP_ORDER) StartupEvent event) {
+        open(config, bootstrapServers);
+    }
+
+    /**
+     * Creates the producer and starts the publisher thread, which first creates the media topic
+     * (so a broker that is away at start delays nothing but the first sends).
+     */
+    void open(IngestConfig config, String bootstrapServers) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
         producer = new KafkaProducer<>(producerConfig(bootstrapServers, config.kafka()), new StringSerializer(),
                 new ByteArraySerializer());
-        createTopic(config.kafka().mediaTopic(),
-                Map.of("retention.ms", Long.toString(config.kafka().retention().toMillis())));
-        thread = new Thread(this::drain, "media-publisher");
+        thread = new Thread(() -> {
+            createTopic(config.kafka().mediaTopic(),
+                    Map.of("retention.ms", Long.toString(config.kafka().retention().toMillis())));
+            drain();
+        }, "media-publisher");
         thread.start();
     }
 
@@ -273,6 +285,11 @@ public class MediaPublisher {
      * acknowledgements, then closes the producer (called after sessions were ended).
      */
     void stop(@Observes @Priority(SHUTDOWN_ORDER) ShutdownEvent event) {
+        close();
+    }
+
+    /** See {@link #stop}. */
+    void close() {
         if (thread == null) {
             return;
         }
