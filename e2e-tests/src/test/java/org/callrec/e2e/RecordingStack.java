@@ -23,7 +23,8 @@ final class RecordingStack implements AutoCloseable {
     static final String BUCKET = "recordings";
     static final String TENANT = "acme";
 
-    final EmbeddedKafka kafka;
+    /** The broker; replaced by {@link #restartKafka()} (same port, same data). */
+    EmbeddedKafka kafka;
     final EmbeddedS3 s3;
     final int controlPort;
     final int ingestHttpPort;
@@ -33,9 +34,24 @@ final class RecordingStack implements AutoCloseable {
     private ServiceProcess ingest;
     private ServiceProcess storage;
     private ServiceProcess control;
+    /** Extra configuration applied over the defaults at every (re)start of a service (fault tests). */
+    final Map<String, String> ingestOverrides = new LinkedHashMap<>();
+    final Map<String, String> controlOverrides = new LinkedHashMap<>();
+    final Map<String, String> storageOverrides = new LinkedHashMap<>();
+    /** The broker's kept log directory when it can be restarted, else null. */
+    private Path kafkaDir;
 
     private RecordingStack() throws IOException {
-        kafka = EmbeddedKafka.start();
+        this(false);
+    }
+
+    private RecordingStack(boolean restartableKafka) throws IOException {
+        if (restartableKafka) {
+            kafkaDir = Files.createTempDirectory("callrec-kafka-e2e");
+            kafka = EmbeddedKafka.builder().port(freePort()).logDir(kafkaDir).start();
+        } else {
+            kafka = EmbeddedKafka.start();
+        }
         s3 = EmbeddedS3.start();
         s3.createBucket(BUCKET);
         controlPort = freePort();
@@ -59,6 +75,48 @@ final class RecordingStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts infrastructure and the three services, the broker on a fixed port with a kept log
+     * directory (so {@link #restartKafka()} works), after {@code configure} set overrides.
+     */
+    static RecordingStack start(boolean restartableKafka, java.util.function.Consumer<RecordingStack> configure)
+            throws IOException {
+        RecordingStack stack = new RecordingStack(restartableKafka);
+        try {
+            configure.accept(stack);
+            stack.startIngest();
+            stack.startStorage();
+            stack.startControl();
+            return stack;
+        } catch (IOException | RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** Stops the broker (the services lose it) and keeps its data for {@link #startKafkaAgain()}. */
+    void stopKafka() {
+        if (kafkaDir == null) {
+            throw new IllegalStateException("start the stack with restartableKafka to restart the broker");
+        }
+        kafka.close();
+    }
+
+    /** Starts the broker again on the same port with the same data. */
+    void startKafkaAgain() {
+        kafka = EmbeddedKafka.builder().port(kafka.port()).logDir(kafkaDir).start();
+    }
+
+    /** Kills the ingest node (SIGKILL: no shutdown of any kind). */
+    void killIngest() {
+        ingest.kill();
+    }
+
+    /** Kills control-service (SIGKILL). */
+    void killControl() {
+        control.kill();
+    }
+
     void startIngest() throws IOException {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("quarkus.http.port", Integer.toString(ingestHttpPort));
@@ -69,6 +127,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("ingest.ports.min", Integer.toString(udpMin));
         c.put("ingest.ports.max", Integer.toString(udpMax));
         c.put("ingest.ports.quarantine", "2s");
+        c.putAll(ingestOverrides);
         ingest = ServiceProcess.start("media-ingest-service", c, ingestHttpPort);
     }
 
@@ -82,6 +141,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("storage.s3.secret-key", s3.secretKey());
         c.put("storage.s3.bucket", BUCKET);
         c.put("storage.work-dir", storageWorkDir.toString());
+        c.putAll(storageOverrides);
         storage = ServiceProcess.start("storage-service", c, http);
     }
 
@@ -92,6 +152,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("control.host", "127.0.0.1");
         c.put("control.default-tenant", TENANT);
         c.put("control.ingest.nodes", "http://127.0.0.1:" + ingestHttpPort);
+        c.putAll(controlOverrides);
         control = ServiceProcess.start("control-service", c, controlPort);
     }
 
@@ -119,6 +180,14 @@ final class RecordingStack implements AutoCloseable {
         }
     }
 
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind
+        }
+    }
+
     @Override
     public void close() {
         for (ServiceProcess p : new ServiceProcess[] {control, ingest, storage}) {
@@ -128,5 +197,8 @@ final class RecordingStack implements AutoCloseable {
         }
         s3.close();
         kafka.close();
+        if (kafkaDir != null) {
+            deleteQuietly(kafkaDir);
+        }
     }
 }

@@ -83,6 +83,16 @@ final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
+    /** Kills the service with SIGKILL ({@code kill -9}) and waits for it to be gone. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the service the way an operator does: SIGTERM, then a bounded wait. */
     @Override
     public void close() {

@@ -53,7 +53,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 /**
- * Leases ({@code ingest.lease.ttl}, here 1 s), ALIVE records ({@code ingest.alive-interval},
+ * Leases ({@code ingest.lease.ttl}, here 3 s), ALIVE records ({@code ingest.alive-interval},
  * here 300 ms) and the allocation journal with its recovery.
  */
 @QuarkusTest
@@ -65,10 +65,12 @@ class LeaseAndRecoveryTest {
     public static final class ShortTimes implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("ingest.lease.ttl", "1s", "ingest.alive-interval", "300ms");
+            return Map.of("ingest.lease.ttl", TTL.toMillis() + "ms", "ingest.alive-interval", "300ms");
         }
     }
 
+    /** {@code ingest.lease.ttl} in these tests. */
+    static final Duration TTL = Duration.ofSeconds(3);
     private static final String ALLOCATIONS = "/internal/v1/allocations";
     private static final String LEASES = "/internal/v1/leases";
     private static final String PHONE = "127.0.0.1";
@@ -107,18 +109,15 @@ class LeaseAndRecoveryTest {
     void lapsedLeaseEndsTheRecording() throws IOException {
         String renewed = newId();
         String lapsed = newId();
+        long started = System.nanoTime();
         int renewedPort = allocate(renewed);
         int lapsedPort = allocate(lapsed);
         DatagramSocket phone = udpSocket();
 
-        // Both phones stream for 2 s (twice the ttl); only one lease is renewed meanwhile
-        List<byte[]> sent = new ArrayList<>();
-        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        for (int seq = 0; System.nanoTime() < until; seq++) {
+        // Both phones stream until the unrenewed lease lapsed (at most 3 ttl); only one lease is renewed
+        long until = started + 3 * TTL.toNanos();
+        for (int seq = 0; System.nanoTime() < until && isOpen(lapsed); seq++) {
             byte[] packet = RtpPackets.pcma(seq, seq);
-            if (allocations.sessions().stream().anyMatch(s -> s.start().recordingId().equals(lapsed))) {
-                sent.add(packet);
-            }
             send(phone, lapsedPort, packet);
             send(phone, renewedPort, packet);
             if (seq % 10 == 0) {
@@ -128,6 +127,8 @@ class LeaseAndRecoveryTest {
             sleep(20);
         }
 
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(TTL);
+
         // The lapsed one ended as control-lost with every packet it accepted; the other is open
         List<ConsumerRecord<String, byte[]>> records = MediaTopicReader.readRecording(bootstrapServers,
                 config.kafka().mediaTopic(), lapsed);
@@ -136,7 +137,6 @@ class LeaseAndRecoveryTest {
         long published = records.stream().filter(r -> ChunkCodec.typeOf(r.value()) == RecordType.MEDIA)
                 .mapToLong(r -> MediaChunk.parse(r.value()).packetCount()).sum();
         assertThat(published).isEqualTo(end.packetsAccepted()).isGreaterThan(0);
-        assertThat(end.packetsAccepted()).isLessThanOrEqualTo(sent.size() + 1L);
         assertThat(allocations.sessions()).extracting(s -> s.start().recordingId()).containsExactly(renewed);
     }
 
@@ -205,6 +205,10 @@ class LeaseAndRecoveryTest {
                 config.kafka().mediaTopic(), mine);
         assertThat(records).extracting(r -> ChunkCodec.typeOf(r.value())).doesNotContain(RecordType.START)
                 .contains(RecordType.MEDIA).last().isEqualTo(RecordType.END);
+    }
+
+    private boolean isOpen(String id) {
+        return allocations.sessions().stream().anyMatch(s -> s.start().recordingId().equals(id));
     }
 
     private List<ConsumerRecord<String, byte[]>> readJournal(String id) {

@@ -106,6 +106,7 @@ class MediaPublisherOutageTest {
     private static IngestConfig config(long recordingBytes, long nodeBytes) {
         SmallRyeConfig c = new SmallRyeConfigBuilder()
                 .withMapping(IngestConfig.class)
+                .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
                 .withDefaultValue("ingest.kafka.recording-buffer-bytes", Long.toString(recordingBytes))
                 .withDefaultValue("ingest.kafka.publish-queue-bytes", Long.toString(nodeBytes))
                 .withDefaultValue("ingest.kafka.media-topic", "outage-test")
