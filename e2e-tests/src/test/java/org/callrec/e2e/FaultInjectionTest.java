@@ -89,6 +89,35 @@ class FaultInjectionTest {
     }
 
     @Test
+    @DisplayName("ingest node stopped (SIGTERM) mid-call and started again: the call is handed over, no END in between, silence only while no node listened")
+    void ingestRollingRestartHandsTheCallOver() throws Exception {
+        stack = RecordingStack.start(false, s -> s.ingestOverrides.put("ingest.shutdown.drain", "1s"));
+        try (RawPhone phone = new RawPhone("127.0.0.1", stack.controlPort)) {
+            Map<String, String> start = phone.send(startCommand("rolling1", "0c383e00bb04"));
+            assertThat(start).containsEntry("result", "success");
+            StreamingPhone rtp = StreamingPhone.start(phone, start);
+
+            // 2 s of call; the node is stopped (drain 1 s, then hand-over) and started again
+            rtp.awaitPackets(100);
+            long stopping = System.nanoTime();
+            stack.stopIngest();
+            assertThat(stack.ingest().output()).contains("handed over");
+            stack.startIngest();
+            long back = System.nanoTime();
+            rtp.awaitPackets(rtp.sent() + 150);
+            rtp.stop();
+            assertThat(phone.send("cmd=RecordStopRequest&id=rolling1&reason=hangup")).containsEntry("result", "success");
+
+            Archive.Stored stored = awaitStored("rolling1", "0c:38:3e:00:bb:04", Duration.ofSeconds(60));
+            // Exact until the drain ended and from the restart on; silence in between
+            int silent = rtp.assertMatches(stored.wav().samples(), stopping + Duration.ofMillis(500).toNanos(),
+                    back + Duration.ofSeconds(1).toNanos());
+            assertThat(silent).as("packets sent while no node listened").isPositive();
+            assertThat(stored.metadata().path("stopReason").asText()).isEqualTo("hangup");
+        }
+    }
+
+    @Test
     @DisplayName("control instance killed (-9) mid-call: the ingest node ends the recording as control-lost after the lease ttl, all audio kept")
     void controlKillEndsTheRecordingAsControlLost() throws Exception {
         stack = RecordingStack.start(false, s -> {

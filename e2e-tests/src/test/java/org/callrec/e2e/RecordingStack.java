@@ -112,6 +112,11 @@ final class RecordingStack implements AutoCloseable {
         ingest.kill();
     }
 
+    /** Stops the ingest node the way Kubernetes does (SIGTERM, then a bounded wait). */
+    void stopIngest() {
+        ingest.close();
+    }
+
     /** Kills control-service (SIGKILL). */
     void killControl() {
         control.kill();
