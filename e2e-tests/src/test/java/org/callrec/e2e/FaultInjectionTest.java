@@ -38,7 +38,7 @@ class FaultInjectionTest {
     @Test
     @DisplayName("broker restarted mid-call: the stored audio is exactly what the phone sent (ingest buffered the outage)")
     void brokerRestartLosesNothing() throws Exception {
-        stack = RecordingStack.start(true, s -> { });
+        stack = RecordingStack.start(true, FaultInjectionTest::patientControl);
         try (RawPhone phone = new RawPhone("127.0.0.1", stack.controlPort)) {
             Map<String, String> start = phone.send(startCommand("kafka1", "0c383e00bb01"));
             assertThat(start).containsEntry("result", "success");
@@ -62,7 +62,7 @@ class FaultInjectionTest {
     @Test
     @DisplayName("ingest node killed (-9) and started again mid-call: the call goes on in the same recording, silence only where the node was away")
     void ingestRestartContinuesTheRecording() throws Exception {
-        stack = RecordingStack.start(false, s -> { });
+        stack = RecordingStack.start(false, FaultInjectionTest::patientControl);
         try (RawPhone phone = new RawPhone("127.0.0.1", stack.controlPort)) {
             Map<String, String> start = phone.send(startCommand("ingest1", "0c383e00bb02"));
             assertThat(start).containsEntry("result", "success");
@@ -91,7 +91,10 @@ class FaultInjectionTest {
     @Test
     @DisplayName("ingest node stopped (SIGTERM) mid-call and started again: the call is handed over, no END in between, silence only while no node listened")
     void ingestRollingRestartHandsTheCallOver() throws Exception {
-        stack = RecordingStack.start(false, s -> s.ingestOverrides.put("ingest.shutdown.drain", "1s"));
+        stack = RecordingStack.start(false, s -> {
+            patientControl(s);
+            s.ingestOverrides.put("ingest.shutdown.drain", "1s");
+        });
         try (RawPhone phone = new RawPhone("127.0.0.1", stack.controlPort)) {
             Map<String, String> start = phone.send(startCommand("rolling1", "0c383e00bb04"));
             assertThat(start).containsEntry("result", "success");
@@ -121,6 +124,7 @@ class FaultInjectionTest {
     @DisplayName("control instance killed (-9) mid-call: the ingest node ends the recording as control-lost after the lease ttl, all audio kept")
     void controlKillEndsTheRecordingAsControlLost() throws Exception {
         stack = RecordingStack.start(false, s -> {
+            patientControl(s);
             s.ingestOverrides.put("ingest.lease.ttl", "3s");
             s.controlOverrides.put("control.lease.renew-interval", "500ms");
         });
@@ -145,6 +149,11 @@ class FaultInjectionTest {
     }
 
     // ---------------------------------------------------------------------------------------
+
+    /** A cold ingest JVM on a loaded machine may take seconds for its first allocation. */
+    private static void patientControl(RecordingStack s) {
+        s.controlOverrides.put("control.ingest.timeout", "10s");
+    }
 
     private static String startCommand(String id, String device) {
         return "cmd=RecordStartRequest&id=" + id + "&device=" + device + "&remote_number=200&remote_name=Bob"
