@@ -15,6 +15,7 @@ import org.callrec.control.session.ControlSessions;
 import org.callrec.core.audio.AudioCodec;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.DeploymentOptions;
@@ -72,7 +73,8 @@ public class ControlServer {
      * ingest nodes keep recording them until their leases lapse ({@code control-lost}), so a
      * phone that streams on loses nothing (see the service docs).
      */
-    void stop(@Observes @jakarta.annotation.Priority(SHUTDOWN_ORDER) ShutdownEvent event) {
+    void drain(@Observes ShutdownDelayInitiatedEvent event) {
+        // Quarkus's pre-shutdown phase (quarkus.shutdown.delay-enabled=true): Vert.x still runs.
         sessions.drain();
         long deadline = System.nanoTime() + config.shutdown().drain().toNanos();
         if (sessions.busy() > 0) {
@@ -91,6 +93,12 @@ public class ControlServer {
         if (sessions.busy() > 0) {
             LOG.infof("Shutting down with %d recordings still open: left to their ingest nodes' leases", sessions.busy());
         }
+    }
+
+    /** After the drain ({@link #drain}): connections closing from now on leave their recordings open. */
+    void stop(@Observes @jakarta.annotation.Priority(SHUTDOWN_ORDER) ShutdownEvent event) {
+        sessions.drain();
+        sessions.leaveOpen();
     }
 
     /** The TCP port phones connect to. */

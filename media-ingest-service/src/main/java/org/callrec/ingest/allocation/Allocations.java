@@ -28,6 +28,7 @@ import org.callrec.ingest.kafka.MediaPublisher;
 import org.callrec.ingest.media.RecordingSession;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
@@ -44,7 +45,7 @@ import io.vertx.core.datagram.DatagramSocketOptions;
  * ({@code ingest.lease.ttl}) is ended with reason {@value #CONTROL_LOST}. Every allocation and
  * its end go to the {@link AllocationJournal}; at start the node takes over the recordings the
  * journal says it held (same UDP port, no second START: storage sees one recording go on). On
- * SIGTERM the node drains (see {@link #stop}).
+ * SIGTERM the node drains (see {@link #drain}).
  */
 @ApplicationScoped
 public class Allocations {
@@ -331,9 +332,11 @@ public class Allocations {
      * recordings go on until they end or {@code ingest.shutdown.drain} passed. Then those still
      * open are handed over (last chunks published, no END, kept in the journal: the next start
      * with this node id continues them) or, with {@code ingest.shutdown.hand-over=false}, ended
-     * with reason {@value #SHUTDOWN_REASON}. Runs before the publisher flushes.
+     * with reason {@value #SHUTDOWN_REASON} (in {@link #stop}, before the publisher flushes).
      */
-    void stop(@Observes @Priority(MediaPublisher.SHUTDOWN_ORDER - 10) ShutdownEvent event) {
+    void drain(@Observes ShutdownDelayInitiatedEvent event) {
+        // Quarkus's pre-shutdown phase (quarkus.shutdown.delay-enabled=true): Vert.x, the UDP
+        // sockets and the HTTP API still run, which the ShutdownEvent phase does not guarantee.
         draining = true;
         long deadline = System.nanoTime() + config.shutdown().drain().toNanos();
         if (!sessions.isEmpty()) {
@@ -347,6 +350,11 @@ public class Allocations {
                 break;
             }
         }
+    }
+
+    /** See {@link #drain}: what is still open after it is handed over or ended. */
+    void stop(@Observes @Priority(MediaPublisher.SHUTDOWN_ORDER - 10) ShutdownEvent event) {
+        draining = true;
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }

@@ -48,8 +48,9 @@ import io.quarkus.runtime.StartupEvent;
  * ({@code ingest.kafka.recording-buffer-bytes}), counted from the hand-over until Kafka's
  * acknowledgement; past a bound a chunk is refused at once and its packets are counted as
  * dropped by the session. The producer's {@code buffer.memory} is sized above the node bound,
- * so {@code send} never waits for buffer room; it only waits for the topic's metadata while
- * the broker was never reached, which happens on this thread, never on an event loop.
+ * so {@code send} never waits for buffer room; it only waits for the topic's metadata (broker
+ * away at start, or back after an outage), on this thread, never on an event loop, and a record
+ * whose send timed out on metadata is sent again, not dropped.
  */
 @ApplicationScoped
 public class MediaPublisher {
@@ -194,21 +195,13 @@ public class MediaPublisher {
     }
 
     private void drain() {
-        boolean metadataKnown = false;
         try {
             while (true) {
                 Pending p = queue.take();
                 if (p == POISON) {
                     return;
                 }
-                if (!metadataKnown) {
-                    metadataKnown = awaitMetadata();
-                }
-                try {
-                    producer.send(p.record(), (metadata, error) -> acknowledged(p, error));
-                } catch (KafkaException | IllegalStateException e) {
-                    acknowledged(p, e);
-                }
+                send(p);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -216,27 +209,45 @@ public class MediaPublisher {
     }
 
     /**
-     * Waits (on this thread) until the media topic's partitions are known, so that no record
-     * fails for missing metadata while the broker is away at startup. False when stopping.
+     * Hands one record to the producer. When the producer cannot even take it — the topic's
+     * metadata is not known (the broker was away at start, or came back and the metadata must be
+     * fetched again): {@code send} then fails at once, after {@code max.block.ms}, on this
+     * thread — the same record is tried again, so that nothing is lost or reordered for it.
      */
-    private boolean awaitMetadata() {
+    private void send(Pending p) {
         boolean warned = false;
-        while (!stopping) {
+        while (true) {
+            Exception[] immediate = new Exception[1];
+            Thread self = Thread.currentThread();
             try {
-                producer.partitionsFor(config.kafka().mediaTopic());
+                producer.send(p.record(), (metadata, error) -> {
+                    if (error instanceof org.apache.kafka.common.errors.TimeoutException
+                            && Thread.currentThread() == self && immediate[0] == null) {
+                        immediate[0] = error; // failed inside send(): not handed over, try again
+                    } else {
+                        acknowledged(p, error);
+                    }
+                });
+            } catch (KafkaException | IllegalStateException e) {
+                acknowledged(p, e);
+                return;
+            }
+            if (immediate[0] == null) {
                 if (warned) {
-                    LOG.infof("Kafka at %s reached: publishing what waited", bootstrapServers);
+                    LOG.infof("Kafka at %s reached again: publishing what waited", bootstrapServers);
                 }
-                return true;
-            } catch (KafkaException e) {
-                if (!warned) {
-                    LOG.warnf("Kafka at %s unreachable (%s): media records wait, bounded by the publish buffers",
-                            bootstrapServers, e.toString());
-                    warned = true;
-                }
+                return;
+            }
+            if (stopping) {
+                acknowledged(p, immediate[0]);
+                return;
+            }
+            if (!warned) {
+                LOG.warnf("Kafka at %s unreachable (%s): media records wait, bounded by the publish buffers",
+                        bootstrapServers, immediate[0].getMessage());
+                warned = true;
             }
         }
-        return false;
     }
 
     private void acknowledged(Pending p, Exception error) {
