@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.Allocation;
 import org.callrec.core.allocation.ApiError;
+import org.callrec.core.allocation.LeaseAnswer;
+import org.callrec.core.allocation.LeaseRenewal;
 import org.callrec.core.allocation.NodeStatus;
 import org.callrec.core.allocation.ReleaseRequest;
 import org.callrec.core.allocation.ReleaseResult;
@@ -28,7 +30,7 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A stand-in for one media-ingest node: serves the internal API
  * ({@code POST /internal/v1/allocations}, {@code POST /internal/v1/allocations/{id}/release},
- * {@code GET /internal/v1/node}) on
+ * {@code GET /internal/v1/node}, {@code POST /internal/v1/leases}) on
  * a random port, remembers every request it got, and can be told to misbehave.
  */
 public final class FakeIngestNode implements AutoCloseable {
@@ -62,6 +64,7 @@ public final class FakeIngestNode implements AutoCloseable {
 
     private static final String BASE_PATH = "/internal/v1/allocations";
     private static final String NODE_PATH = "/internal/v1/node";
+    private static final String LEASES_PATH = "/internal/v1/leases";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
@@ -73,6 +76,10 @@ public final class FakeIngestNode implements AutoCloseable {
     private final List<AllocateRequest> allocateCalls = new CopyOnWriteArrayList<>();
     private final List<Allocated> allocations = new CopyOnWriteArrayList<>();
     private final List<Released> releaseCalls = new CopyOnWriteArrayList<>();
+    private final List<LeaseRenewal> leaseCalls = new CopyOnWriteArrayList<>();
+    /** Recording ids this node answers as unknown in lease renewals. */
+    private final java.util.Set<String> forgotten = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile Behaviour onLease = Behaviour.ANSWER;
     private volatile Behaviour onAllocate = Behaviour.ANSWER;
     private volatile Behaviour onRelease = Behaviour.ANSWER;
     private volatile Behaviour onProbe = Behaviour.ANSWER;
@@ -92,6 +99,7 @@ public final class FakeIngestNode implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext(BASE_PATH, this::handle);
         server.createContext(NODE_PATH, this::status);
+        server.createContext(LEASES_PATH, this::handleLeases);
         server.setExecutor(executor);
         server.start();
     }
@@ -140,6 +148,22 @@ public final class FakeIngestNode implements AutoCloseable {
         return this;
     }
 
+    /** Sets how lease renewals are answered. */
+    public FakeIngestNode onLease(Behaviour behaviour) {
+        this.onLease = behaviour;
+        return this;
+    }
+
+    /** From now on, lease renewals answer this recording as unknown (the node lost it). */
+    public void forget(String recordingId) {
+        forgotten.add(recordingId);
+    }
+
+    /** Every lease renewal received, whatever it was answered. */
+    public List<LeaseRenewal> leaseCalls() {
+        return List.copyOf(leaseCalls);
+    }
+
     /** The error token of {@link Behaviour#REJECT} answers. */
     public FakeIngestNode rejectWith(String token) {
         this.rejectToken = token;
@@ -171,6 +195,9 @@ public final class FakeIngestNode implements AutoCloseable {
         onAllocate = Behaviour.ANSWER;
         onRelease = Behaviour.ANSWER;
         onProbe = Behaviour.ANSWER;
+        onLease = Behaviour.ANSWER;
+        forgotten.clear();
+        leaseCalls.clear();
         rejectToken = ApiError.BAD_REQUEST;
         CountDownLatch previous = hanging;
         hanging = new CountDownLatch(1);
@@ -210,6 +237,17 @@ public final class FakeIngestNode implements AutoCloseable {
             if (!misbehave(exchange, onProbe)) {
                 send(exchange, 200, new NodeStatus(name, address, 100, 100, allocations.size()));
             }
+        }
+    }
+
+    private void handleLeases(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            LeaseRenewal renewal = JSON.readValue(exchange.getRequestBody().readAllBytes(), LeaseRenewal.class);
+            leaseCalls.add(renewal);
+            if (misbehave(exchange, onLease)) {
+                return;
+            }
+            send(exchange, 200, new LeaseAnswer(renewal.recordingIds().stream().filter(forgotten::contains).toList()));
         }
     }
 

@@ -16,7 +16,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * {@link FakeIngestNodes}.
  *
  * <p>Also shortens {@code control.ingest.timeout}, so a hanging node costs little, and sets a
- * tenant of its own, so the tests see it is taken from config.
+ * tenant of its own, so the tests see it is taken from config, and renews leases every
+ * {@value #RENEW_INTERVAL}.
  */
 public final class FakeIngestNodes implements QuarkusTestResourceLifecycleManager {
 
@@ -24,6 +25,8 @@ public final class FakeIngestNodes implements QuarkusTestResourceLifecycleManage
     public static final String TIMEOUT = "1s";
     /** Tenant in these tests. */
     public static final String TENANT = "acme";
+    /** Lease renew interval in these tests: short, so renewals are seen at once. */
+    public static final String RENEW_INTERVAL = "200ms";
 
     private FakeIngestNode first;
     private FakeIngestNode second;
@@ -35,7 +38,8 @@ public final class FakeIngestNodes implements QuarkusTestResourceLifecycleManage
         return Map.of(
                 "control.ingest.nodes", first.url() + "," + second.url(),
                 "control.ingest.timeout", TIMEOUT,
-                "control.default-tenant", TENANT);
+                "control.default-tenant", TENANT,
+                "control.lease.renew-interval", RENEW_INTERVAL);
     }
 
     @Override

@@ -31,7 +31,8 @@ final class RecordingStack implements AutoCloseable {
     static final String BUCKET = "recordings";
     static final String TENANT = "acme";
 
-    final EmbeddedKafka kafka;
+    /** The broker; replaced by {@link #startKafkaAgain()} after {@link #stopKafka()} (same port, same data). */
+    volatile EmbeddedKafka kafka;
     /** The S3 server; replaced by {@link #startS3()} after {@link #stopS3()} (same port, same data). */
     volatile EmbeddedS3 s3;
     final int controlPort;
@@ -46,6 +47,10 @@ final class RecordingStack implements AutoCloseable {
     final Map<String, String> storageConfig = new LinkedHashMap<>();
     /** Extra configuration of control-service. */
     final Map<String, String> controlConfig = new LinkedHashMap<>();
+    /** Extra configuration of every ingest node started from now on. */
+    final Map<String, String> ingestConfig = new LinkedHashMap<>();
+    /** The broker's kept log directory when it can be restarted, else null. */
+    private Path kafkaDir;
     private int storageHttpPort;
     private int storageManagementPort;
     private final List<ServiceProcess> extraStorages = new ArrayList<>();
@@ -55,11 +60,16 @@ final class RecordingStack implements AutoCloseable {
     private ServiceProcess control;
 
     private RecordingStack() throws IOException {
-        this(false);
+        this(false, false);
     }
 
-    private RecordingStack(boolean restartableS3) throws IOException {
-        kafka = EmbeddedKafka.start();
+    private RecordingStack(boolean restartableKafka, boolean restartableS3) throws IOException {
+        if (restartableKafka) {
+            kafkaDir = Files.createTempDirectory("callrec-kafka-e2e");
+            kafka = EmbeddedKafka.builder().port(freePort()).logDir(kafkaDir).start();
+        } else {
+            kafka = EmbeddedKafka.start();
+        }
         if (restartableS3) {
             s3DataDir = Files.createTempDirectory("callrec-s3-e2e");
             s3Port = freePort();
@@ -99,7 +109,7 @@ final class RecordingStack implements AutoCloseable {
      */
     static RecordingStack startWithRestartableS3(Map<String, String> storageConfig, Map<String, String> controlConfig)
             throws IOException {
-        RecordingStack stack = new RecordingStack(true);
+        RecordingStack stack = new RecordingStack(false, true);
         stack.storageConfig.putAll(storageConfig);
         stack.controlConfig.putAll(controlConfig);
         try {
@@ -144,6 +154,55 @@ final class RecordingStack implements AutoCloseable {
     /** Starts the S3 server again on the same port with the objects it had. */
     void startS3() {
         s3 = EmbeddedS3.builder().port(s3Port).dataDir(s3DataDir).start();
+    }
+
+    /**
+     * Starts infrastructure and the three services after {@code configure} set extra
+     * configuration ({@link #ingestConfig}, {@link #storageConfig}, {@link #controlConfig}); with
+     * {@code restartableKafka} the broker runs on a fixed port with a kept log directory, so
+     * {@link #stopKafka()} and {@link #startKafkaAgain()} work.
+     */
+    static RecordingStack start(boolean restartableKafka, java.util.function.Consumer<RecordingStack> configure)
+            throws IOException {
+        RecordingStack stack = new RecordingStack(restartableKafka, false);
+        try {
+            configure.accept(stack);
+            stack.startIngest();
+            stack.startStorage();
+            stack.startControl();
+            return stack;
+        } catch (IOException | RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** Stops the broker (the services lose it) and keeps its data for {@link #startKafkaAgain()}. */
+    void stopKafka() {
+        if (kafkaDir == null) {
+            throw new IllegalStateException("start the stack with restartableKafka to restart the broker");
+        }
+        kafka.close();
+    }
+
+    /** Starts the broker again on the same port with the same data. */
+    void startKafkaAgain() {
+        kafka = EmbeddedKafka.builder().port(kafka.port()).logDir(kafkaDir).start();
+    }
+
+    /** Kills the ingest node (SIGKILL: no shutdown of any kind). */
+    void killIngest() {
+        ingest.kill();
+    }
+
+    /** Stops the ingest node the way Kubernetes does (SIGTERM, then a bounded wait). */
+    void stopIngest() {
+        ingest.close();
+    }
+
+    /** Kills control-service (SIGKILL). */
+    void killControl() {
+        control.kill();
     }
 
     /** Kills the storage instance at once ({@code kill -9}). */
@@ -201,6 +260,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("ingest.ports.min", Integer.toString(udpMin));
         c.put("ingest.ports.max", Integer.toString(udpMax));
         c.put("ingest.ports.quarantine", "2s");
+        c.putAll(ingestConfig);
         ingest = ServiceProcess.startReady("media-ingest-service", c, freePort());
     }
 
@@ -291,5 +351,16 @@ final class RecordingStack implements AutoCloseable {
         extraStorages.forEach(ServiceProcess::close);
         s3.close();
         kafka.close();
+        if (kafkaDir != null) {
+            deleteQuietly(kafkaDir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind
+        }
     }
 }

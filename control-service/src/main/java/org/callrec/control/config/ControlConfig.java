@@ -36,6 +36,33 @@ public interface ControlConfig {
     /** The media-ingest nodes. */
     Ingest ingest();
 
+    /** Leases of the open recordings on their ingest nodes. */
+    Lease lease();
+
+    /** What happens on SIGTERM. */
+    Shutdown shutdown();
+
+    /** Leases (the ingest node ends a recording whose lease is older than its {@code ingest.lease.ttl}). */
+    interface Lease {
+        /**
+         * How often the open recordings' leases are renewed, one request per ingest node. Must
+         * be well below the nodes' {@code ingest.lease.ttl} (45s by default). Defaults to 10s.
+         */
+        @WithDefault("10s")
+        Duration renewInterval();
+    }
+
+    /** Graceful shutdown. */
+    interface Shutdown {
+        /**
+         * After SIGTERM, how long the instance keeps serving the open recordings (stops are
+         * answered, new starts refused with {@code shutting-down}) before it exits, leaving
+         * what is still open to the ingest nodes' leases. Defaults to 20s.
+         */
+        @WithDefault("20s")
+        Duration drain();
+    }
+
     /** Command framing (PROTOCOL.md, "Framing"). */
     interface Protocol {
         /** Longest command accepted, bytes; a longer one closes the connection. Defaults to 4096. */

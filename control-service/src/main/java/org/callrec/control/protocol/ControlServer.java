@@ -10,10 +10,14 @@ import jakarta.inject.Inject;
 
 import org.callrec.control.allocation.IngestClient;
 import org.callrec.control.config.ControlConfig;
+import org.callrec.control.lease.LeaseRenewer;
 import org.callrec.control.metrics.ControlMetrics;
+import org.callrec.control.session.ControlSessions;
 import org.callrec.core.audio.AudioCodec;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -31,7 +35,14 @@ public class ControlServer {
     @Inject
     ControlMetrics metrics;
     @Inject
+    LeaseRenewer leases;
+    @Inject
+    ControlSessions sessions;
+    @Inject
     Vertx vertx;
+
+    /** Shutdown order: the drain runs before the lease renewals stop. */
+    public static final int SHUTDOWN_ORDER = 100;
 
     private volatile int port;
 
@@ -45,7 +56,7 @@ public class ControlServer {
                 : Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
         ControlVerticle[] first = new ControlVerticle[1];
         vertx.deployVerticle(() -> {
-            ControlVerticle v = new ControlVerticle(config, ingest, codecs, metrics);
+            ControlVerticle v = new ControlVerticle(config, ingest, leases, sessions, codecs, metrics);
             if (first[0] == null) {
                 first[0] = v;
             }
@@ -55,6 +66,42 @@ public class ControlServer {
         port = first[0].actualPort();
         LOG.infof("Control server listening on TCP %s:%d (codecs %s, tenant %s)", config.host(), port, codecs,
                 config.defaultTenant());
+    }
+
+    /**
+     * SIGTERM: new connections are closed at once and new starts answered
+     * {@code shutting-down}; commands in flight finish and open recordings go on (their stops
+     * are served) until none is left or {@code control.shutdown.drain} passed. Connections
+     * still open then are closed when the process exits without ending their recordings: the
+     * ingest nodes keep recording them until their leases lapse ({@code control-lost}), so a
+     * phone that streams on loses nothing (see the service docs).
+     */
+    void drain(@Observes ShutdownDelayInitiatedEvent event) {
+        // Quarkus's pre-shutdown phase (quarkus.shutdown.delay-enabled=true): Vert.x still runs.
+        sessions.drain();
+        long deadline = System.nanoTime() + config.shutdown().drain().toNanos();
+        if (sessions.busy() > 0) {
+            LOG.infof("Shutting down: waiting up to %s for %d open recordings and commands on %d connections",
+                    config.shutdown().drain(), sessions.busy(), sessions.connections());
+        }
+        while (sessions.busy() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        sessions.leaveOpen();
+        if (sessions.busy() > 0) {
+            LOG.infof("Shutting down with %d recordings still open: left to their ingest nodes' leases", sessions.busy());
+        }
+    }
+
+    /** After the drain ({@link #drain}): connections closing from now on leave their recordings open. */
+    void stop(@Observes @jakarta.annotation.Priority(SHUTDOWN_ORDER) ShutdownEvent event) {
+        sessions.drain();
+        sessions.leaveOpen();
     }
 
     /** The TCP port phones connect to; 0 until every control verticle listens. */

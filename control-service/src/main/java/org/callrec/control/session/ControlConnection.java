@@ -11,6 +11,7 @@ import org.callrec.control.allocation.AllocationFailure;
 import org.callrec.control.allocation.IngestClient;
 import org.callrec.control.allocation.IngestClient.Placement;
 import org.callrec.control.config.ControlConfig;
+import org.callrec.control.lease.LeaseRenewer;
 import org.callrec.control.logging.RecordingMdc;
 import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.core.allocation.AllocateRequest;
@@ -38,7 +39,9 @@ import io.vertx.core.net.NetSocket;
  * One phone's control connection. Commands are handled strictly one after the other, in the
  * order they arrived; a connection may open several recordings in sequence (or at once, up to
  * a limit). When the connection closes or fails, its open recordings end with reason
- * {@code socket-error}, keeping what was recorded.
+ * {@code socket-error}, keeping what was recorded — unless the instance is shutting down and
+ * its drain is over ({@link ControlSessions}): then the recordings are left to their ingest
+ * node's lease.
  */
 public final class ControlConnection {
 
@@ -51,6 +54,8 @@ public final class ControlConnection {
     private final NetSocket socket;
     private final ControlConfig config;
     private final IngestClient ingest;
+    private final LeaseRenewer leases;
+    private final ControlSessions sessions;
     private final Set<AudioCodec> codecs;
     private final ControlMetrics metrics;
     private final CommandFramer framer;
@@ -60,21 +65,33 @@ public final class ControlConnection {
     private Future<Void> tail = Future.succeededFuture();
     private long incompleteTimer = -1;
     private boolean closed;
+    /** Commands queued or being handled, plus open recordings (read by the shutdown drain). */
+    private volatile int steps;
+    private volatile int openCount;
 
     public ControlConnection(Vertx vertx, NetSocket socket, ControlConfig config, IngestClient ingest,
-                             Set<AudioCodec> codecs, ControlMetrics metrics) {
+                             LeaseRenewer leases, ControlSessions sessions, Set<AudioCodec> codecs,
+                             ControlMetrics metrics) {
         this.vertx = vertx;
         this.socket = socket;
         this.config = config;
         this.ingest = ingest;
+        this.leases = leases;
+        this.sessions = sessions;
         this.codecs = codecs;
         this.metrics = metrics;
         this.framer = new CommandFramer(config.protocol().maxCommandBytes());
         this.phoneAddress = socket.remoteAddress().hostAddress();
     }
 
-    /** Wires the socket's handlers. */
+    /** Wires the socket's handlers (or closes the connection at once while shutting down). */
     public void start() {
+        if (sessions.draining()) {
+            // A phone connecting now would get a session that ends in seconds: let it go elsewhere.
+            socket.close();
+            return;
+        }
+        sessions.add(this);
         metrics.connectionOpened();
         socket.handler(this::onData);
         socket.closeHandler(v -> onClose());
@@ -106,13 +123,19 @@ public final class ControlConnection {
         }
     }
 
+    /** Open recordings and commands not yet finished on this connection. */
+    int busy() {
+        return steps + openCount;
+    }
+
     private void enqueue(java.util.function.Supplier<Future<Void>> step) {
         // Steps run even after the connection closed (a stop that came just before the close
         // still ends its recording with the phone's reason); replies are then not written.
+        steps++;
         tail = tail.transform(ignored -> step.get().recover(e -> {
             LOG.warnf(e, "Phone %s: command handling failed", phoneAddress);
             return Future.succeededFuture();
-        }));
+        }).onComplete(done -> steps--));
     }
 
     private Future<Void> handle(Frame frame) {
@@ -171,6 +194,9 @@ public final class ControlConnection {
             metrics.command(Command.START_REQUEST, ControlMetrics.SUCCESS);
             return reply(startSucceeded(phoneId, existing), terminator);
         }
+        if (sessions.draining()) {
+            return refuse(phoneId, ControlSessions.SHUTTING_DOWN, terminator);
+        }
         if (open.size() >= config.protocol().maxOpenRecordingsPerConnection()) {
             return refuse(phoneId, "too-many-recordings", terminator);
         }
@@ -194,6 +220,8 @@ public final class ControlConnection {
                 return ingest.release(placement, new ReleaseRequest(RecordingEnded.ALLOCATION_ABANDONED, Map.of()));
             }
             open.put(phoneId, placement);
+            openCount = open.size();
+            leases.hold(placement);
             metrics.recordingOpened();
             metrics.command(Command.START_REQUEST, ControlMetrics.SUCCESS);
             RecordingMdc.run(placement.allocation().recordingId(), () -> LOG.infof(
@@ -206,6 +234,10 @@ public final class ControlConnection {
     private Future<Void> stop(Command command, Terminator terminator) {
         String phoneId = command.getOr("id", "").strip();
         Placement placement = open.remove(phoneId);
+        openCount = open.size();
+        if (placement != null) {
+            leases.drop(placement);
+        }
         if (placement == null) {
             metrics.command(Command.STOP_REQUEST, ApiError.UNKNOWN_RECORDING);
             Map<String, String> p = new LinkedHashMap<>();
@@ -242,14 +274,30 @@ public final class ControlConnection {
         }
         // Let in-flight commands finish (an allocation in flight is released when it lands).
         tail.onComplete(ignored -> {
+            boolean leave = sessions.leavingOpen();
+            List<Future<Void>> releases = new java.util.ArrayList<>();
             for (Placement placement : open.values()) {
+                leases.drop(placement);
+                if (leave) {
+                    // Shutting down: the phone may still stream; its ingest node records until
+                    // the lease lapses (control-lost) rather than losing what is still sent.
+                    RecordingMdc.run(placement.allocation().recordingId(), () -> LOG.infof(
+                            "Recording %s left to ingest node %s: this instance is shutting down",
+                            placement.allocation().recordingId(), placement.nodeUrl()));
+                    continue;
+                }
                 RecordingMdc.run(placement.allocation().recordingId(), () -> LOG.infof(
                         "Recording %s ended: control connection from %s closed", placement.allocation().recordingId(),
                         phoneAddress));
-                ingest.release(placement, new ReleaseRequest(SOCKET_ERROR, Map.of()));
+                releases.add(ingest.release(placement, new ReleaseRequest(SOCKET_ERROR, Map.of())));
             }
             metrics.recordingsClosed(open.size());
             open.clear();
+            // Counted as busy (a shutdown drain waits) until the releases are done.
+            Future.join(releases).onComplete(done -> {
+                openCount = 0;
+                sessions.remove(this);
+            });
         });
     }
 

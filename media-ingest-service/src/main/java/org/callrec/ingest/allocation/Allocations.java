@@ -2,8 +2,9 @@ package org.callrec.ingest.allocation;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +30,7 @@ import org.callrec.ingest.media.PacketCounters;
 import org.callrec.ingest.media.RecordingSession;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
@@ -40,6 +42,12 @@ import io.vertx.core.datagram.DatagramSocketOptions;
 /**
  * The recordings this node holds: binds a UDP port per recording, publishes its start record,
  * and on release its last chunk and end record.
+ *
+ * <p>Each recording has a lease that control-service renews; a recording whose lease lapsed
+ * ({@code ingest.lease.ttl}) is ended with reason {@value #CONTROL_LOST}. Every allocation and
+ * its end go to the {@link AllocationJournal}; at start the node takes over the recordings the
+ * journal says it held (same UDP port, no second START: storage sees one recording go on). On
+ * SIGTERM the node drains (see {@link #drain}).
  */
 @ApplicationScoped
 public class Allocations {
@@ -48,6 +56,10 @@ public class Allocations {
     private static final int BIND_ATTEMPTS = 5;
     /** Reason used for recordings still open when the node stops. */
     public static final String SHUTDOWN_REASON = "ingest-shutdown";
+    /** Reason used for recordings whose lease control-service stopped renewing. */
+    public static final String CONTROL_LOST = "control-lost";
+    /** Reason used for a journal recording whose UDP port could not be bound again at start. */
+    public static final String RECOVERY_FAILED = "recovery-failed";
 
     @Inject
     IngestConfig config;
@@ -55,6 +67,8 @@ public class Allocations {
     Vertx vertx;
     @Inject
     MediaPublisher publisher;
+    @Inject
+    AllocationJournal journal;
     @Inject
     PacketCounters counters;
 
@@ -93,16 +107,30 @@ public class Allocations {
     private Set<String> hostAddresses = Set.of();
     private String nodeId;
     private long timerId = -1;
+    /** Set on SIGTERM: no new allocations, readiness down. */
+    private volatile boolean draining;
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes @Priority(MediaPublisher.STARTUP_ORDER + 20) StartupEvent event) {
         ports = new PortPool(config.ports().min(), config.ports().max(), config.ports().quarantine().toNanos(),
                 System::nanoTime);
         nodeId = config.nodeId().orElseGet(Allocations::hostName);
         hostAddresses = interfaceAddresses();
         long tick = Math.max(10, config.chunk().duration().toMillis() / 4);
+        long aliveNanos = config.aliveInterval().toNanos();
+        long ttlNanos = config.lease().ttl().toNanos();
+        recover();
         timerId = vertx.setPeriodic(tick, id -> {
             long now = System.nanoTime();
-            sessions.values().forEach(s -> s.flushIfDue(now));
+            for (RecordingSession s : sessions.values()) {
+                if (s.leaseLapsed(now, ttlNanos)) {
+                    LOG.warnf("Recording %s: lease not renewed for %s (control-service lost it), ending it",
+                            s.start().recordingId(), config.lease().ttl());
+                    release(s.start().recordingId(), CONTROL_LOST, Map.of());
+                    continue;
+                }
+                s.flushIfDue(now);
+                s.aliveIfDue(now, aliveNanos, nodeId);
+            }
         });
         LOG.infof("Ingest node %s: UDP ports %d-%d on %s, advertised as %s", nodeId, config.ports().min(),
                 config.ports().max(), config.bindAddress(), config.advertisedAddress());
@@ -116,6 +144,29 @@ public class Allocations {
     /** Open recordings. */
     public Collection<RecordingSession> sessions() {
         return sessions.values();
+    }
+
+    /** Whether the node takes new recordings (false once SIGTERM arrived). */
+    public boolean accepting() {
+        return !draining;
+    }
+
+    /**
+     * Renews the leases of these recordings; returns the ids this node does not hold (a
+     * recording released a moment ago and still lingering counts as held).
+     */
+    public List<String> renew(List<String> recordingIds) {
+        long now = System.nanoTime();
+        List<String> unknown = new ArrayList<>();
+        for (String id : recordingIds) {
+            RecordingSession s = id == null ? null : sessions.get(id);
+            if (s != null) {
+                s.renewLease(now);
+            } else if (id == null || !lingering.containsKey(id)) {
+                unknown.add(id);
+            }
+        }
+        return unknown;
     }
 
     /** Ports that can be handed out now (0 before startup). */
@@ -153,6 +204,10 @@ public class Allocations {
             validate(request);
         } catch (AllocationException e) {
             return Future.failedFuture(e);
+        }
+        if (draining) {
+            return Future.failedFuture(new AllocationException(503, ApiError.SHUTTING_DOWN,
+                    "node " + nodeId + " is shutting down"));
         }
         RecordingSession existing = sessions.get(request.recordingId());
         if (existing != null) {
@@ -208,13 +263,17 @@ public class Allocations {
             promise.complete(allocationOf(raced));
             return;
         }
-        if (!publisher.offer(start.recordingId(), ChunkCodec.encodeStart(start))) {
+        if (publisher.backlogBytes() >= config.kafka().publishQueueBytes()
+                || publisher.backlog() >= config.kafka().publishQueue()) {
+            // Kafka has been away long enough to fill the node's buffer: another node may do better.
             sessions.remove(request.recordingId());
             socket.close();
             ports.release(port);
-            promise.fail(new AllocationException(503, ApiError.NO_CAPACITY, "Kafka publish queue full"));
+            promise.fail(new AllocationException(503, ApiError.NO_CAPACITY, "Kafka publish buffer full"));
             return;
         }
+        publisher.offerControl(session.account(), ChunkCodec.encodeStart(start));
+        journal.opened(start);
         socket.handler(session::onPacket);
         started.incrementAndGet();
         RecordingMdc.run(start.recordingId(), () -> LOG.infof("Recording %s allocated: phone %s sends %s to port %d",
@@ -257,20 +316,80 @@ public class Allocations {
     }
 
     private void finish(RecordingSession session, String reason, Map<String, String> fields) {
-        byte[] end = session.end(reason, fields);
+        session.end(reason, fields);
         String id = session.start().recordingId();
-        if (publisher.offerWaiting(id, end, Duration.ofSeconds(10))) {
-            ended.incrementAndGet();
-            RecordingMdc.run(id, () -> LOG.infof("Recording %s ended (%s): %d packets accepted", id, reason,
-                    session.result().packetsAccepted()));
-        } else {
-            RecordingMdc.run(id, () -> LOG.warnf("Recording %s: end record could not be queued for Kafka", id));
-        }
+        journal.ended(id);
+        ended.incrementAndGet();
+        RecordingMdc.run(id, () -> LOG.infof("Recording %s ended (%s): %d packets accepted", id, reason,
+                session.result().packetsAccepted()));
         session.closeSocket();
         ports.release(session.port());
     }
 
+    /**
+     * Takes over the recordings the journal says this node held: binds their UDP ports again
+     * and goes on recording them (no second START: storage sees the same recording continue,
+     * the time the node was away being a gap in RTP). Their leases start now.
+     */
+    void recover() {
+        for (RecordingStarted start : journal.readOpen(nodeId)) {
+            String id = start.recordingId();
+            boolean inPool = ports.take(start.mediaPort());
+            DatagramSocketOptions options = new DatagramSocketOptions();
+            config.ports().receiveBufferBytes().ifPresent(options::setReceiveBufferSize);
+            DatagramSocket socket = vertx.createDatagramSocket(options);
+            RecordingSession session = new RecordingSession(start, socket, publisher, config.chunk().maxBytes(),
+                    config.chunk().maxDatagramBytes(), config.chunk().duration().toNanos(),
+                    hostAddresses.contains(start.phoneAddress()) ? hostAddresses : Set.of(), counters);
+            try {
+                socket.listen(start.mediaPort(), config.bindAddress()).toCompletionStage().toCompletableFuture()
+                        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warnf("Recording %s: UDP port %d could not be bound again (%s); ending it with reason %s", id,
+                        start.mediaPort(), e.toString(), RECOVERY_FAILED);
+                if (inPool) {
+                    ports.release(start.mediaPort());
+                }
+                socket.close();
+                session.end(RECOVERY_FAILED, Map.of());
+                journal.ended(id);
+                continue;
+            }
+            socket.handler(session::onPacket);
+            sessions.put(id, session);
+            LOG.infof("Recording %s recovered: phone %s sends to port %d again", id, start.phoneAddress(),
+                    start.mediaPort());
+        }
+    }
+
+    /**
+     * SIGTERM: at once no new allocations (503 {@code shutting-down}, readiness down); the open
+     * recordings go on until they end or {@code ingest.shutdown.drain} passed. Then those still
+     * open are handed over (last chunks published, no END, kept in the journal: the next start
+     * with this node id continues them) or, with {@code ingest.shutdown.hand-over=false}, ended
+     * with reason {@value #SHUTDOWN_REASON} (in {@link #stop}, before the publisher flushes).
+     */
+    void drain(@Observes ShutdownDelayInitiatedEvent event) {
+        // Quarkus's pre-shutdown phase (quarkus.shutdown.delay-enabled=true): Vert.x, the UDP
+        // sockets and the HTTP API still run, which the ShutdownEvent phase does not guarantee.
+        draining = true;
+        long deadline = System.nanoTime() + config.shutdown().drain().toNanos();
+        if (!sessions.isEmpty()) {
+            LOG.infof("Shutting down: draining %d open recordings for up to %s", sessions.size(), config.shutdown().drain());
+        }
+        while ((!sessions.isEmpty() || !lingering.isEmpty()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+    }
+
+    /** See {@link #drain}: what is still open after it is handed over or ended. */
     void stop(@Observes @Priority(MediaPublisher.SHUTDOWN_ORDER - 10) ShutdownEvent event) {
+        draining = true;
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }
@@ -280,9 +399,17 @@ public class Allocations {
                 finish(closing.session(), closing.reason(), closing.fields());
             }
         }
+        boolean handOver = config.shutdown().handOver() && config.recovery().enabled();
         for (String id : sessions.keySet()) {
             RecordingSession session = sessions.remove(id);
-            if (session != null) {
+            if (session == null) {
+                continue;
+            }
+            if (handOver) {
+                LOG.infof("Recording %s handed over to this node's next start (port %d)", id, session.port());
+                session.flush();
+                session.closeSocket();
+            } else {
                 finish(session, SHUTDOWN_REASON, Map.of());
             }
         }

@@ -57,6 +57,23 @@ public final class PortPool {
         return OptionalInt.of(port);
     }
 
+    /**
+     * Takes this very port (recovery of a recording after a restart), resting or not. False
+     * when it is outside the range or already taken.
+     */
+    public synchronized boolean take(int port) {
+        if (quarantine.removeIf(q -> q.port() == port)) {
+            return true;
+        }
+        int i = free.indexOf(port);
+        if (i < 0) {
+            return false;
+        }
+        free.set(i, free.get(free.size() - 1));
+        free.remove(free.size() - 1);
+        return true;
+    }
+
     /** Returns a port; it becomes available again after the quarantine. */
     public synchronized void release(int port) {
         quarantine.addLast(new Quarantined(port, clock.getAsLong() + quarantineNanos));

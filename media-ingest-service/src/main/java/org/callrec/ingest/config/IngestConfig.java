@@ -10,8 +10,29 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "ingest")
 public interface IngestConfig {
 
-    /** This node's id, written into every recording it holds. Defaults to the host name. */
+    /**
+     * This node's id, written into every recording it holds and into its allocation journal: a
+     * node that starts again with the same id takes over the recordings the journal says it
+     * held. It must be stable across restarts and unique among the nodes (in Kubernetes the
+     * StatefulSet pod name). Defaults to the host name.
+     */
     Optional<String> nodeId();
+
+    /**
+     * How long an open recording may publish nothing before this node sends an ALIVE record for
+     * it, so storage can tell a silent call (hold, mute) from a lost node. Defaults to 5s.
+     */
+    @WithDefault("5s")
+    Duration aliveInterval();
+
+    /** Leases of the recordings, renewed by control-service. */
+    Lease lease();
+
+    /** Taking over this node's recordings after a restart. */
+    Recovery recovery();
+
+    /** What happens on SIGTERM. */
+    Shutdown shutdown();
 
     /**
      * The address phones are told to send RTP to ({@code server=} in the start answer): an IP or
@@ -56,6 +77,62 @@ public interface IngestConfig {
         /** How long one such check may take before readiness reports DOWN. Defaults to 3s. */
         @WithDefault("3s")
         Duration checkTimeout();
+    }
+
+    /** Leases (control-service renews them every {@code control.lease.renew-interval}). */
+    interface Lease {
+        /**
+         * A recording whose lease was last renewed (or allocated, or recovered) longer ago than
+         * this is ended with reason {@code control-lost}, keeping all audio so far: its control
+         * session is gone and nobody would ever stop it. Must be well above control's renew
+         * interval. Defaults to 45s.
+         */
+        @WithDefault("45s")
+        Duration ttl();
+    }
+
+    /** Allocation journal and recovery. */
+    interface Recovery {
+        /**
+         * Whether allocations are written to the journal topic and taken over again when the
+         * node starts with the same {@code ingest.node-id}. Defaults to true.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Longest time the start waits to read the journal; past it (Kafka unreachable) the node
+         * starts without its previous recordings. Defaults to 30s.
+         */
+        @WithDefault("30s")
+        Duration timeout();
+    }
+
+    /** Graceful shutdown (SIGTERM). */
+    interface Shutdown {
+        /**
+         * After SIGTERM the node is not ready and takes no new recordings, but keeps recording
+         * the open ones until they end or this time has passed. Defaults to 20s.
+         */
+        @WithDefault("20s")
+        Duration drain();
+
+        /**
+         * What happens to recordings still open after the drain. True: their last chunks are
+         * published but no END and no journal tombstone, so the node that starts next with the
+         * same {@code ingest.node-id} continues them (a rolling restart loses only the audio
+         * sent while no node listened); if none comes, storage ends them as {@code ingest-lost}.
+         * False: they end with reason {@code ingest-shutdown}. Defaults to true.
+         */
+        @WithDefault("true")
+        boolean handOver();
+
+        /**
+         * How long the shutdown waits for Kafka to acknowledge what is still buffered before it
+         * gives up on it (and logs what it lost). Defaults to 10s.
+         */
+        @WithDefault("10s")
+        Duration flushTimeout();
     }
 
     /** UDP port pool. */
@@ -118,18 +195,53 @@ public interface IngestConfig {
         @WithDefault("1")
         short replicationFactor();
 
+        /** Retention of the media topic when this node creates it. Defaults to 7d. */
+        @WithDefault("7d")
+        Duration retention();
+
+        /** Compacted topic of this node's allocations (recovery). Defaults to callrec.ingest.allocations. */
+        @WithDefault(org.callrec.core.chunk.Topics.INGEST_ALLOCATIONS)
+        String allocationsTopic();
+
         /**
-         * Records (start, chunk, end) waiting for the Kafka producer on this node; when full, new
-         * chunks are dropped and counted ({@code publish-backlog}). Defaults to 20000.
+         * Partitions of the allocations topic when this node creates it (it is read whole at
+         * start; the replication factor is {@code replication-factor}). Defaults to 1.
+         */
+        @WithDefault("1")
+        int allocationsPartitions();
+
+        /**
+         * Records (start, chunk, ALIVE, end) handed to Kafka and not yet acknowledged on this
+         * node, e.g. while the broker is unreachable; past it new chunks are dropped and counted
+         * ({@code publish-backlog}). Defaults to 20000.
          */
         @WithDefault("20000")
         int publishQueue();
 
         /**
-         * Bytes of records waiting for the Kafka producer on this node: the heap they may hold.
-         * Past it, new chunks are dropped and counted like a full queue. Defaults to 67108864 (64 MiB).
+         * Bytes of records not yet acknowledged by Kafka on this node: the heap they may hold
+         * (about 2 hours of one G.711 call per 64 MiB). Past it, new chunks are dropped and
+         * counted ({@code publish-backlog}). Defaults to 67108864 (64 MiB).
          */
         @WithDefault("67108864")
         long publishQueueBytes();
+
+        /**
+         * Bytes of one recording not yet acknowledged by Kafka (about 7 minutes of G.711 or
+         * G.722 per 4 MiB), so that one call cannot take the whole node buffer; past it the
+         * recording's new chunks are dropped and counted ({@code recording-backlog}).
+         * Defaults to 4194304 (4 MiB).
+         */
+        @WithDefault("4194304")
+        long recordingBufferBytes();
+
+        /**
+         * How long the producer keeps retrying a record while the broker is unreachable before
+         * it gives up on it ({@code delivery.timeout.ms}); a record given up on is counted
+         * ({@code publish-failed}) and logged once per recording, never silently lost. Should
+         * exceed the longest broker outage to ride out. Defaults to 10m.
+         */
+        @WithDefault("10m")
+        Duration deliveryTimeout();
     }
 }

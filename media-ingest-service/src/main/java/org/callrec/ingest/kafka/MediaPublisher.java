@@ -1,12 +1,15 @@
 package org.callrec.ingest.kafka;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.Priority;
@@ -20,6 +23,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -32,19 +36,48 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Hands media-topic records to Kafka without ever blocking the caller: records go into a
- * bounded queue drained by one publisher thread. One thread and one queue keep each
- * recording's start, chunks and end in order; the recording id as key keeps them on one
- * partition.
+ * Hands media-topic records to Kafka without ever blocking the caller.
+ *
+ * <p>Records go into a queue drained by one publisher thread, which hands them to an idempotent
+ * producer ({@code acks=all}, unlimited retries within {@code ingest.kafka.delivery-timeout}).
+ * One thread keeps each recording's start, chunks and end in order; the recording id as key
+ * keeps them on one partition; idempotence keeps retries from duplicating or reordering them.
+ *
+ * <p><b>While Kafka is unreachable</b> records wait — in this queue and in the producer's own
+ * buffer — until Kafka acknowledges them. What waits is bounded by record count and bytes per
+ * node ({@code ingest.kafka.publish-queue}, {@code …-bytes}) and by bytes per recording
+ * ({@code ingest.kafka.recording-buffer-bytes}), counted from the hand-over until Kafka's
+ * acknowledgement; past a bound a chunk is refused at once and its packets are counted as
+ * dropped by the session. The producer's {@code buffer.memory} is sized above the node bound,
+ * so {@code send} never waits for buffer room; it only waits for the topic's metadata (broker
+ * away at start, or back after an outage), on this thread, never on an event loop, and a record
+ * whose send timed out on metadata is sent again, not dropped.
  */
 @ApplicationScoped
 public class MediaPublisher {
 
     /** Shutdown observers run in this order: sessions end first, their records are sent next. */
     public static final int SHUTDOWN_ORDER = 100;
+    /** Startup order: the publisher is ready before sessions are recovered. */
+    public static final int STARTUP_ORDER = 100;
+
+    /** Why {@link #offer} refused a record. */
+    public enum Outcome {
+        QUEUED,
+        /** The node's bound (records or bytes) is reached. */
+        NODE_FULL,
+        /** The recording's own bound is reached. */
+        RECORDING_FULL
+    }
 
     private static final Logger LOG = Logger.getLogger(MediaPublisher.class);
-    private static final ProducerRecord<String, byte[]> POISON = new ProducerRecord<>("", new byte[0]);
+    /** How long one wait for the topic's metadata may block the publisher thread. */
+    private static final long METADATA_WAIT_MS = 5000;
+
+    private record Pending(PublishAccount account, ProducerRecord<String, byte[]> record, int packets) {
+    }
+
+    private static final Pending POISON = new Pending(null, null, 0);
 
     @Inject
     IngestConfig config;
@@ -52,63 +85,109 @@ public class MediaPublisher {
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrapServers;
 
-    private BlockingQueue<ProducerRecord<String, byte[]>> queue;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private KafkaProducer<String, byte[]> producer;
     private volatile Thread thread;
+    private volatile boolean stopping;
     private final AtomicLong sendFailures = new AtomicLong();
-    private final AtomicLong queuedBytes = new AtomicLong();
+    /** Bytes and records handed over and not yet acknowledged by Kafka, node-wide. */
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicInteger pendingRecords = new AtomicInteger();
 
-    void start(@Observes StartupEvent event) {
-        queue = new ArrayBlockingQueue<>(config.kafka().publishQueue());
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.CLIENT_ID_CONFIG, "callrec-ingest"),
-                new StringSerializer(), new ByteArraySerializer());
-        createTopic();
-        thread = new Thread(this::drain, "media-publisher");
-        thread.start();
-    }
-
-    /** Queues a record; false (and nothing queued) when the queue is full. Never blocks. */
-    public boolean offer(String recordingId, byte[] value) {
-        if (queuedBytes.addAndGet(value.length) > config.kafka().publishQueueBytes()) {
-            queuedBytes.addAndGet(-value.length);
-            return false;
-        }
-        if (!queue.offer(new ProducerRecord<>(config.kafka().mediaTopic(), recordingId, value))) {
-            queuedBytes.addAndGet(-value.length);
-            return false;
-        }
-        return true;
+    void start(@Observes @Priority(STARTUP_ORDER) StartupEvent event) {
+        open(config, bootstrapServers);
     }
 
     /**
-     * Queues a record, waiting up to {@code timeout} for room. Only for worker threads (the end
-     * record of a recording must not be dropped for a momentary backlog).
+     * Creates the producer and starts the publisher thread, which first creates the media topic
+     * (so a broker that is away at start delays nothing but the first sends).
      */
-    public boolean offerWaiting(String recordingId, byte[] value, java.time.Duration timeout) {
-        try {
-            // End records are small and never refused for the byte bound: only the count waits.
-            queuedBytes.addAndGet(value.length);
-            boolean queued = queue.offer(new ProducerRecord<>(config.kafka().mediaTopic(), recordingId, value),
-                    timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!queued) {
-                queuedBytes.addAndGet(-value.length);
-            }
-            return queued;
-        } catch (InterruptedException e) {
-            queuedBytes.addAndGet(-value.length);
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    void open(IngestConfig config, String bootstrapServers) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        producer = new KafkaProducer<>(producerConfig(bootstrapServers, config.kafka()), new StringSerializer(),
+                new ByteArraySerializer());
+        thread = new Thread(() -> {
+            createTopic(config.kafka().mediaTopic(),
+                    Map.of("retention.ms", Long.toString(config.kafka().retention().toMillis())));
+            drain();
+        }, "media-publisher");
+        thread.start();
     }
 
-    /** Records waiting for the producer. */
+    /**
+     * The producer settings shared by the media topic and the allocation journal: idempotent,
+     * {@code acks=all}, retried until {@code delivery-timeout}, and a buffer larger than the
+     * node's bound so that {@code send} never waits for room.
+     */
+    public static Map<String, Object> producerConfig(String bootstrapServers, IngestConfig.Kafka kafka) {
+        long deliveryMs = Math.min(Integer.MAX_VALUE, kafka.deliveryTimeout().toMillis());
+        long requestMs = Math.min(30_000, Math.max(1_000, deliveryMs / 2));
+        Map<String, Object> c = new HashMap<>();
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        c.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
+        c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestMs);
+        c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(deliveryMs, requestMs + 5));
+        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, METADATA_WAIT_MS);
+        c.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        // Our bound plus the per-record overhead of the batches: send never waits for room.
+        c.put(ProducerConfig.BUFFER_MEMORY_CONFIG,
+                kafka.publishQueueBytes() + 256L * kafka.publishQueue() + 8L * 1024 * 1024);
+        c.put(ProducerConfig.CLIENT_ID_CONFIG, "callrec-ingest");
+        return c;
+    }
+
+    /**
+     * Queues a media chunk or an ALIVE record; refused (nothing queued) when the node's or the
+     * recording's bound is reached. Never blocks.
+     *
+     * @param packets packets in the record, counted as {@code publish-failed} if Kafka refuses it
+     */
+    public Outcome offer(PublishAccount account, byte[] value, int packets) {
+        long size = value.length;
+        if (pendingRecords.incrementAndGet() > config.kafka().publishQueue()) {
+            pendingRecords.decrementAndGet();
+            return Outcome.NODE_FULL;
+        }
+        if (pendingBytes.addAndGet(size) > config.kafka().publishQueueBytes()) {
+            pendingBytes.addAndGet(-size);
+            pendingRecords.decrementAndGet();
+            return Outcome.NODE_FULL;
+        }
+        if (!account.reserve(size, config.kafka().recordingBufferBytes())) {
+            pendingBytes.addAndGet(-size);
+            pendingRecords.decrementAndGet();
+            return Outcome.RECORDING_FULL;
+        }
+        queue.add(new Pending(account, new ProducerRecord<>(config.kafka().mediaTopic(), account.recordingId(), value),
+                packets));
+        return Outcome.QUEUED;
+    }
+
+    /**
+     * Queues a recording's start or end record past every bound: one of each per recording, a
+     * few hundred bytes, and without them storage cannot open or close the recording. Never blocks.
+     */
+    public void offerControl(PublishAccount account, byte[] value) {
+        pendingRecords.incrementAndGet();
+        pendingBytes.addAndGet(value.length);
+        account.force(value.length);
+        queue.add(new Pending(account, new ProducerRecord<>(config.kafka().mediaTopic(), account.recordingId(), value),
+                0));
+    }
+
+    /** Records handed over and not yet acknowledged by Kafka. */
     public int backlog() {
-        return queue.size();
+        return pendingRecords.get();
+    }
+
+    /** Bytes handed over and not yet acknowledged by Kafka. */
+    public long backlogBytes() {
+        return pendingBytes.get();
     }
 
     /** Whether the thread that hands records to the producer runs (false before startup and after shutdown). */
@@ -125,58 +204,125 @@ public class MediaPublisher {
     private void drain() {
         try {
             while (true) {
-                ProducerRecord<String, byte[]> record = queue.take();
-                if (record == POISON) {
+                Pending p = queue.take();
+                if (p == POISON) {
                     return;
                 }
-                queuedBytes.addAndGet(-record.value().length);
-                producer.send(record, (metadata, error) -> {
-                    if (error != null && sendFailures.getAndIncrement() % 1000 == 0) {
-                        RecordingMdc.run(record.key(), () -> LOG.warnf("Kafka refused a record of recording %s: %s",
-                                record.key(), error.toString()));
-                    }
-                });
+                send(p);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void createTopic() {
+    /**
+     * Hands one record to the producer. When the producer cannot even take it — the topic's
+     * metadata is not known (the broker was away at start, or came back and the metadata must be
+     * fetched again): {@code send} then fails at once, after {@code max.block.ms}, on this
+     * thread — the same record is tried again, so that nothing is lost or reordered for it.
+     */
+    private void send(Pending p) {
+        boolean warned = false;
+        while (true) {
+            Exception[] immediate = new Exception[1];
+            Thread self = Thread.currentThread();
+            try {
+                producer.send(p.record(), (metadata, error) -> {
+                    if (error instanceof org.apache.kafka.common.errors.TimeoutException
+                            && Thread.currentThread() == self && immediate[0] == null) {
+                        immediate[0] = error; // failed inside send(): not handed over, try again
+                    } else {
+                        acknowledged(p, error);
+                    }
+                });
+            } catch (KafkaException | IllegalStateException e) {
+                acknowledged(p, e);
+                return;
+            }
+            if (immediate[0] == null) {
+                if (warned) {
+                    LOG.infof("Kafka at %s reached again: publishing what waited", bootstrapServers);
+                }
+                return;
+            }
+            if (stopping) {
+                acknowledged(p, immediate[0]);
+                return;
+            }
+            if (!warned) {
+                LOG.warnf("Kafka at %s unreachable (%s): media records wait, bounded by the publish buffers",
+                        bootstrapServers, immediate[0].getMessage());
+                warned = true;
+            }
+        }
+    }
+
+    private void acknowledged(Pending p, Exception error) {
+        long size = p.record().value().length;
+        pendingBytes.addAndGet(-size);
+        pendingRecords.decrementAndGet();
+        if (error == null) {
+            p.account().done(size);
+        } else {
+            sendFailures.incrementAndGet();
+            p.account().failed(size, p.packets(), error);
+        }
+    }
+
+    /** Creates a topic unless it exists (bounded waits; a failure is logged, not thrown). */
+    public void createTopic(String topic, Map<String, String> topicConfig) {
+        createTopic(topic, topicConfig, config.kafka().topicPartitions());
+    }
+
+    /** Creates a topic with {@code partitions} unless it exists (a failure is logged, not thrown). */
+    public void createTopic(String topic, Map<String, String> topicConfig, int partitions) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000))) {
-            String topic = config.kafka().mediaTopic();
             Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
             if (!existing.contains(topic)) {
-                admin.createTopics(Set.of(new NewTopic(topic, config.kafka().topicPartitions(),
-                        config.kafka().replicationFactor()))).all().get(15, TimeUnit.SECONDS);
-                LOG.infof("Created topic %s (%d partitions)", topic, config.kafka().topicPartitions());
+                admin.createTopics(Set.of(new NewTopic(topic, partitions,
+                        config.kafka().replicationFactor()).configs(topicConfig))).all().get(15, TimeUnit.SECONDS);
+                LOG.infof("Created topic %s (%d partitions)", topic, partitions);
             }
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                LOG.warnf("Could not create topic %s: %s", config.kafka().mediaTopic(), e.getCause().toString());
+                LOG.warnf("Could not create topic %s: %s", topic, e.getCause().toString());
             }
         } catch (TimeoutException e) {
-            LOG.warnf("Kafka at %s did not answer while creating topic %s", bootstrapServers, config.kafka().mediaTopic());
+            LOG.warnf("Kafka at %s did not answer while creating topic %s", bootstrapServers, topic);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.warnf("Could not create topic %s: %s", config.kafka().mediaTopic(), e.toString());
+            LOG.warnf("Could not create topic %s: %s", topic, e.toString());
         }
     }
 
-    /** Sends what is queued, then closes the producer (called after sessions were ended). */
+    /**
+     * Sends what is queued, waiting up to {@code ingest.shutdown.flush-timeout} for Kafka's
+     * acknowledgements, then closes the producer (called after sessions were ended).
+     */
     void stop(@Observes @Priority(SHUTDOWN_ORDER) ShutdownEvent event) {
+        close();
+    }
+
+    /** See {@link #stop}. */
+    void close() {
         if (thread == null) {
             return;
         }
+        Duration timeout = config.shutdown().flushTimeout();
         try {
             queue.put(POISON);
-            thread.join(10_000);
+            thread.join(timeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(java.time.Duration.ofSeconds(10));
+        stopping = true;
+        producer.close(timeout);
+        if (pendingRecords.get() > 0) {
+            LOG.warnf("Stopped with %d media records (%d bytes) not acknowledged by Kafka", pendingRecords.get(),
+                    pendingBytes.get());
+        }
     }
 }

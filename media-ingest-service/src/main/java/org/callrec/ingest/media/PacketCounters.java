@@ -20,6 +20,7 @@ public final class PacketCounters {
     final LongAdder malformed = new LongAdder();
     final LongAdder oversize = new LongAdder();
     final LongAdder publishBacklog = new LongAdder();
+    final LongAdder recordingBacklog = new LongAdder();
     final LongAdder ended = new LongAdder();
     final LongAdder chunksPublished = new LongAdder();
 
@@ -31,7 +32,7 @@ public final class PacketCounters {
     /**
      * Datagrams dropped for {@code reason}: {@link RecordingSession#FOREIGN_SOURCE},
      * {@link RecordingSession#MALFORMED}, {@link RecordingSession#OVERSIZE},
-     * {@link RecordingSession#PUBLISH_BACKLOG} or {@link #ENDED}.
+     * {@link RecordingSession#PUBLISH_BACKLOG}, {@link RecordingSession#RECORDING_BACKLOG} or {@link #ENDED}.
      */
     public long dropped(String reason) {
         return switch (reason) {
@@ -39,6 +40,7 @@ public final class PacketCounters {
             case RecordingSession.MALFORMED -> malformed.sum();
             case RecordingSession.OVERSIZE -> oversize.sum();
             case RecordingSession.PUBLISH_BACKLOG -> publishBacklog.sum();
+            case RecordingSession.RECORDING_BACKLOG -> recordingBacklog.sum();
             case ENDED -> ended.sum();
             default -> throw new IllegalArgumentException("unknown drop reason " + reason);
         };
@@ -47,7 +49,7 @@ public final class PacketCounters {
     /** The drop reasons, in the order of the packet path's checks. */
     public static String[] dropReasons() {
         return new String[] {RecordingSession.FOREIGN_SOURCE, RecordingSession.OVERSIZE, RecordingSession.MALFORMED,
-                RecordingSession.PUBLISH_BACKLOG, ENDED};
+                RecordingSession.PUBLISH_BACKLOG, RecordingSession.RECORDING_BACKLOG, ENDED};
     }
 
     /** Media chunks handed to the Kafka publisher. */

@@ -7,10 +7,12 @@ import java.util.Set;
 import org.callrec.core.allocation.ReleaseResult;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.MediaChunkBuilder;
+import org.callrec.core.chunk.RecordingAlive;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.rtp.RtpHeader;
 import org.callrec.ingest.kafka.MediaPublisher;
+import org.callrec.ingest.kafka.PublishAccount;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
@@ -21,7 +23,7 @@ import io.vertx.core.datagram.DatagramSocket;
  *
  * <p>The packet path ({@link #onPacket}) copies the datagram into a scratch array owned by the
  * session, checks it and appends it to the current chunk; it allocates nothing of its own and
- * never blocks (a full publish queue drops the chunk and counts its packets). Packets run on the
+ * never blocks (a full publish buffer drops the chunk and counts its packets). Packets run on the
  * socket's event loop, flushes on a timer, the end on a worker: the chunk is guarded by this
  * object's monitor, which is never held across I/O.
  */
@@ -31,13 +33,19 @@ public final class RecordingSession {
     public static final String FOREIGN_SOURCE = "foreign-source";
     public static final String MALFORMED = "malformed";
     public static final String OVERSIZE = "oversize";
+    /** The node's publish buffer was full (Kafka slow or unreachable). */
     public static final String PUBLISH_BACKLOG = "publish-backlog";
+    /** This recording's share of the publish buffer was full (Kafka unreachable for long). */
+    public static final String RECORDING_BACKLOG = "recording-backlog";
+    /** Kafka refused the chunk after its retries, or it expired unsent ({@code delivery-timeout}). */
+    public static final String PUBLISH_FAILED = "publish-failed";
 
     private final RecordingStarted start;
     private final Set<String> sameHostSources;
     private final DatagramSocket socket;
     private final MediaPublisher publisher;
     private final PacketCounters counters;
+    private final PublishAccount account;
     private final MediaChunkBuilder chunk;
     private final byte[] scratch;
     private final long chunkNanos;
@@ -52,6 +60,11 @@ public final class RecordingSession {
     private long malformed;
     private long oversize;
     private long backlog;
+    private long recordingBacklog;
+    /** When the last record of this recording was handed to the publisher (nanoTime). */
+    private long lastPublishNanos = System.nanoTime();
+    /** When control-service last renewed the lease (nanoTime). */
+    private volatile long leaseRenewedNanos = System.nanoTime();
 
     /**
      * @param sameHostSources when the phone runs on this node's own host (the local run, tests),
@@ -68,6 +81,7 @@ public final class RecordingSession {
         this.sameHostSources = sameHostSources;
         this.socket = socket;
         this.publisher = publisher;
+        this.account = new PublishAccount(start.recordingId());
         this.chunk = new MediaChunkBuilder(chunkMaxBytes, maxDatagramBytes);
         this.scratch = new byte[maxDatagramBytes];
         this.chunkNanos = chunkNanos;
@@ -79,6 +93,43 @@ public final class RecordingSession {
 
     public int port() {
         return start.mediaPort();
+    }
+
+    /** This recording's share of the publisher. */
+    public PublishAccount account() {
+        return account;
+    }
+
+    /** Renews the lease (control-service still holds the recording). */
+    public void renewLease(long nowNanos) {
+        leaseRenewedNanos = nowNanos;
+    }
+
+    /** Whether the lease was last renewed longer than {@code ttlNanos} before {@code nowNanos}. */
+    public boolean leaseLapsed(long nowNanos, long ttlNanos) {
+        return nowNanos - leaseRenewedNanos > ttlNanos;
+    }
+
+    /**
+     * Sends an ALIVE record if nothing was published for this recording for
+     * {@code intervalNanos} (a silent call). Never blocks; a refused ALIVE is not counted.
+     */
+    public synchronized void aliveIfDue(long nowNanos, long intervalNanos, String nodeId) {
+        if (ended || nowNanos - lastPublishNanos < intervalNanos) {
+            return;
+        }
+        byte[] alive = ChunkCodec.encodeAlive(new RecordingAlive(start.recordingId(), nodeId, System.currentTimeMillis()));
+        if (publisher.offer(account, alive, 0) == MediaPublisher.Outcome.QUEUED) {
+            lastPublishNanos = nowNanos;
+        }
+    }
+
+    /** Publishes what the current chunk holds, without ending the recording (hand-over at shutdown). */
+    public synchronized void flush() {
+        if (!ended && chunk.packetCount() > 0) {
+            publishChunk();
+        }
+        ended = true;
     }
 
     /** Closes the UDP socket (asynchronously). */
@@ -135,17 +186,17 @@ public final class RecordingSession {
     }
 
     /**
-     * Ends the recording: publishes the last chunk and the end record. Returns the end record's
-     * value, which the caller must hand to the publisher (it may wait for room; this must not).
+     * Ends the recording: publishes the last chunk and queues the end record (past every bound:
+     * without it storage cannot close the recording). Never blocks.
      */
-    public synchronized byte[] end(String reason, Map<String, String> stopFields) {
-        if (chunk.packetCount() > 0) {
+    public synchronized void end(String reason, Map<String, String> stopFields) {
+        if (chunk.packetCount() > 0 && !ended) {
             publishChunk();
         }
         ended = true;
         RecordingEnded end = new RecordingEnded(start.recordingId(), reason, System.currentTimeMillis(), accepted,
                 droppedByReason(), chunkIndex, stopFields);
-        return ChunkCodec.encodeEnd(end);
+        publisher.offerControl(account, ChunkCodec.encodeEnd(end));
     }
 
     /** Counters so far. */
@@ -159,6 +210,9 @@ public final class RecordingSession {
         putIfPositive(m, MALFORMED, malformed);
         putIfPositive(m, OVERSIZE, oversize);
         putIfPositive(m, PUBLISH_BACKLOG, backlog);
+        putIfPositive(m, RECORDING_BACKLOG, recordingBacklog);
+        // Refused by Kafka so far: the END record may itself wait for chunks still in flight.
+        putIfPositive(m, PUBLISH_FAILED, account.failedPackets());
         return m;
     }
 
@@ -171,13 +225,22 @@ public final class RecordingSession {
     private void publishChunk() {
         int packets = chunk.packetCount();
         byte[] value = chunk.drain(chunkIndex);
-        if (publisher.offer(start.recordingId(), value)) {
-            chunkIndex++;
-            counters.chunksPublished.increment();
-        } else {
-            counters.publishBacklog.add(packets);
-            backlog += packets;
-            accepted -= packets;
+        switch (publisher.offer(account, value, packets)) {
+            case QUEUED -> {
+                chunkIndex++;
+                lastPublishNanos = System.nanoTime();
+                counters.chunksPublished.increment();
+            }
+            case NODE_FULL -> {
+                counters.publishBacklog.add(packets);
+                backlog += packets;
+                accepted -= packets;
+            }
+            case RECORDING_FULL -> {
+                counters.recordingBacklog.add(packets);
+                recordingBacklog += packets;
+                accepted -= packets;
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.rtp.RtpHeader;
 import org.callrec.ingest.kafka.MediaPublisher;
+import org.callrec.ingest.kafka.PublishAccount;
 import org.junit.jupiter.api.Test;
 
 import io.vertx.core.buffer.Buffer;
@@ -36,9 +37,9 @@ class PacketPathAllocationTest {
         long bytes;
 
         @Override
-        public boolean offer(String recordingId, byte[] value) {
+        public Outcome offer(PublishAccount account, byte[] value, int packets) {
             bytes += value.length;
-            return true;
+            return Outcome.QUEUED;
         }
     }
 

@@ -4,7 +4,9 @@
  * <pre>
  * POST /internal/v1/allocations                 AllocateRequest  → 200 Allocation | 4xx/503 ApiError
  * POST /internal/v1/allocations/{id}/release    ReleaseRequest   → 200 ReleaseResult | 404 ApiError
+ * POST /internal/v1/leases                      LeaseRenewal     → 200 LeaseAnswer
  * </pre>
- * Allocation is idempotent per recording id: asking again returns the same endpoint.
+ * Allocation is idempotent per recording id: asking again returns the same endpoint. A node
+ * that is shutting down refuses allocations with 503 {@code shutting-down}.
  */
 package org.callrec.core.allocation;

@@ -12,6 +12,13 @@ public final class Topics {
     /** "Recording completed" events (JSON) for downstream consumers, keyed by recording id. */
     public static final String COMPLETED = "callrec.recording.completed";
 
+    /**
+     * The ingest nodes' allocations (compacted), keyed by recording id: the recording's START
+     * record while it is open on a node, a tombstone once it ended. A node that restarts reads
+     * it back to keep recording its calls.
+     */
+    public static final String INGEST_ALLOCATIONS = "callrec.ingest.allocations";
+
     private Topics() {
     }
 }

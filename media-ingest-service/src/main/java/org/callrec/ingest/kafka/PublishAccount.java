@@ -1,0 +1,63 @@
+package org.callrec.ingest.kafka;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jboss.logging.Logger;
+
+/**
+ * One recording's share of the publisher: the bytes it has handed over that Kafka has not yet
+ * acknowledged (bounded per recording), and the packets Kafka finally refused.
+ */
+public final class PublishAccount {
+
+    private static final Logger LOG = Logger.getLogger(PublishAccount.class);
+
+    private final String recordingId;
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicLong failedPackets = new AtomicLong();
+    private final AtomicBoolean warned = new AtomicBoolean();
+
+    public PublishAccount(String recordingId) {
+        this.recordingId = recordingId;
+    }
+
+    public String recordingId() {
+        return recordingId;
+    }
+
+    /** Bytes handed to the publisher and not yet acknowledged (or refused) by Kafka. */
+    public long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    /** Packets in records Kafka refused after its own retries (or that expired unsent). */
+    public long failedPackets() {
+        return failedPackets.get();
+    }
+
+    boolean reserve(long bytes, long limit) {
+        if (pendingBytes.addAndGet(bytes) > limit) {
+            pendingBytes.addAndGet(-bytes);
+            return false;
+        }
+        return true;
+    }
+
+    void force(long bytes) {
+        pendingBytes.addAndGet(bytes);
+    }
+
+    void done(long bytes) {
+        pendingBytes.addAndGet(-bytes);
+    }
+
+    void failed(long bytes, int packets, Exception error) {
+        pendingBytes.addAndGet(-bytes);
+        failedPackets.addAndGet(packets);
+        if (warned.compareAndSet(false, true)) {
+            LOG.warnf("Recording %s: Kafka refused a record (%s); further failures of this recording are only counted",
+                    recordingId, error.toString());
+        }
+    }
+}
