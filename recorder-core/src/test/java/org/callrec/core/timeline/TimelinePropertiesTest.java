@@ -8,6 +8,7 @@ import java.util.List;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -125,16 +126,23 @@ class TimelinePropertiesTest {
 
     @Property(tries = 300)
     @Label("an SSRC switch anywhere, with any arrival order within the window around it, gives the in-order timeline")
-    void ssrcSwitchAnywhere(@ForAll("networks") List<Fate> network,
+    void ssrcSwitchAnywhere(@ForAll("networks") List<Fate> withCopies,
                             @ForAll @IntRange(min = 0, max = 300) int switchAt,
                             @ForAll @IntRange(min = 0, max = 65535) int oldSeq,
                             @ForAll @IntRange(min = 0, max = 65535) int newSeq,
                             @ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long newTs) {
-        // packets before switchAt come from the old SSRC, the rest from a new one with its own numbering
+        // packets before switchAt come from the old SSRC, the rest from a new one with its own numbering;
+        // no copies: a copy of an old packet beyond the window is that SSRC coming back, a switch again
+        List<Fate> network = withCopies.stream().map(f -> new Fate(f.lost(), f.delayPackets(), List.of())).toList();
         RtpStream old = RtpStream.pcma(0x01DL, oldSeq, 4_294_960_000L);
         RtpStream next = RtpStream.pcma(0x2EEL, newSeq, newTs);
         int at = Math.min(switchAt, network.size());
         Source source = k -> k < at ? old.packet(k) : next.packet(k - at);
+
+        // the recording starts with the old SSRC: the first SSRC heard is the first stream (nothing can tell
+        // which of two unrelated SSRCs came first if the new one is heard first)
+        List<Integer> byArrival = arrivalOrder(network);
+        Assume.that(byArrival.isEmpty() || byArrival.get(0) < at || byArrival.stream().allMatch(k -> k >= at));
 
         Run run = deliver(source, network);
         Run ordered = deliver(source, network.stream().map(f -> new Fate(f.lost(), 0, List.of())).toList());
@@ -159,6 +167,12 @@ class TimelinePropertiesTest {
         assertThat(stats.late()).isZero();
         assertThat(stats.placed()).isEqualTo(delivered.size());
         assertThat(stats.ssrcChanges()).isEqualTo(before.isEmpty() || after.isEmpty() ? 0 : 1);
+    }
+
+    private static List<Integer> arrivalOrder(List<Fate> network) {
+        return delivered(network).stream()
+                .sorted(Comparator.comparingDouble(k -> k + network.get(k).delayPackets()))
+                .toList();
     }
 
     private static void appendModel(TimelineRecorder model, RtpStream s, List<Fate> network, int from, int to, int offset) {
