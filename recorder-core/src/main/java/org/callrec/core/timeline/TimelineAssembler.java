@@ -23,10 +23,13 @@ import org.callrec.core.rtp.RtpMath;
  *       loss: silence of that length, so audio after a loss stays where it belongs; a hole
  *       longer than that is a pause, handled by the {@link GapHandling} (kept as silence,
  *       collapsed to a marker beyond a limit, or cut) and reported;</li>
- *   <li>an SSRC change flushes the old stream and continues the timeline where it stopped (the
- *       new stream's earliest packet follows the old stream's last one); packets of the old SSRC
- *       arriving within the reorder window after the switch are stragglers, dropped as
- *       {@code stale-ssrc}; later ones are the stream coming back, a switch again;</li>
+ *   <li>an SSRC change waits one reorder window (by arrival time) from the new SSRC's first packet:
+ *       meanwhile the new SSRC's packets are held aside and the old SSRC's reordered packets still
+ *       go in place. Then the old stream is written to its end and the new one continues the
+ *       timeline right after it (its earliest packet follows the old stream's highest one, no gap,
+ *       no overlap). Packets of the old SSRC arriving after that, within the reorder window of its
+ *       last packet, are stragglers, dropped as {@code stale-ssrc}; later ones are the stream coming
+ *       back, a switch again;</li>
  *   <li>packets of another payload type (DTMF events, comfort noise) never reach the audio; they
  *       are counted by payload type.</li>
  * </ul>
@@ -55,6 +58,10 @@ public final class TimelineAssembler {
     private record Held(long extTs, long ssrc, byte[] payload) {
     }
 
+    /** A datagram of an SSRC the stream is about to switch to, as it arrived. */
+    private record Pending(long arrivalMicros, byte[] datagram) {
+    }
+
     private static final int SEEN_RING = 2048;
     /** RFC 3550 A.1: a forward jump larger than this is not taken as loss without confirmation. */
     private static final int MAX_DROPOUT = 3000;
@@ -79,6 +86,10 @@ public final class TimelineAssembler {
         }
     };
     private long ssrcLastArrivalMicros = Long.MIN_VALUE;
+    /** Datagrams of the SSRC being switched to ({@link #pendingSsrc}), held for one reorder window. */
+    private final List<Pending> pending = new ArrayList<>();
+    private long pendingSsrc = -1;
+    private long pendingSinceMicros;
     private final long[] seen = new long[SEEN_RING];
     private final RtpMath.SequenceUnwrapper seqs = new RtpMath.SequenceUnwrapper();
     private final RtpMath.TimestampUnwrapper stamps = new RtpMath.TimestampUnwrapper();
@@ -137,6 +148,9 @@ public final class TimelineAssembler {
     /** Offers one datagram as received. */
     public void offer(long arrivalMicros, byte[] buf, int off, int len) {
         received++;
+        if (pendingSsrc != -1 && arrivalMicros - pendingSinceMicros > reorderWindowMicros) {
+            completeSwitch();
+        }
         if (RtpHeader.check(buf, off, len) != RtpHeader.Problem.NONE) {
             drop("malformed");
             return;
@@ -149,6 +163,10 @@ public final class TimelineAssembler {
         boolean audio = pt == payloadType;
         long packetSsrc = RtpHeader.ssrc(buf, off);
         if (packetSsrc != ssrc) {
+            if (packetSsrc == pendingSsrc) {
+                hold(arrivalMicros, buf, off, len);
+                return;
+            }
             if (!audio) {
                 otherPayload(pt);
                 return;
@@ -157,7 +175,19 @@ public final class TimelineAssembler {
                 drop("stale-ssrc");
                 return;
             }
-            switchSsrc(packetSsrc);
+            if (ssrc == -1) {
+                switchSsrc(packetSsrc);
+            } else {
+                // A third SSRC while a switch is pending: the pending one goes first.
+                completeSwitch();
+                if (packetSsrc != ssrc) {
+                    // The old SSRC's reordered packets may still arrive: wait one window before switching.
+                    pendingSsrc = packetSsrc;
+                    pendingSinceMicros = arrivalMicros;
+                    hold(arrivalMicros, buf, off, len);
+                    return;
+                }
+            }
         }
         ssrcLastArrivalMicros = Math.max(ssrcLastArrivalMicros, arrivalMicros);
         int seq = RtpHeader.sequenceNumber(buf, off);
@@ -267,8 +297,36 @@ public final class TimelineAssembler {
         return d > MAX_DROPOUT || d < -MAX_MISORDER;
     }
 
+    /** Holds a datagram of the SSRC being switched to; too many and the switch happens now. */
+    private void hold(long arrivalMicros, byte[] buf, int off, int len) {
+        pending.add(new Pending(arrivalMicros, Arrays.copyOfRange(buf, off, off + len)));
+        if (pending.size() > MAX_HELD) {
+            completeSwitch();
+        }
+    }
+
+    /**
+     * The reorder window since the new SSRC's first packet has passed (or the recording ends): the
+     * old stream is written to its end, then the new SSRC's held packets are offered in their
+     * arrival order, so its earliest packet follows the old stream's highest one.
+     */
+    private void completeSwitch() {
+        if (pendingSsrc == -1) {
+            return;
+        }
+        long next = pendingSsrc;
+        pendingSsrc = -1;
+        List<Pending> held = new ArrayList<>(pending);
+        pending.clear();
+        switchSsrc(next);
+        for (Pending p : held) {
+            accept(p.arrivalMicros(), p.datagram(), 0, p.datagram().length);
+        }
+    }
+
     /** Writes out everything still held (end of the recording). */
     public void finish() {
+        completeSwitch();
         while (!buffer.isEmpty()) {
             emitFirst();
         }
@@ -312,6 +370,11 @@ public final class TimelineAssembler {
             previousSsrcs.remove(newSsrc);
             previousSsrcs.put(ssrc, ssrcLastArrivalMicros);
             ssrcChanges++;
+        }
+        if (probe != null) {
+            // a lone far-off packet of the old stream, never confirmed
+            probe = null;
+            drop("out-of-range");
         }
         ssrcLastArrivalMicros = Long.MIN_VALUE;
         restartStream();

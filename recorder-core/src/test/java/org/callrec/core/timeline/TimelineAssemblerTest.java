@@ -355,17 +355,150 @@ class TimelineAssemblerTest {
             assertThat(out.newStreamsAt()).isEmpty();
         }
 
-        @Test
-        @DisplayName("a straggler of the old SSRC arriving after the switch is dropped as stale, not written")
-        void staleStraggler() {
-            offer(stream, except(range(0, 9), 9));
-            offer(second, range(0, 4));
-            offer(stream, 9);
-            offer(second, range(5, 9));
+        /** Call packet {@code c}: packets 0..9 from the old SSRC, 10..19 from the new one, 20..29 from a third. */
+        private byte[] call(int c) {
+            return c < 10 ? stream.packet(c) : c < 20 ? second.packet(c - 10) : third.packet(c - 20);
+        }
+
+        private final RtpStream third = RtpStream.pcma(0x0BAD_CAFEL, 65_530, 4_294_967_000L);
+
+        private static IntStream unsigned(byte[] bytes) {
+            return IntStream.range(0, bytes.length).map(i -> bytes[i] & 0xFF);
+        }
+
+        /** Offers call packets in the given order, one every 20 ms. */
+        private void arrive(int... calls) {
+            for (int i = 0; i < calls.length; i++) {
+                offerRaw(T0 + 20_000L * i, call(calls[i]));
+            }
+        }
+
+        @ParameterizedTest(name = "arrival order {0}")
+        @ValueSource(strings = {
+                "0 1 2 3 4 5 6 8 10 7 12 9 11 13 14 15 16 17 18 19",   // old packets after new ones
+                "0 1 2 3 4 5 6 7 12 10 8 9 11 13 14 15 16 17 18 19",   // new ones early and swapped among themselves
+                "0 1 2 3 4 5 6 7 11 8 10 9 12 13 14 15 16 17 18 19",   // the new stream's first packet arrives after its second
+                "0 1 2 3 4 5 6 7 10 11 8 9 12 13 14 15 16 17 18 19"})  // the old stream's last two trail two new ones, the last by the whole window
+        @DisplayName("packets reordered across an SSRC switch within the window give the in-order timeline: the old stream whole, then the new one")
+        void reorderedAcrossTheSwitch(String order) {
+            arrive(Arrays.stream(order.split(" ")).mapToInt(Integer::parseInt).toArray());
             assembler.finish();
 
+            assertThat(out.shape()).containsExactly("audio " + 20 * PACKET);
+            assertThat(out.audioBytes()).isEqualTo(concat(stream.payloads(0, 9), second.payloads(0, 9)));
+            assertThat(out.newStreamsAt()).containsExactly(10L * PACKET);
+            TimelineStats stats = assembler.stats();
+            assertThat(stats.droppedByReason()).doesNotContainKey("stale-ssrc");
+            assertThat(stats.ssrcChanges()).isEqualTo(1);
+            assertThat(stats.placed()).isEqualTo(20);
+            assertThat(stats.late()).isZero();
+            assertThat(stats.lost()).isZero();
+        }
+
+        @Test
+        @DisplayName("loss right at the switch leaves no gap there; loss inside either stream stays silence at its place")
+        void lossAroundTheSwitch() {
+            // the old stream's last packet (9) and the new one's second (11) are lost; the rest is reordered
+            arrive(0, 1, 2, 3, 5, 4, 6, 10, 8, 12, 7, 13, 14, 15, 16, 17, 18, 19);
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 10 * PACKET, "silence " + PACKET, "audio " + 8 * PACKET);
+            int[] expected = IntStream.concat(IntStream.concat(
+                            unsigned(concat(stream.payloads(0, 8), second.payloads(0, 0))),
+                            IntStream.generate(() -> TimelineRecorder.SILENT).limit(PACKET)),
+                    unsigned(second.payloads(2, 9))).toArray();
+            assertThat(out.units()).isEqualTo(expected);
+            assertThat(out.newStreamsAt()).containsExactly(9L * PACKET);
+            assertThat(assembler.stats().lost()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a second switch, reordered too, continues the timeline after the second stream's end")
+        void secondSwitch() {
+            arrive(0, 1, 2, 3, 4, 5, 6, 7, 10, 8, 9, 11, 12, 13, 14, 15, 16, 17, 21, 18, 20, 19, 22, 23, 24, 25, 26, 27, 28, 29);
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 30 * PACKET);
+            assertThat(out.audioBytes()).isEqualTo(concat(concat(stream.payloads(0, 9), second.payloads(0, 9)), third.payloads(0, 9)));
+            assertThat(out.newStreamsAt()).containsExactly(10L * PACKET, 20L * PACKET);
+            assertThat(assembler.stats().ssrcChanges()).isEqualTo(2);
+            assertThat(assembler.stats().droppedByReason()).doesNotContainKey("stale-ssrc");
+        }
+
+        @Test
+        @DisplayName("a third SSRC while a switch is still pending: each stream follows the one before it")
+        void thirdSsrcWhilePending() {
+            // the third source starts only 40 ms after the second: the second's switch completes first
+            arrive(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29);
+            assembler.finish();
+
+            assertThat(out.audioBytes()).isEqualTo(concat(concat(stream.payloads(0, 9), second.payloads(0, 1)), third.payloads(0, 9)));
+            assertThat(out.newStreamsAt()).containsExactly(10L * PACKET, 12L * PACKET);
+        }
+
+        @Test
+        @DisplayName("an old-SSRC packet arriving after the window since the switch is a straggler: dropped as stale-ssrc, nothing moves")
+        void staleStraggler() {
+            // the switch waits until 60 ms after the new SSRC's first packet (t=8); old 9 comes at t=12, beyond that,
+            // but within the window of the old stream's last packet (old 8 at t=9)
+            offerRaw(T0, call(0));
+            for (int t = 1; t <= 7; t++) {
+                offerRaw(T0 + 20_000L * t, call(t));
+            }
+            offerRaw(T0 + 20_000L * 8, call(10));
+            offerRaw(T0 + 20_000L * 9, call(8));
+            offerRaw(T0 + 20_000L * 10, call(11));
+            offerRaw(T0 + 20_000L * 11, call(12));
+            offerRaw(T0 + 20_000L * 12, call(9));
+            for (int c = 13; c <= 19; c++) {
+                offerRaw(T0 + 20_000L * c, call(c));
+            }
+            assembler.finish();
+
+            assertThat(out.shape()).containsExactly("audio " + 19 * PACKET);
             assertThat(out.audioBytes()).isEqualTo(concat(stream.payloads(0, 8), second.payloads(0, 9)));
             assertThat(assembler.stats().droppedByReason()).containsEntry("stale-ssrc", 1L);
+        }
+
+        @Test
+        @DisplayName("DTMF packets of either SSRC around the switch never reach the audio and are not counted lost")
+        void dtmfOfEitherSsrc() {
+            byte[] oldEvent = RtpStream.datagram(101, stream.seq(9), stream.ts(9), stream.ssrc(), new byte[] {1, 0, 0, (byte) 160});
+            byte[] newEvent = RtpStream.datagram(101, second.seq(0), second.ts(0), second.ssrc(), new byte[] {1, 0, 0, (byte) 160});
+            for (int t = 0; t <= 7; t++) {
+                offerRaw(T0 + 20_000L * t, call(t));
+            }
+            // the new stream's first audio, then its event, then the old stream's last audio and event
+            offerRaw(T0 + 20_000L * 8, call(11));
+            offerRaw(T0 + 20_000L * 9, newEvent);
+            offerRaw(T0 + 20_000L * 10, call(8));
+            offerRaw(T0 + 20_000L * 11, oldEvent);
+            for (int c = 12; c <= 19; c++) {
+                offerRaw(T0 + 20_000L * c, call(c));
+            }
+            assembler.finish();
+
+            assertThat(out.audioBytes()).isEqualTo(concat(stream.payloads(0, 8), second.payloads(1, 9)));
+            assertThat(out.newStreamsAt()).containsExactly(9L * PACKET);
+            TimelineStats stats = assembler.stats();
+            assertThat(stats.otherPayloadTypes()).containsEntry(101, 2L);
+            assertThat(stats.expected()).isEqualTo(18);
+            assertThat(stats.lost()).isZero();
+        }
+
+        @Test
+        @DisplayName("packets of the new SSRC are held aside at most MAX_HELD at a time, even when the arrival clock stands still")
+        void pendingSwitchIsBounded() {
+            RtpStream many = RtpStream.pcma(0x7777L, 100, 0);
+            offer(stream, range(0, 9));
+            for (int k = 0; k <= TimelineAssembler.MAX_HELD; k++) {
+                offerRaw(T0 + 200_000L, many.packet(k));
+            }
+
+            // the switch happened without the window passing: the old stream is written, the new one is under way
+            assertThat(out.newStreamsAt()).containsExactly(10L * PACKET);
+            assembler.finish();
+            assertThat(out.audioBytes()).isEqualTo(concat(stream.payloads(0, 9), many.payloads(0, TimelineAssembler.MAX_HELD)));
         }
 
         @Test

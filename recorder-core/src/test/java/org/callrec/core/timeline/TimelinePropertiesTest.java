@@ -8,6 +8,7 @@ import java.util.List;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -123,6 +124,67 @@ class TimelinePropertiesTest {
         assertThat(run.assembler.stats().expected()).isEqualTo(span(network));
     }
 
+    @Property(tries = 300)
+    @Label("an SSRC switch anywhere, with any arrival order within the window around it, gives the in-order timeline")
+    void ssrcSwitchAnywhere(@ForAll("networks") List<Fate> withCopies,
+                            @ForAll @IntRange(min = 0, max = 300) int switchAt,
+                            @ForAll @IntRange(min = 0, max = 65535) int oldSeq,
+                            @ForAll @IntRange(min = 0, max = 65535) int newSeq,
+                            @ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long newTs) {
+        // packets before switchAt come from the old SSRC, the rest from a new one with its own numbering;
+        // no copies: a copy of an old packet beyond the window is that SSRC coming back, a switch again
+        List<Fate> network = withCopies.stream().map(f -> new Fate(f.lost(), f.delayPackets(), List.of())).toList();
+        RtpStream old = RtpStream.pcma(0x01DL, oldSeq, 4_294_960_000L);
+        RtpStream next = RtpStream.pcma(0x2EEL, newSeq, newTs);
+        int at = Math.min(switchAt, network.size());
+        Source source = k -> k < at ? old.packet(k) : next.packet(k - at);
+
+        // the recording starts with the old SSRC: the first SSRC heard is the first stream (nothing can tell
+        // which of two unrelated SSRCs came first if the new one is heard first)
+        List<Integer> byArrival = arrivalOrder(network);
+        Assume.that(byArrival.isEmpty() || byArrival.get(0) < at || byArrival.stream().allMatch(k -> k >= at));
+
+        Run run = deliver(source, network);
+        Run ordered = deliver(source, network.stream().map(f -> new Fate(f.lost(), 0, List.of())).toList());
+
+        // the old stream from its first to its last delivered packet, then the new one likewise: no gap, no overlap
+        TimelineRecorder model = new TimelineRecorder();
+        List<Integer> delivered = delivered(network);
+        List<Integer> before = delivered.stream().filter(k -> k < at).toList();
+        List<Integer> after = delivered.stream().filter(k -> k >= at).toList();
+        if (!before.isEmpty()) {
+            appendModel(model, old, network, before.get(0), before.get(before.size() - 1), 0);
+        }
+        if (!after.isEmpty()) {
+            appendModel(model, next, network, after.get(0), after.get(after.size() - 1), at);
+        }
+        assertThat(run.out.units()).isEqualTo(model.units());
+        assertThat(run.out.units()).isEqualTo(ordered.out.units());
+        assertThat(run.out.newStreamsAt()).isEqualTo(before.isEmpty() || after.isEmpty()
+                ? List.of() : List.of((long) (before.get(before.size() - 1) - before.get(0) + 1) * PACKET));
+        TimelineStats stats = run.assembler.stats();
+        assertThat(stats.droppedByReason()).doesNotContainKey("stale-ssrc");
+        assertThat(stats.late()).isZero();
+        assertThat(stats.placed()).isEqualTo(delivered.size());
+        assertThat(stats.ssrcChanges()).isEqualTo(before.isEmpty() || after.isEmpty() ? 0 : 1);
+    }
+
+    private static List<Integer> arrivalOrder(List<Fate> network) {
+        return delivered(network).stream()
+                .sorted(Comparator.comparingDouble(k -> k + network.get(k).delayPackets()))
+                .toList();
+    }
+
+    private static void appendModel(TimelineRecorder model, RtpStream s, List<Fate> network, int from, int to, int offset) {
+        for (int k = from; k <= to; k++) {
+            if (network.get(k).lost()) {
+                model.silence(PACKET);
+            } else {
+                model.audio(s.payload(k - offset), 0, PACKET);
+            }
+        }
+    }
+
     @Example
     @Label("the generators do produce wraps, losses, reordering and copies (the properties are not vacuous)")
     void generatorsCoverTheCases() {
@@ -139,8 +201,18 @@ class TimelinePropertiesTest {
     private record Run(TimelineAssembler assembler, TimelineRecorder out) {
     }
 
+    /** The datagram of packet {@code k} of the call. */
+    private interface Source {
+        byte[] packet(int k);
+    }
+
     /** Offers the packets of {@code s} as {@code network} delivers them, then finishes. */
     private static Run deliver(RtpStream s, List<Fate> network) {
+        return deliver(s::packet, network);
+    }
+
+    /** Offers the packets of {@code source} as {@code network} delivers them, then finishes. */
+    private static Run deliver(Source source, List<Fate> network) {
         record Arrival(double at, int k) {
         }
         List<Arrival> arrivals = new ArrayList<>();
@@ -158,7 +230,7 @@ class TimelinePropertiesTest {
         TimelineRecorder out = new TimelineRecorder();
         TimelineAssembler a = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, GAPS, out);
         for (Arrival arrival : arrivals) {
-            byte[] p = s.packet(arrival.k());
+            byte[] p = source.packet(arrival.k());
             a.offer(T0 + (long) (arrival.at() * 20_000), p, 0, p.length);
         }
         a.finish();
