@@ -53,7 +53,7 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
               --duration D               media per call (10s, 500ms, 2m)        [20s]
               --stagger D                delay between two phone starts         [25ms]
               --concurrency N            most calls at once                     [all]
-              --codec PCMA|PCMU          phones' codec                          [PCMA]
+              --codec PCMA|PCMU|G722     phones' codec                          [PCMA]
               --terminator T             none|lf|crlf|nul                       [none]
               --kafka HOST:PORT          Kafka bootstrap servers                [127.0.0.1:9092]
               --topic NAME               completion topic                       [%s]
@@ -114,8 +114,8 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
                 case "--duration" -> duration = Durations.parse(v);
                 case "--stagger" -> stagger = Durations.parse(v);
                 case "--concurrency" -> concurrency = positive(name, v);
-                case "--codec" -> codec = AudioCodec.parse(v).filter(c -> c != AudioCodec.G722)
-                        .orElseThrow(() -> new IllegalArgumentException("--codec wants PCMA or PCMU, got '" + v + "'"));
+                case "--codec" -> codec = AudioCodec.parse(v)
+                        .orElseThrow(() -> new IllegalArgumentException("--codec wants PCMA, PCMU or G722, got '" + v + "'"));
                 case "--terminator" -> terminator = terminator(v);
                 case "--kafka" -> kafka = v;
                 case "--topic" -> topic = v;

@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.Topics;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class BenchmarkOptionsTest {
@@ -28,6 +29,14 @@ class BenchmarkOptionsTest {
         assertThat(o.secretKey()).isEqualTo("callrec-secret");
         assertThat(o.pidDir()).isEqualTo(Path.of(".local/run"));
         assertThat(o.completionTimeout()).isEqualTo(Duration.ofSeconds(120));
+    }
+
+    @Test
+    @DisplayName("G.722 phones can be benchmarked; an unknown codec is refused with the accepted names")
+    void g722IsAcceptedAndUnknownCodecsAreNot() {
+        assertThat(BenchmarkOptions.parse(new String[] {"--codec", "G722"}).codec()).isEqualTo(AudioCodec.G722);
+        assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--codec", "opus"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PCMA, PCMU or G722");
     }
 
     @Test

@@ -271,39 +271,39 @@ final class RecordingStack implements AutoCloseable {
     }
 
     private ServiceProcess startStorageProcess(Path workDir, int http, int management) throws IOException {
-        Map<String, String> c = new LinkedHashMap<>();
+        Map<String, String> c = storageSettings(workDir, BUCKET);
         c.put("quarkus.http.port", Integer.toString(http));
+        c.putAll(storageConfig);
+        return ServiceProcess.startReady("storage-service", c, management);
+    }
+
+    /** What every storage instance of the stack is told: broker, S3, bucket, work directory, a free HTTP port. */
+    private Map<String, String> storageSettings(Path workDir, String bucket) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("quarkus.http.port", Integer.toString(freePort()));
         c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         c.put("storage.s3.endpoint", s3.endpoint());
         c.put("storage.s3.access-key", s3.accessKey());
         c.put("storage.s3.secret-key", s3.secretKey());
-        c.put("storage.s3.bucket", BUCKET);
+        c.put("storage.s3.bucket", bucket);
         c.put("storage.work-dir", workDir.toString());
-        c.putAll(storageConfig);
-        return ServiceProcess.startReady("storage-service", c, management);
+        return c;
     }
+
 
     /**
      * Starts one more storage service with its own consumer group and bucket (so it stores every
      * recording too), configured by {@code overrides}; closed with the stack.
      */
     ServiceProcess startExtraStorage(String bucket, Map<String, String> overrides) throws IOException {
-        int http = freePort();
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("quarkus.http.port", Integer.toString(http));
-        c.put("quarkus.management.port", Integer.toString(freePort()));
-        c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        c.put("storage.s3.endpoint", s3.endpoint());
-        c.put("storage.s3.access-key", s3.accessKey());
-        c.put("storage.s3.secret-key", s3.secretKey());
-        c.put("storage.s3.bucket", bucket);
+        Map<String, String> c = storageSettings(Files.createTempDirectory("callrec-storage-e2e-" + bucket), bucket);
         c.put("storage.kafka.group-id", "callrec-storage-" + bucket);
-        c.put("storage.work-dir", Files.createTempDirectory("callrec-storage-e2e-" + bucket).toString());
         c.putAll(overrides);
-        ServiceProcess p = ServiceProcess.start("storage-service", c, http);
+        ServiceProcess p = ServiceProcess.startReady("storage-service", c, freePort());
         extras.add(p);
         return p;
     }
+
 
     void startControl() throws IOException {
         Map<String, String> c = new LinkedHashMap<>();
