@@ -78,7 +78,17 @@ callrec.io/metrics: "true"
 {{- end -}}
 {{- end -}}
 
-{{/* Kafka client settings from an existing Secret, for a container's envFrom. */}}
+{{/*
+Kafka client properties of kafka.config as ConfigMap entries: security.protocol becomes
+KAFKA_SECURITY_PROTOCOL, which Quarkus gives the services' Kafka clients as security.protocol again.
+*/}}
+{{- define "callrec.kafkaConfigEnv" -}}
+{{- range $key, $value := .Values.kafka.config }}
+  KAFKA_{{ $key | upper | replace "." "_" }}: {{ $value | toString | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Kafka client settings from an existing Secret, for the envFrom of ingest and storage (not control: no Kafka). */}}
 {{- define "callrec.kafkaEnvFrom" -}}
 {{- if .Values.kafka.existingSecret -}}
 - secretRef:
@@ -189,6 +199,9 @@ readinessProbe:
 {{- end -}}
 {{- if not $v.kafka.bootstrapServers -}}
 {{- fail "kafka.bootstrapServers is required, e.g. my-kafka-bootstrap.kafka.svc:9092" -}}
+{{- end -}}
+{{- if hasKey (default dict $v.kafka.config) "bootstrap.servers" -}}
+{{- fail "kafka.config may not hold bootstrap.servers: set kafka.bootstrapServers" -}}
 {{- end -}}
 {{- if not $v.s3.endpoint -}}
 {{- fail "s3.endpoint is required, e.g. http://minio.minio.svc:9000" -}}

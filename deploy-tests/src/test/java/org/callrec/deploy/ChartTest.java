@@ -340,16 +340,51 @@ class ChartTest {
     }
 
     @Test
-    @DisplayName("a Kafka Secret is added to every service's environment; the checksum follows the configuration")
+    @DisplayName("a Kafka Secret is added to the environment of ingest and storage, not control (no Kafka); the checksum follows the configuration")
     void kafkaSecretAndChecksum() {
         String defaults = Helm.CHART + "/ci/k8s-values.yaml";
         Rendered plain = render(values(defaults));
         Rendered withSecret = render(values(defaults, "kafka.existingSecret=kafka-sasl", "control.tenant=acme"));
 
-        withSecret.podTemplates().forEach((workload, template) -> assertThat(Rendered.container(template).getEnvFrom())
-                .as(workload).anyMatch(e -> e.getSecretRef() != null && e.getSecretRef().getName().equals("kafka-sasl")));
+        List.of("callrec-ingest", "callrec-storage").forEach(workload -> assertThat(
+                Rendered.container(withSecret.podTemplates().get(workload)).getEnvFrom()).as(workload)
+                .anyMatch(e -> e.getSecretRef() != null && e.getSecretRef().getName().equals("kafka-sasl")));
+        assertThat(Rendered.container(withSecret.control().getSpec().getTemplate()).getEnvFrom())
+                .noneMatch(e -> e.getSecretRef() != null && e.getSecretRef().getName().equals("kafka-sasl"));
         assertThat(checksum(withSecret.control())).isNotEqualTo(checksum(plain.control()));
         assertThat(checksum(withSecret.storage())).isEqualTo(checksum(plain.storage()));
+    }
+
+    @Test
+    @DisplayName("kafka.config reaches ingest and storage as KAFKA_* variables (not control), and rolls their pods")
+    void kafkaClientProperties() {
+        String defaults = Helm.CHART + "/ci/k8s-values.yaml";
+        Rendered plain = render(values(defaults));
+        Rendered sasl = render(values(defaults, "kafka.config.security\\.protocol=SASL_SSL",
+                "kafka.config.sasl\\.mechanism=SCRAM-SHA-512", "kafka.config.client\\.rack=zone-a"));
+
+        // Spelt as the services' Kafka clients read them back: KAFKA_SECURITY_PROTOCOL is security.protocol
+        for (String component : List.of("callrec-ingest", "callrec-storage")) {
+            assertThat(sasl.configMap(component)).as(component)
+                    .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka-bootstrap.kafka.svc:9092")
+                    .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                    .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+                    .containsEntry("KAFKA_CLIENT_RACK", "zone-a");
+        }
+        assertThat(sasl.configMap("callrec-control")).noneSatisfy((key, value) -> assertThat(key).startsWith("KAFKA_"));
+        // A change of them restarts ingest and storage, not control
+        assertThat(checksum(sasl.ingest())).isNotEqualTo(checksum(plain.ingest()));
+        assertThat(checksum(sasl.storage())).isNotEqualTo(checksum(plain.storage()));
+        assertThat(checksum(sasl.control())).isEqualTo(checksum(plain.control()));
+    }
+
+    @Test
+    @DisplayName("no pod gets service-link variables (a Service named kafka would add KAFKA_PORT …)")
+    void noServiceLinks() {
+        Rendered rendered = render(values(Helm.CHART + "/ci/k8s-values.yaml"));
+
+        rendered.podTemplates().forEach((workload, template) -> assertThat(template.getSpec().getEnableServiceLinks())
+                .as(workload).isFalse());
     }
 
     static Stream<Arguments> invalidValues() {
@@ -359,6 +394,7 @@ class ChartTest {
                 Arguments.of(k8s, List.of("ingest.updateStrategy=RollingUpdate"), "not allowed with networkMode hostNetwork"),
                 Arguments.of(k8s, List.of("storage.replicas=4"), "must not exceed kafka.topicPartitions"),
                 Arguments.of(k8s, List.of("kafka.bootstrapServers="), "kafka.bootstrapServers is required"),
+                Arguments.of(k8s, List.of("kafka.config.bootstrap\\.servers=other:9092"), "set kafka.bootstrapServers"),
                 Arguments.of(k8s, List.of("s3.endpoint="), "s3.endpoint is required"),
                 Arguments.of(k8s, List.of("s3.existingSecret="), "S3 credentials"),
                 Arguments.of(k8s, List.of("ingest.ports.min=41000"), "must not exceed ingest.ports.max"),
@@ -377,7 +413,9 @@ class ChartTest {
                 // the schema: enums, ranges and unknown keys
                 Arguments.of(k8s, List.of("ingest.networkMode=nodePort"), "networkMode"),
                 Arguments.of(k8s, List.of("ingest.ports.min=80"), "ports/min"),
-                Arguments.of(k8s, List.of("control.service.typ=NodePort"), "typ"));
+                Arguments.of(k8s, List.of("control.service.typ=NodePort"), "typ"),
+                // an unescaped property name in --set becomes a nested map, not a Kafka property
+                Arguments.of(k8s, List.of("kafka.config.security.protocol=SASL_SSL"), "kafka/config/security"));
     }
 
     @ParameterizedTest(name = "{1} refused")
@@ -442,6 +480,10 @@ class ChartTest {
 
     private static String checksum(io.fabric8.kubernetes.api.model.apps.Deployment deployment) {
         return deployment.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config");
+    }
+
+    private static String checksum(StatefulSet set) {
+        return set.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config");
     }
 
     private static EnvVar env(StatefulSet set, String name) {

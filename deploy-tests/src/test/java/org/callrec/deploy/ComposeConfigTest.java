@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,6 +70,22 @@ class ComposeConfigTest {
         assertThat(control.ingest().nodes()).containsExactly("http://ingest:8082");
         assertThat(storage.s3().endpoint()).isEqualTo("http://minio:9000");
         assertThat(storage.s3().createBucket()).as("minio-init creates the bucket").isFalse();
+    }
+
+    @Test
+    @DisplayName("ingest and storage get the same Kafka client settings; control, which uses no Kafka, none")
+    void kafkaClientSettingsReachBothKafkaServices() {
+        Map<String, String> ingest = kafkaSettings("ingest");
+
+        assertThat(ingest).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+        assertThat(kafkaSettings("storage")).isEqualTo(ingest);
+        assertThat(kafkaSettings("control")).isEmpty();
+    }
+
+    private Map<String, String> kafkaSettings(String service) {
+        Map<String, String> kafka = new TreeMap<>(compose.environment(service));
+        kafka.keySet().removeIf(key -> !key.startsWith("KAFKA_"));
+        return kafka;
     }
 
     @Test

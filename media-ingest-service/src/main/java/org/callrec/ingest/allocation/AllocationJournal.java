@@ -2,7 +2,6 @@ package org.callrec.ingest.allocation;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -30,18 +28,20 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.ingest.config.IngestConfig;
+import org.callrec.ingest.kafka.KafkaClientProperties;
 import org.callrec.ingest.kafka.MediaPublisher;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * The node's allocations on the compacted topic {@code ingest.kafka.allocations-topic}, keyed by
  * recording id: the recording's START record (which names the node and the UDP port) while it
  * is open, a tombstone once it ended. Writes go through one thread, in order, never on the
- * caller's thread. {@link #readOpen(String)} reads the topic back at start.
+ * caller's thread. {@link #readOpen(String)} reads the topic back at start. Its producer and reader
+ * get every {@code kafka.*} property ({@link KafkaClientProperties}).
  */
 @ApplicationScoped
 public class AllocationJournal {
@@ -53,8 +53,10 @@ public class AllocationJournal {
     @Inject
     MediaPublisher publisher;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
-    String bootstrapServers;
+    /** Every {@code kafka.*} property, prefix removed (see {@link KafkaClientProperties}). */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
 
     private KafkaProducer<String, byte[]> producer;
     private ExecutorService writer;
@@ -66,7 +68,8 @@ public class AllocationJournal {
         }
         publisher.createTopic(config.kafka().allocationsTopic(), Map.of("cleanup.policy", "compact"),
                 config.kafka().allocationsPartitions());
-        producer = new KafkaProducer<>(MediaPublisher.producerConfig(bootstrapServers, config.kafka()),
+        producer = new KafkaProducer<>(
+                KafkaClientProperties.producer(kafka, config.kafka(), KafkaClientProperties.JOURNAL_PRODUCER),
                 new StringSerializer(), new ByteArraySerializer());
         writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "allocation-journal"));
     }
@@ -116,11 +119,7 @@ public class AllocationJournal {
             return List.of();
         }
         long deadline = System.nanoTime() + config.recovery().timeout().toNanos();
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+        Map<String, Object> c = KafkaClientProperties.reader(kafka, KafkaClientProperties.JOURNAL_READER,
                 (int) Math.max(1000, Math.min(Integer.MAX_VALUE, config.recovery().timeout().toMillis())));
         Map<String, RecordingStarted> open = new LinkedHashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),

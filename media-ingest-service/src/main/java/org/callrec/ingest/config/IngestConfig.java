@@ -58,7 +58,10 @@ public interface IngestConfig {
     /** Batching of packets into Kafka records. */
     Chunk chunk();
 
-    /** Kafka topic settings (the broker itself is {@code kafka.bootstrap.servers}). */
+    /**
+     * Kafka topic settings (the broker and the client properties are {@code kafka.bootstrap.servers}
+     * and every other {@code kafka.*} property, see {@code KafkaClientProperties}).
+     */
     Kafka kafka();
 
     /** Readiness checks. */

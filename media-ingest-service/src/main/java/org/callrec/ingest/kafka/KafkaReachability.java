@@ -9,16 +9,16 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.callrec.core.health.CachedProbe;
 import org.callrec.ingest.config.IngestConfig;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 
 /**
- * Whether a Kafka broker answers: a {@code describeCluster} call of an admin client, its result
+ * Whether a Kafka broker answers: a {@code describeCluster} call of an admin client (with every
+ * {@code kafka.*} property, see {@link KafkaClientProperties}), its result
  * cached for {@code ingest.health.check-interval} ({@link CachedProbe}); never blocks.
  */
 @ApplicationScoped
@@ -27,18 +27,17 @@ public class KafkaReachability {
     @Inject
     IngestConfig config;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
-    String bootstrapServers;
+    /** Every {@code kafka.*} property, prefix removed (see {@link KafkaClientProperties}). */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
 
     private volatile Admin admin;
     private volatile CachedProbe probe;
 
     void start(@Observes StartupEvent event) {
         int timeout = (int) config.health().checkTimeout().toMillis();
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "callrec-ingest-health",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout));
+        admin = Admin.create(KafkaClientProperties.admin(kafka, KafkaClientProperties.HEALTH_ADMIN, timeout, timeout));
         probe = new CachedProbe(config.health().checkInterval(), config.health().checkTimeout(),
                 () -> admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeout)).nodes()
                         .thenApply(nodes -> nodes.size() + " broker(s)").toCompletionStage(),

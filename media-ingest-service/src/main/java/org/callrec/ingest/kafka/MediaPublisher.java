@@ -1,7 +1,6 @@
 package org.callrec.ingest.kafka;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -18,10 +17,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -29,17 +26,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.callrec.ingest.config.IngestConfig;
 import org.callrec.ingest.logging.RecordingMdc;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * Hands media-topic records to Kafka without ever blocking the caller.
  *
  * <p>Records go into a queue drained by one publisher thread, which hands them to an idempotent
- * producer ({@code acks=all}, unlimited retries within {@code ingest.kafka.delivery-timeout}).
+ * producer ({@code acks=all}, unlimited retries within {@code ingest.kafka.delivery-timeout};
+ * every {@code kafka.*} property reaches it, see {@link KafkaClientProperties}).
  * One thread keeps each recording's start, chunks and end in order; the recording id as key
  * keeps them on one partition; idempotence keeps retries from duplicating or reordering them.
  *
@@ -71,8 +69,6 @@ public class MediaPublisher {
     }
 
     private static final Logger LOG = Logger.getLogger(MediaPublisher.class);
-    /** How long one wait for the topic's metadata may block the publisher thread. */
-    private static final long METADATA_WAIT_MS = 5000;
 
     private record Pending(PublishAccount account, ProducerRecord<String, byte[]> record, int packets) {
     }
@@ -82,8 +78,10 @@ public class MediaPublisher {
     @Inject
     IngestConfig config;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
-    String bootstrapServers;
+    /** Every {@code kafka.*} property, prefix removed (see {@link KafkaClientProperties}). */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
 
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private KafkaProducer<String, byte[]> producer;
@@ -95,50 +93,25 @@ public class MediaPublisher {
     private final AtomicInteger pendingRecords = new AtomicInteger();
 
     void start(@Observes @Priority(STARTUP_ORDER) StartupEvent event) {
-        open(config, bootstrapServers);
+        open(config, kafka);
     }
 
     /**
      * Creates the producer and starts the publisher thread, which first creates the media topic
      * (so a broker that is away at start delays nothing but the first sends).
      */
-    void open(IngestConfig config, String bootstrapServers) {
+    void open(IngestConfig config, Map<String, Object> kafka) {
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
-        producer = new KafkaProducer<>(producerConfig(bootstrapServers, config.kafka()), new StringSerializer(),
-                new ByteArraySerializer());
+        this.kafka = kafka;
+        producer = new KafkaProducer<>(
+                KafkaClientProperties.producer(kafka, config.kafka(), KafkaClientProperties.MEDIA_PRODUCER),
+                new StringSerializer(), new ByteArraySerializer());
         thread = new Thread(() -> {
             createTopic(config.kafka().mediaTopic(),
                     Map.of("retention.ms", Long.toString(config.kafka().retention().toMillis())));
             drain();
         }, "media-publisher");
         thread.start();
-    }
-
-    /**
-     * The producer settings shared by the media topic and the allocation journal: idempotent,
-     * {@code acks=all}, retried until {@code delivery-timeout}, and a buffer larger than the
-     * node's bound so that {@code send} never waits for room.
-     */
-    public static Map<String, Object> producerConfig(String bootstrapServers, IngestConfig.Kafka kafka) {
-        long deliveryMs = Math.min(Integer.MAX_VALUE, kafka.deliveryTimeout().toMillis());
-        long requestMs = Math.min(30_000, Math.max(1_000, deliveryMs / 2));
-        Map<String, Object> c = new HashMap<>();
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ProducerConfig.ACKS_CONFIG, "all");
-        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        c.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
-        c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestMs);
-        c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(deliveryMs, requestMs + 5));
-        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, METADATA_WAIT_MS);
-        c.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        // Our bound plus the per-record overhead of the batches: send never waits for room.
-        c.put(ProducerConfig.BUFFER_MEMORY_CONFIG,
-                kafka.publishQueueBytes() + 256L * kafka.publishQueue() + 8L * 1024 * 1024);
-        c.put(ProducerConfig.CLIENT_ID_CONFIG, "callrec-ingest");
-        return c;
     }
 
     /**
@@ -241,7 +214,7 @@ public class MediaPublisher {
             }
             if (immediate[0] == null) {
                 if (warned) {
-                    LOG.infof("Kafka at %s reached again: publishing what waited", bootstrapServers);
+                    LOG.infof("Kafka at %s reached again: publishing what waited", bootstrapServers());
                 }
                 return;
             }
@@ -251,10 +224,14 @@ public class MediaPublisher {
             }
             if (!warned) {
                 LOG.warnf("Kafka at %s unreachable (%s): media records wait, bounded by the publish buffers",
-                        bootstrapServers, immediate[0].getMessage());
+                        bootstrapServers(), immediate[0].getMessage());
                 warned = true;
             }
         }
+    }
+
+    private String bootstrapServers() {
+        return KafkaClientProperties.bootstrapServers(kafka);
     }
 
     private void acknowledged(Pending p, Exception error) {
@@ -276,9 +253,8 @@ public class MediaPublisher {
 
     /** Creates a topic with {@code partitions} unless it exists (a failure is logged, not thrown). */
     public void createTopic(String topic, Map<String, String> topicConfig, int partitions) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000))) {
+        try (Admin admin = Admin.create(
+                KafkaClientProperties.admin(kafka, KafkaClientProperties.TOPICS_ADMIN + topic, 10000, 15000))) {
             Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
             if (!existing.contains(topic)) {
                 admin.createTopics(Set.of(new NewTopic(topic, partitions,
@@ -290,7 +266,7 @@ public class MediaPublisher {
                 LOG.warnf("Could not create topic %s: %s", topic, e.getCause().toString());
             }
         } catch (TimeoutException e) {
-            LOG.warnf("Kafka at %s did not answer while creating topic %s", bootstrapServers, topic);
+            LOG.warnf("Kafka at %s did not answer while creating topic %s", bootstrapServers(), topic);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -57,7 +57,7 @@ class MediaPublisherOutageTest {
         int port = freePort();
         IngestConfig config = config(RECORD_BYTES * 5, RECORD_BYTES * 8);
         publisher = new MediaPublisher();
-        publisher.open(config, "127.0.0.1:" + port);
+        publisher.open(config, Map.of("bootstrap.servers", "127.0.0.1:" + port));
 
         // No broker listens: one recording may hold 5 records, then its chunks are refused
         PublishAccount a = new PublishAccount("rec-a");
