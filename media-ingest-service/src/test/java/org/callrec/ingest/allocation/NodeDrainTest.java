@@ -9,7 +9,10 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -67,6 +70,8 @@ class NodeDrainTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ALLOCATIONS = "/internal/v1/allocations";
 
+    @TestHTTPResource("/")
+    URL url;
     @TestHTTPResource(value = "/health/ready", management = true)
     URI ready;
     @TestHTTPResource(value = "/health/live", management = true)
@@ -95,12 +100,14 @@ class NodeDrainTest {
             }
             await().atMost(WAIT).until(() -> accepted(open) == 20);
 
-            // The preStop hook asks for the drain, twice: the same answer, the process goes on
-            for (int i = 0; i < 2; i++) {
-                given().post("/internal/v1/node/drain").then().statusCode(200)
-                        .body("node", equalTo(IngestTestResources.NODE_ID))
-                        .body("openRecordings", equalTo(1));
-            }
+            // The preStop hook asks for the drain the way it does (HTTP/1.0 over bash's /dev/tcp),
+            // then again: the same answer, the process goes on
+            String answer = http10("POST", "/internal/v1/node/drain");
+            assertThat(answer).startsWith("HTTP/1.0 200").endsWith("\"openRecordings\":1}")
+                    .contains("\"node\":\"" + IngestTestResources.NODE_ID + "\"");
+            given().post("/internal/v1/node/drain").then().statusCode(200)
+                    .body("node", equalTo(IngestTestResources.NODE_ID))
+                    .body("openRecordings", equalTo(1));
 
             // A new call is refused as after SIGTERM: control-service tries its next node
             given().contentType(ContentType.JSON).body(request(UUID.randomUUID().toString())).post(ALLOCATIONS)
@@ -134,10 +141,20 @@ class NodeDrainTest {
         assertThat(records.stream().filter(r -> ChunkCodec.typeOf(r.value()) == RecordType.MEDIA)
                 .mapToLong(r -> MediaChunk.parse(r.value()).packetCount()).sum()).isEqualTo(40);
 
-        // Empty now, the node stays drained: what the preStop hook waits for
-        given().get(ALLOCATIONS).then().statusCode(200).body("size()", equalTo(0));
+        // Empty now, the node stays drained: the last line the preStop hook reads is []
+        assertThat(http10("GET", ALLOCATIONS)).startsWith("HTTP/1.0 200").endsWith("\n[]");
         given().get("/internal/v1/node").then().body("draining", equalTo(true)).body("openRecordings", equalTo(0));
         assertThat(get(ready).statusCode()).isEqualTo(503);
+    }
+
+    /** A request as the chart's preStop hook sends it; the whole answer, read until the node closes. */
+    private String http10(String method, String path) throws Exception {
+        try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write((method + " " + path + " HTTP/1.0\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private long accepted(String recordingId) {
