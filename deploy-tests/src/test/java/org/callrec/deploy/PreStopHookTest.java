@@ -79,9 +79,10 @@ class PreStopHookTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(requests.get(0)).isEqualTo("POST /internal/v1/node/drain");
-        assertThat(requests.subList(1, requests.size())).hasSizeBetween(3, 5)
+        assertThat(requests.subList(1, requests.size())).hasSizeGreaterThanOrEqualTo(2)
                 .allMatch(r -> r.equals("GET /internal/v1/allocations"));
-        assertThat(run.took()).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(5));
+        // about 3 s (slack for a loaded machine), far below the 14 s grace period
+        assertThat(run.took()).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(8));
     }
 
     @Test
