@@ -147,6 +147,16 @@ readinessProbe:
 {{- end -}}
 
 {{/* Refuses invalid combinations of values (rendered by templates/validate.yaml). */}}
+{{/*
+Seconds the ingest preStop hook may wait for the open recordings to end: what the grace period
+leaves after the SIGTERM phase (ingest.shutdown.drain, then the Kafka flush, then a margin).
+Negative when the grace period is too short (refused by callrec.validate).
+*/}}
+{{- define "callrec.ingestPreStopSeconds" -}}
+{{- $v := .Values.ingest -}}
+{{- sub (int $v.terminationGracePeriodSeconds) (add (int $v.shutdown.drainSeconds) (int $v.shutdown.flushTimeoutSeconds) (int $v.shutdown.marginSeconds)) -}}
+{{- end -}}
+
 {{- define "callrec.validate" -}}
 {{- $v := .Values -}}
 {{- $mode := $v.ingest.networkMode -}}
@@ -208,6 +218,15 @@ readinessProbe:
 {{- end -}}
 {{- if and (not $v.s3.existingSecret) (or (not $v.s3.accessKey) (not $v.s3.secretKey)) -}}
 {{- fail "S3 credentials: set s3.existingSecret (preferred) or both s3.accessKey and s3.secretKey" -}}
+{{- end -}}
+{{- if lt (int (include "callrec.ingestPreStopSeconds" .)) 0 -}}
+{{- $s := $v.ingest.shutdown -}}
+{{- fail (printf "ingest.terminationGracePeriodSeconds (%d) is shorter than the shutdown after SIGTERM: ingest.shutdown.drainSeconds (%d) + ingest.shutdown.flushTimeoutSeconds (%d) + ingest.shutdown.marginSeconds (%d); the last chunks would be lost" (int $v.ingest.terminationGracePeriodSeconds) (int $s.drainSeconds) (int $s.flushTimeoutSeconds) (int $s.marginSeconds)) -}}
+{{- end -}}
+{{- range $key := list "INGEST_SHUTDOWN_DRAIN" "INGEST_SHUTDOWN_FLUSH_TIMEOUT" -}}
+{{- if hasKey $v.ingest.env $key -}}
+{{- fail (printf "ingest.env.%s: set ingest.shutdown.* instead, the grace period and the preStop wait are computed from it" $key) -}}
+{{- end -}}
 {{- end -}}
 {{- if and $v.control.service.nodePort (ne $v.control.service.type "NodePort") -}}
 {{- fail "control.service.nodePort is only valid with control.service.type NodePort" -}}

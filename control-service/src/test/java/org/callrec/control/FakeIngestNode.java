@@ -235,7 +235,7 @@ public final class FakeIngestNode implements AutoCloseable {
     private void status(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!misbehave(exchange, onProbe)) {
-                send(exchange, 200, new NodeStatus(name, address, 100, 100, allocations.size()));
+                send(exchange, 200, new NodeStatus(name, address, 100, 100, allocations.size(), false));
             }
         }
     }

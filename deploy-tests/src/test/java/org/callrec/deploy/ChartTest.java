@@ -182,14 +182,16 @@ class ChartTest {
         }
 
         @Test
-        @DisplayName("no service-mesh sidecar on the media pods, and the drain hook waits for open recordings")
+        @DisplayName("no service-mesh sidecar on the media pods, and the hook drains the node, then waits for open recordings")
         void mediaPodsStayPlain() {
             PodTemplateSpec template = ingest.getSpec().getTemplate();
 
             assertThat(template.getMetadata().getAnnotations()).containsEntry("sidecar.istio.io/inject", "false")
                     .containsEntry("linkerd.io/inject", "disabled");
             assertThat(String.join(" ", Rendered.container(template).getLifecycle().getPreStop().getExec().getCommand()))
-                    .contains("/internal/v1/allocations").contains("[]");
+                    .contains("POST /internal/v1/node/drain").contains("/internal/v1/allocations").contains("[]");
+            assertThat(rendered.configMap("callrec-ingest")).containsEntry("INGEST_SHUTDOWN_DRAIN", "20s")
+                    .containsEntry("INGEST_SHUTDOWN_FLUSH_TIMEOUT", "10s");
         }
 
         @Test
@@ -408,6 +410,9 @@ class ChartTest {
                         "ingest.advertisedAddress.addresses={192.0.2.1}"), "more than ingest.perPodService.maxPorts"),
                 Arguments.of(perPod, List.of("ingest.replicas=4"), "has 3 entries for 4 ingest replicas"),
                 Arguments.of(k8s, List.of("control.service.nodePort=31000"), "only valid with control.service.type NodePort"),
+                Arguments.of(k8s, List.of("ingest.terminationGracePeriodSeconds=39"),
+                        "ingest.terminationGracePeriodSeconds (39) is shorter than the shutdown after SIGTERM"),
+                Arguments.of(k8s, List.of("ingest.env.INGEST_SHUTDOWN_DRAIN=5s"), "set ingest.shutdown.* instead"),
                 Arguments.of(k8s, List.of("ingest.advertisedAddress.fromField=hostIP",
                         "ingest.advertisedAddress.addresses={192.0.2.1}"), "not both"),
                 // the schema: enums, ranges and unknown keys

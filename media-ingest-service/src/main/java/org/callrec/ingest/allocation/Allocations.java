@@ -47,7 +47,8 @@ import io.vertx.core.datagram.DatagramSocketOptions;
  * ({@code ingest.lease.ttl}) is ended with reason {@value #CONTROL_LOST}. Every allocation and
  * its end go to the {@link AllocationJournal}; at start the node takes over the recordings the
  * journal says it held (same UDP port, no second START: storage sees one recording go on). On
- * SIGTERM the node drains (see {@link #drain}).
+ * SIGTERM the node drains (see {@link #drain}); {@link #startDrain} starts the same drain without
+ * stopping the process ({@code POST /internal/v1/node/drain}, the Helm chart's preStop hook).
  */
 @ApplicationScoped
 public class Allocations {
@@ -107,8 +108,8 @@ public class Allocations {
     private Set<String> hostAddresses = Set.of();
     private String nodeId;
     private long timerId = -1;
-    /** Set on SIGTERM: no new allocations, readiness down. */
-    private volatile boolean draining;
+    /** Set on SIGTERM or {@code POST /internal/v1/node/drain}: no new allocations, readiness down. */
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
 
     void start(@Observes @Priority(MediaPublisher.STARTUP_ORDER + 20) StartupEvent event) {
         ports = new PortPool(config.ports().min(), config.ports().max(), config.ports().quarantine().toNanos(),
@@ -146,9 +147,25 @@ public class Allocations {
         return sessions.values();
     }
 
-    /** Whether the node takes new recordings (false once SIGTERM arrived). */
+    /** Whether the node takes new recordings (false once it drains: SIGTERM or {@link #startDrain}). */
     public boolean accepting() {
-        return !draining;
+        return !draining.get();
+    }
+
+    /**
+     * Starts the drain without stopping the process: from now on readiness is down and new
+     * allocations are refused with 503 {@code shutting-down}, exactly as after SIGTERM, while
+     * the open recordings go on (releases and lease renewals are served). There is no way
+     * back: the node stays draining until it stops. Idempotent.
+     *
+     * @return the recordings open now
+     */
+    public int startDrain() {
+        int open = sessions.size();
+        if (draining.compareAndSet(false, true)) {
+            LOG.infof("Draining: no new recordings from now on; %d open recordings go on", open);
+        }
+        return open;
     }
 
     /**
@@ -205,7 +222,7 @@ public class Allocations {
         } catch (AllocationException e) {
             return Future.failedFuture(e);
         }
-        if (draining) {
+        if (draining.get()) {
             return Future.failedFuture(new AllocationException(503, ApiError.SHUTTING_DOWN,
                     "node " + nodeId + " is shutting down"));
         }
@@ -363,7 +380,8 @@ public class Allocations {
     }
 
     /**
-     * SIGTERM: at once no new allocations (503 {@code shutting-down}, readiness down); the open
+     * SIGTERM: at once no new allocations (503 {@code shutting-down}, readiness down, see
+     * {@link #startDrain}; a drain started before by the preStop hook simply goes on); the open
      * recordings go on until they end or {@code ingest.shutdown.drain} passed. Then those still
      * open are handed over (last chunks published, no END, kept in the journal: the next start
      * with this node id continues them) or, with {@code ingest.shutdown.hand-over=false}, ended
@@ -372,7 +390,7 @@ public class Allocations {
     void drain(@Observes ShutdownDelayInitiatedEvent event) {
         // Quarkus's pre-shutdown phase (quarkus.shutdown.delay-enabled=true): Vert.x, the UDP
         // sockets and the HTTP API still run, which the ShutdownEvent phase does not guarantee.
-        draining = true;
+        startDrain();
         long deadline = System.nanoTime() + config.shutdown().drain().toNanos();
         if (!sessions.isEmpty()) {
             LOG.infof("Shutting down: draining %d open recordings for up to %s", sessions.size(), config.shutdown().drain());
@@ -389,7 +407,7 @@ public class Allocations {
 
     /** See {@link #drain}: what is still open after it is handed over or ended. */
     void stop(@Observes @Priority(MediaPublisher.SHUTDOWN_ORDER - 10) ShutdownEvent event) {
-        draining = true;
+        draining.set(true);
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }

@@ -8,7 +8,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the node takes new recordings; down from the moment SIGTERM arrived (draining). */
+/** Ready while the node takes new recordings; down once it drains (SIGTERM, or {@code POST /internal/v1/node/drain}). */
 @Readiness
 @ApplicationScoped
 public class AcceptingAllocations implements HealthCheck {

@@ -9,6 +9,10 @@ package org.callrec.core.allocation;
  * @param portsFree      UDP ports it can hand out now
  * @param portsTotal     UDP ports in its pool
  * @param openRecordings recordings open on it
+ * @param draining       whether it drains (SIGTERM or {@code POST /internal/v1/node/drain}):
+ *                       it refuses new allocations with {@code shutting-down} while its open
+ *                       recordings go on
  */
-public record NodeStatus(String node, String address, int portsFree, int portsTotal, int openRecordings) {
+public record NodeStatus(String node, String address, int portsFree, int portsTotal, int openRecordings,
+                         boolean draining) {
 }
