@@ -89,16 +89,7 @@ final class RecordingStack implements AutoCloseable {
 
     /** Starts infrastructure and the three services. */
     static RecordingStack start() throws IOException {
-        RecordingStack stack = new RecordingStack();
-        try {
-            stack.startIngest();
-            stack.startStorage();
-            stack.startControl();
-            return stack;
-        } catch (IOException | RuntimeException e) {
-            stack.close();
-            throw e;
-        }
+        return startServices(new RecordingStack());
     }
 
     /**
@@ -112,15 +103,7 @@ final class RecordingStack implements AutoCloseable {
         RecordingStack stack = new RecordingStack(false, true);
         stack.storageConfig.putAll(storageConfig);
         stack.controlConfig.putAll(controlConfig);
-        try {
-            stack.startIngest();
-            stack.startStorage();
-            stack.startControl();
-            return stack;
-        } catch (IOException | RuntimeException e) {
-            stack.close();
-            throw e;
-        }
+        return startServices(stack);
     }
 
     /**
@@ -132,6 +115,11 @@ final class RecordingStack implements AutoCloseable {
         RecordingStack stack = new RecordingStack();
         stack.storageConfig.putAll(storageConfig);
         stack.controlConfig.putAll(controlConfig);
+        return startServices(stack);
+    }
+
+    /** Starts the three services of {@code stack} (ingest, storage, control); closes it if one fails. */
+    private static RecordingStack startServices(RecordingStack stack) throws IOException {
         try {
             stack.startIngest();
             stack.startStorage();
@@ -167,14 +155,11 @@ final class RecordingStack implements AutoCloseable {
         RecordingStack stack = new RecordingStack(restartableKafka, false);
         try {
             configure.accept(stack);
-            stack.startIngest();
-            stack.startStorage();
-            stack.startControl();
-            return stack;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             stack.close();
             throw e;
         }
+        return startServices(stack);
     }
 
     /** Stops the broker (the services lose it) and keeps its data for {@link #startKafkaAgain()}. */
