@@ -170,7 +170,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 int attempts = port == 0 ? RANDOM_PORT_ATTEMPTS : 1;
                 for (int attempt = 1; ; attempt++) {
                     int clientPort = port == 0 ? Ports.pick(HOST) : port;
-                    int controllerPort = Ports.pick(HOST);
+                    // two picks in a row can return the same free port: the broker refuses that
+                    int controllerPort = Ports.pickOtherThan(HOST, clientPort);
                     Properties props = brokerConfig(clientPort, controllerPort, dir);
                     formatIfNeeded(props, dir);
                     try {

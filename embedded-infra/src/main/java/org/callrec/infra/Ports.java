@@ -23,6 +23,17 @@ final class Ports {
         }
     }
 
+    /** As {@link #pick}, but never {@code taken} (a port picked a moment ago may be picked again). */
+    static int pickOtherThan(String host, int taken) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = pick(host);
+            if (port != taken) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("The system keeps handing out port " + taken + " on " + host);
+    }
+
     /** {@code port} if it is 0 (pick one) or a valid TCP port; otherwise an IllegalArgumentException. */
     static int checked(int port) {
         if (port < 0 || port > 65535) {
