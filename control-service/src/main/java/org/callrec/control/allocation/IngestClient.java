@@ -12,7 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.callrec.control.config.ControlConfig;
-import org.callrec.control.logging.RecordingMdc;
+import org.callrec.logging.RecordingMdc;
 import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.Allocation;

@@ -12,7 +12,7 @@ import org.callrec.control.allocation.IngestClient;
 import org.callrec.control.allocation.IngestClient.Placement;
 import org.callrec.control.config.ControlConfig;
 import org.callrec.control.lease.LeaseRenewer;
-import org.callrec.control.logging.RecordingMdc;
+import org.callrec.logging.RecordingMdc;
 import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.ApiError;

@@ -25,7 +25,7 @@ import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.ingest.config.IngestConfig;
 import org.callrec.ingest.kafka.MediaPublisher;
-import org.callrec.ingest.logging.RecordingMdc;
+import org.callrec.logging.RecordingMdc;
 import org.callrec.ingest.media.PacketCounters;
 import org.callrec.ingest.media.RecordingSession;
 import org.jboss.logging.Logger;

@@ -25,7 +25,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.callrec.ingest.config.IngestConfig;
-import org.callrec.ingest.logging.RecordingMdc;
+import org.callrec.logging.RecordingMdc;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;

@@ -1,4 +1,4 @@
-package org.callrec.ingest.logging;
+package org.callrec.logging;
 
 import org.jboss.logging.MDC;
 
@@ -10,10 +10,12 @@ import io.vertx.core.impl.ContextInternal;
 /**
  * Puts a recording's id in the logging MDC (key {@value #KEY}) around log lines that concern
  * that recording, so JSON logs carry it as a field of its own. Put and removed around the line
- * because recordings share event-loop and worker threads. Never used on the packet path.
+ * because recordings share event-loop and worker threads. Never used on the packet path. Used by
+ * control-service and media-ingest-service (storage's threads each work on one recording at a
+ * time and keep their own {@code RecordingMdc}).
  *
  * <p>Quarkus keeps the MDC of a Vert.x thread in the current <em>duplicated</em> context. The
- * UDP sockets and timers of the recordings run on root contexts, where every MDC call would
+ * phones' connections, the UDP sockets and the timers run on root contexts, where every MDC call would
  * get a fresh duplicate (and the line would lose the id): there the line is logged inside a
  * duplicated context of its own, on the same thread, at once.
  */
