@@ -7,24 +7,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Cuts the control connection's byte stream into commands (PROTOCOL.md, "Framing").
- *
- * <p>No public source tells how the phones terminate commands, so every plausible framing is
- * accepted:
- * <ul>
- *   <li>a command ended by CRLF, LF or NUL is emitted at once by {@link #feed}, with its
- *       terminator; a read that carries several commands yields all of them, in order;</li>
- *   <li>bytes left without a terminator are kept and joined with the next read (a command
- *       split over reads). When no more bytes come, the caller takes them as a command of
- *       their own with {@link #flushPending()} after a quiet period: a short one when
- *       {@link #pendingLooksComplete()} (the "one command per TCP write" style of the known
- *       open-source server: the tail parses and carries every key its {@code cmd} requires,
- *       and the peer has never terminated a command), a longer one otherwise, so a truncated
- *       command still gets an answer instead of hanging the phone.</li>
- * </ul>
- * Waiting for quiet rather than acting on a complete-looking tail at once is what keeps a
- * command that TCP delivered in two reads (a long one, or one cut by the network) whole.
- * A pending command longer than the limit raises {@link CommandTooLongException}.
+ * Cuts the control connection's byte stream into commands: CRLF, LF, NUL (or a lone CR) end a
+ * command, unterminated bytes wait for more and are taken by the caller after a quiet period,
+ * a command over the size limit raises {@link CommandTooLongException}. The rules, in full and
+ * in one place: {@code docs/PROTOCOL.md}, "Framing — decisions".
  *
  * <p>Not thread-safe: one instance per connection, used from that connection's event loop.
  */

@@ -1,8 +1,11 @@
 package org.callrec.core.protocol;
 
-/** How a command was terminated on the wire; answers mirror it (PROTOCOL.md, "Framing"). */
+/**
+ * How a command was terminated on the wire; answers mirror it ({@code docs/PROTOCOL.md},
+ * "Framing — decisions").
+ */
 public enum Terminator {
-    /** No terminator: the command was a whole TCP read. */
+    /** No terminator: the command was taken once the connection went quiet. */
     NONE(""),
     /** Line feed. */
     LF("\n"),
