@@ -31,7 +31,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.callrec.core.audio.WavHeader;
-import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.config.StorageConfig;

@@ -20,7 +20,7 @@ import org.callrec.core.chunk.RecordType;
 import org.callrec.core.chunk.RecordingAlive;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
-import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.RecordingAssembly;
 import org.callrec.storage.assemble.SpillFiles;

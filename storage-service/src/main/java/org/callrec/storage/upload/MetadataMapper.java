@@ -12,7 +12,7 @@ import org.callrec.core.audio.WavHeader;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.timeline.TimelineStats;
-import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.SegmentedOutput;
 import org.callrec.storage.assemble.WavFormat;
 
