@@ -212,8 +212,7 @@ public class RecordingUploader {
             } else if (step == n + 1) {
                 deleteSpillFiles();
             } else if (step == n + 2) {
-                publisher.publish(recording.recordingId(), json.writeValueAsString(
-                        MetadataMapper.completion(metadata(), s3.bucket(), clock.instant())));
+                publisher.publish(MetadataMapper.completion(metadata(), s3.bucket(), clock.instant()));
             } else {
                 throw new IllegalStateException("step " + step);
             }

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.completion.CompletionEvent;
 import org.callrec.core.timeline.TimelineStats;
 import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.SegmentedOutput;
