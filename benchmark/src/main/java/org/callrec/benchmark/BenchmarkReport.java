@@ -55,7 +55,7 @@ record BenchmarkReport(
                 && objectProblems.isEmpty();
     }
 
-    static BenchmarkReport of(BenchmarkOptions o, List<CallResult> calls, Map<String, CompletionEvent> events,
+    static BenchmarkReport of(BenchmarkOptions o, List<CallResult> calls, Map<String, ReceivedCompletion> events,
                               Map<String, ObjectVerifier.Verdict> verdicts, Map<String, Double> cpuSeconds,
                               Duration fleetWall, Duration totalWall) {
         List<CallResult> started = calls.stream().filter(CallResult::started).toList();
@@ -70,7 +70,7 @@ record BenchmarkReport(
         List<Double> visible = new ArrayList<>();
         for (CallResult r : started) {
             String key = key(r.config());
-            CompletionEvent e = events.get(key);
+            ReceivedCompletion e = events.get(key);
             if (e == null) {
                 missing.add(r.config().sessionId() + "/" + r.config().device());
             } else if (r.stopSentAtMillis() > 0) {
@@ -102,7 +102,7 @@ record BenchmarkReport(
 
     /** The key of a phone's completion event. */
     static String key(PhoneConfig c) {
-        return CompletionEvent.phoneKey(c.sessionId(), c.device());
+        return ReceivedCompletion.phoneKey(c.sessionId(), c.device());
     }
 
     /** CPU seconds used between two readings, per service; absent when either reading is. */

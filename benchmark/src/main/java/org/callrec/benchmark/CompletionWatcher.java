@@ -22,9 +22,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * Listens to the completion topic from "now" on and keeps every event by phone key.
  *
@@ -37,8 +34,7 @@ final class CompletionWatcher implements AutoCloseable {
 
     private final String bootstrap;
     private final String topic;
-    private final ObjectMapper json = new ObjectMapper();
-    private final Map<String, CompletionEvent> events = new ConcurrentHashMap<>();
+    private final Map<String, ReceivedCompletion> events = new ConcurrentHashMap<>();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
     private final CompletableFuture<Set<TopicPartition>> ready = new CompletableFuture<>();
@@ -111,11 +107,10 @@ final class CompletionWatcher implements AutoCloseable {
     private void accept(ConsumerRecord<String, String> record) {
         long now = System.currentTimeMillis();
         received.incrementAndGet();
-        CompletionEvent event;
+        ReceivedCompletion event;
         try {
-            JsonNode node = json.readTree(record.value());
-            event = node == null ? null : CompletionEvent.from(node, record.timestamp(), now);
-        } catch (Exception e) {
+            event = ReceivedCompletion.from(record.value(), record.timestamp(), now);
+        } catch (RuntimeException e) {
             unreadable.incrementAndGet();
             return;
         }
@@ -144,7 +139,7 @@ final class CompletionWatcher implements AutoCloseable {
     }
 
     /** The first event received for each phone key. */
-    Map<String, CompletionEvent> events() {
+    Map<String, ReceivedCompletion> events() {
         return events;
     }
 
@@ -153,7 +148,7 @@ final class CompletionWatcher implements AutoCloseable {
         return received.get();
     }
 
-    /** Records that were not JSON. */
+    /** Records that were not a JSON object. */
     long unreadable() {
         return unreadable.get();
     }

@@ -90,7 +90,7 @@ public final class FleetBenchmark {
         Map<String, Path> pidFiles = pidFiles();
 
         List<CallResult> results;
-        Map<String, CompletionEvent> events;
+        Map<String, ReceivedCompletion> events;
         Map<String, OptionalDouble> cpuBefore;
         Map<String, OptionalDouble> cpuAfter;
         Duration fleetWall;

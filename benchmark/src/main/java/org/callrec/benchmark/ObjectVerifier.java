@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.callrec.core.completion.CompletionEvent;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -54,13 +56,13 @@ final class ObjectVerifier implements AutoCloseable {
     }
 
     /** Verifies every event with a few parallel requests; the map is keyed by phone key. */
-    Map<String, Verdict> verifyAll(Collection<CompletionEvent> events, int parallelism) throws InterruptedException {
+    Map<String, Verdict> verifyAll(Collection<ReceivedCompletion> events, int parallelism) throws InterruptedException {
         Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(parallelism);
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (CompletionEvent e : events) {
-                futures.add(pool.submit(() -> verdicts.put(e.phoneKey(), verify(e))));
+            for (ReceivedCompletion e : events) {
+                futures.add(pool.submit(() -> verdicts.put(e.phoneKey(), verify(e.event()))));
             }
             for (Future<?> f : futures) {
                 try {

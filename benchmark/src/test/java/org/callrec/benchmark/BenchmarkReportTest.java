@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
+import org.callrec.core.completion.CompletionEvent;
 import org.callrec.core.protocol.Command;
 import org.callrec.simulator.CallResult;
 import org.callrec.simulator.PhoneConfig;
@@ -29,9 +30,10 @@ class BenchmarkReportTest {
                 new byte[0], 0, 500_000, null, stopSentAt, 1_000_000);
     }
 
-    private static CompletionEvent event(String id, String device, long receivedAt) {
-        return new CompletionEvent("r-" + id, "default", "recordings", "a/" + id, "m/" + id, id, device, "PCMA", 1.0,
-                "hangup", receivedAt - 20, receivedAt);
+    private static ReceivedCompletion event(String id, String device, long receivedAt) {
+        return new ReceivedCompletion(new CompletionEvent(CompletionEvent.TYPE, "r-" + id, "default", "recordings",
+                "a/" + id, "m/" + id, id, device, "PCMA", 1.0, "hangup", "", "", "", "network"), receivedAt - 20,
+                receivedAt);
     }
 
     @Test
@@ -44,7 +46,7 @@ class BenchmarkReportTest {
                 call("c", "0c:38:3e:00:00:03", false,
                         new Command(Command.START_RESPONSE, Map.of("result", "failed")), 0, 6, 0));
         // The event spells the MAC differently: matching normalises it.
-        Map<String, CompletionEvent> events = Map.of(BenchmarkReport.key(calls.get(0).config()),
+        Map<String, ReceivedCompletion> events = Map.of(BenchmarkReport.key(calls.get(0).config()),
                 event("a", "0c:38:3e:00:00:01", 10_750));
         Map<String, ObjectVerifier.Verdict> verdicts = Map.of(BenchmarkReport.key(calls.get(0).config()),
                 new ObjectVerifier.Verdict("r-a", true, 8044, 48, null));

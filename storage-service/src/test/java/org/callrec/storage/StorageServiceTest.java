@@ -244,7 +244,6 @@ class StorageServiceTest {
         awaitReadiness(200);
         JsonNode checks = checks(get(ready).body());
         assertThat(checks.path("media-consumer").path("data").path("state").asText()).isEqualTo("RUNNING");
-        assertThat(checks.path("s3").path("status").asText()).isEqualTo("UP");
         assertThat(checks.path("kafka").path("status").asText()).isEqualTo("UP");
         assertThat(checks.path("object-store").path("status").asText()).isEqualTo("UP");
         assertThat(get(live).statusCode()).isEqualTo(200);
@@ -262,24 +261,25 @@ class StorageServiceTest {
     void readinessFollowsS3() throws Exception {
         awaitReadiness(200);
         try {
-            // S3 goes away: not ready (the bucket check fails), but alive: no restart for an outage.
-            // (the object-store check may notice first; wait for the bucket check itself)
+            // S3 goes away: not ready (the bucket probe fails), but alive: no restart for an outage.
             infra.stopS3();
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(
-                    checks(get(ready).body()).path("s3").path("status").asText()).isEqualTo("DOWN"));
+                    checks(get(ready).body()).path("object-store").path("status").asText()).isEqualTo("DOWN"));
             assertThat(get(ready).statusCode()).isEqualTo(503);
-            JsonNode s3Check = checks(get(ready).body()).path("s3");
-            assertThat(s3Check.path("data").path("detail").asText()).isNotBlank();
+            JsonNode s3Check = checks(get(ready).body()).path("object-store");
+            assertThat(s3Check.path("data").path("failure").asText()).isNotBlank();
             assertThat(checks(get(ready).body()).path("kafka").path("status").asText()).isEqualTo("UP");
             assertThat(get(live).statusCode()).isEqualTo(200);
         } finally {
             // It comes back: ready again.
             infra.startS3();
         }
-        // ready again once both the bucket check and the object-store check saw S3 answer
+        // ready again once the object-store check saw S3 answer
         awaitReadiness(200);
-        assertThat(checks(get(ready).body()).path("s3").path("data").path("detail").asText())
-                .isEqualTo("bucket " + config.s3().bucket() + " exists");
+        JsonNode s3Check = checks(get(ready).body()).path("object-store");
+        assertThat(s3Check.path("status").asText()).isEqualTo("UP");
+        assertThat(s3Check.path("data").path("bucket").asText()).isEqualTo(config.s3().bucket());
+        assertThat(s3Check.path("data").has("failure")).isFalse();
     }
 
     @Test

@@ -13,7 +13,6 @@ import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.timeline.GapHandling;
 import org.callrec.core.timeline.TimelineAssembler;
-import org.callrec.storage.AssembledRecording;
 
 /**
  * One open recording: its MEDIA chunks go through a {@link TimelineAssembler} into a sink writing

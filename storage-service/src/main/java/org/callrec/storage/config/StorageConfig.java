@@ -185,8 +185,8 @@ public interface StorageConfig {
         Duration timeout();
 
         /**
-         * How often the bucket is checked (a HEAD request) for readiness; every upload also
-         * reports whether S3 answered. Defaults to 10s.
+         * How often the bucket is checked (a HEAD request) for the {@code object-store}
+         * readiness check; every upload also reports whether S3 answered. Defaults to 10s.
          */
         @WithDefault("10s")
         Duration probeInterval();
@@ -263,15 +263,16 @@ public interface StorageConfig {
     /** Readiness checks (management port, {@code /q/health/ready}). */
     interface Health {
         /**
-         * How long the result of a readiness check of Kafka (cluster answers) and S3 (the
-         * bucket exists) is reused before it is checked again, in the background. Defaults to 5s.
+         * How long the result of the Kafka readiness check (the cluster answers) is reused before
+         * it is checked again, in the background (S3 is probed every {@code storage.s3.probe-interval}).
+         * Defaults to 5s.
          */
         @WithDefault("5s")
         Duration checkInterval();
 
         /**
-         * How long one such check may take before readiness reports DOWN; also the HTTP time
-         * limit of the S3 check. Defaults to 3s.
+         * How long the Kafka check may take before readiness reports DOWN; also the HTTP time
+         * limit of the S3 probe. Defaults to 3s.
          */
         @WithDefault("3s")
         Duration checkTimeout();

@@ -5,9 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,15 +21,13 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.callrec.core.audio.WavHeader;
-import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.config.StorageConfig;
@@ -53,12 +49,14 @@ import io.smallrye.common.annotation.Identifier;
  * <p>Before consuming, the thread prepares the work directory, creates missing topics and (if
  * {@code storage.s3.create-bucket}) the bucket, retrying until they succeed. Then it polls,
  * routes every record through a {@link RecordingRouter}, hands finished recordings to the
- * {@link RecordingUploader} and commits, per partition, only what {@link OffsetTracker} says is
- * safe: never past the START of a recording that is not stored yet. Auto-commit is off.
+ * {@link RecordingUploader} and commits through an {@link OffsetCommitter} only what
+ * {@link OffsetTracker} says is safe: never past the START of a recording that is not stored yet.
+ * Auto-commit is off.
  *
- * <p>About every second it also asks the broker for the partitions' end offsets, so that
- * {@link PartitionProgress} knows how far they are provably read: the basis on which open
- * recordings without records are ended as {@code ingest-lost} ({@link RecordingRouter#sweepLost()}).
+ * <p>About every second its {@link PartitionWatch} also asks the broker for the partitions' end
+ * offsets, so that {@link PartitionProgress} knows how far they are provably read: the basis on
+ * which open recordings without records are ended as {@code ingest-lost}
+ * ({@link RecordingRouter#sweepLost()}).
  *
  * <p>On a rebalance, revoked partitions commit what is safe and drop their open recordings; the
  * new owner reads them again from their START. At shutdown the thread waits up to
@@ -107,7 +105,8 @@ public class MediaConsumer {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
     private RecordingRouter router;
-    private boolean warnedProbe;
+    private PartitionWatch watch;
+    private OffsetCommitter committer;
 
     void onStart(@Observes StartupEvent event) {
         metrics.consumerLag(this::lag);
@@ -172,6 +171,9 @@ public class MediaConsumer {
             router = new RecordingRouter(spillFiles, assemblyOptions(), config.ingestLostAfter(),
                     new OffsetTracker(), new PartitionProgress(), this::handOff, metrics, System::nanoTime);
             consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
+            watch = new PartitionWatch(consumer, router.progress(), config.kafka().mediaTopic(),
+                    config.kafka().requestTimeout());
+            committer = new OffsetCommitter(consumer, router.tracker(), config.kafka().requestTimeout());
             if (!running) {
                 // stopped while the consumer was being created: onStop could not wake it up
                 consumer.close(CloseOptions.timeout(Duration.ZERO));
@@ -235,73 +237,19 @@ public class MediaConsumer {
             drainStored();
             long now = System.nanoTime();
             if (now - nextLag >= 0) {
-                updateLag();
+                lag = watch.lag();
                 nextLag = now + LAG_EVERY_NANOS;
             }
             if (now - nextSweep >= 0) {
-                probeProgress();
+                watch.probeProgress();
                 router.sweepLost();
                 nextSweep = System.nanoTime() + sweepEvery;
             }
             if (now - nextCommit >= 0) {
-                commitAsync();
+                committer.commitAsync();
                 nextCommit = now + commitEvery;
             }
         }
-    }
-
-    /**
-     * Asks the broker for the end offsets of the assigned partitions and tells the router's
-     * {@link PartitionProgress} (with the consumer's positions) how far they are read. A failure
-     * (broker unreachable) resets the silence of every open recording.
-     */
-    private void probeProgress() {
-        Set<TopicPartition> assigned = consumer.assignment();
-        if (assigned.isEmpty()) {
-            return;
-        }
-        PartitionProgress progress = router.progress();
-        long sentAt = System.nanoTime();
-        try {
-            progress.probed(consumer.endOffsets(assigned, probeTimeout()), sentAt);
-            for (TopicPartition tp : assigned) {
-                try {
-                    progress.position(tp, consumer.position(tp, Duration.ZERO));
-                } catch (TimeoutException notKnownYet) {
-                    // no position yet (just assigned): nothing is read through there
-                }
-            }
-            if (warnedProbe) {
-                LOG.infof("Kafka answers again: silence of open recordings is counted from now");
-                warnedProbe = false;
-            }
-        } catch (WakeupException e) {
-            // stopping
-        } catch (KafkaException e) {
-            progress.probeFailed();
-            if (!warnedProbe) {
-                LOG.warnf("Cannot read the end offsets of %s (%s); no recording is judged ingest-lost until Kafka"
-                        + " answers again", config.kafka().mediaTopic(), e.toString());
-                warnedProbe = true;
-            }
-        }
-    }
-
-    private Duration probeTimeout() {
-        Duration cap = Duration.ofSeconds(5);
-        return config.kafka().requestTimeout().compareTo(cap) < 0 ? config.kafka().requestTimeout() : cap;
-    }
-
-    /** Sums, over the assigned partitions, how far the position trails the end (cached metadata, no request). */
-    private void updateLag() {
-        long sum = 0;
-        for (TopicPartition tp : consumer.assignment()) {
-            OptionalLong partitionLag = consumer.currentLag(tp);
-            if (partitionLag.isPresent()) {
-                sum += partitionLag.getAsLong();
-            }
-        }
-        lag = sum;
     }
 
     /** Records of the assigned partitions not read yet, as of the last poll (updated every second). */
@@ -319,7 +267,7 @@ public class MediaConsumer {
             Thread.currentThread().interrupt();
         }
         drainStored();
-        commitSync(null);
+        committer.commitSync(null);
         router.closeAll();
         consumer.close(CloseOptions.timeout(config.kafka().requestTimeout()));
     }
@@ -335,39 +283,6 @@ public class MediaConsumer {
     private void drainStored() {
         for (OffsetTracker.Ticket t; (t = storedTickets.poll()) != null; ) {
             router.stored(t);
-        }
-    }
-
-    private void commitAsync() {
-        Map<TopicPartition, OffsetAndMetadata> pending = router.tracker().pending(null);
-        if (pending.isEmpty()) {
-            return;
-        }
-        consumer.commitAsync(pending, (offsets, e) -> {
-            if (e == null) {
-                router.tracker().committed(offsets);
-            } else {
-                LOG.debugf("Commit of %s failed: %s", offsets, e.toString());
-            }
-        });
-    }
-
-    private void commitSync(Collection<TopicPartition> among) {
-        Map<TopicPartition, OffsetAndMetadata> pending = router.tracker().pending(among);
-        if (pending.isEmpty()) {
-            return;
-        }
-        for (int attempt = 0; attempt < 2; attempt++) {
-            try {
-                consumer.commitSync(pending, config.kafka().requestTimeout());
-                router.tracker().committed(pending);
-                return;
-            } catch (WakeupException e) {
-                // the wake-up meant for poll() hit this call instead: once more
-            } catch (KafkaException e) {
-                LOG.warnf("Commit of %s failed (%s); those records are read again later", pending, e.toString());
-                return;
-            }
         }
     }
 
@@ -446,7 +361,7 @@ public class MediaConsumer {
                 return;
             }
             drainStored();
-            commitSync(partitions);
+            committer.commitSync(partitions);
             router.revoke(partitions);
             LOG.infof("Partitions revoked: %s; their open recordings are read again by the next owner", partitions);
         }

@@ -114,7 +114,7 @@ public class PhoneFileImporter {
                 step = "the metadata " + keys.metadata();
                 s3.putBytes(keys.metadata(), json.writeValueAsBytes(metadata), "application/json");
                 step = "the completion event";
-                publisher.publish(id, json.writeValueAsString(MetadataMapper.completion(metadata, s3.bucket(), clock.instant())));
+                publisher.publish(MetadataMapper.completion(metadata, s3.bucket(), clock.instant()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StoreFailed("interrupted while storing " + step, e);

@@ -16,11 +16,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.callrec.core.completion.CompletionEvent;
 import org.callrec.storage.config.StorageConfig;
 
 import io.smallrye.common.annotation.Identifier;
 
-/** Publishes completion events (JSON, key = recording id) on the completed topic. */
+/**
+ * Publishes completion events on the completed topic: the event's JSON ({@link CompletionEvent#toJson()}),
+ * keyed by recording id.
+ */
 @ApplicationScoped
 public class CompletionPublisher {
 
@@ -54,8 +58,8 @@ public class CompletionPublisher {
     }
 
     /** Sends one event and waits until the broker has it. */
-    public void publish(String recordingId, String json) throws ExecutionException, InterruptedException, TimeoutException {
-        producer.send(new ProducerRecord<>(config.kafka().completedTopic(), recordingId, json))
+    public void publish(CompletionEvent event) throws ExecutionException, InterruptedException, TimeoutException {
+        producer.send(new ProducerRecord<>(config.kafka().completedTopic(), event.recordingId(), event.toJson()))
                 .get(config.kafka().requestTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
     }
 }

@@ -11,8 +11,9 @@ import java.util.TreeMap;
 import org.callrec.core.audio.WavHeader;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.completion.CompletionEvent;
 import org.callrec.core.timeline.TimelineStats;
-import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.SegmentedOutput;
 import org.callrec.storage.assemble.WavFormat;
 

@@ -15,7 +15,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.SegmentedOutput;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.config.StorageConfig;
@@ -212,8 +212,7 @@ public class RecordingUploader {
             } else if (step == n + 1) {
                 deleteSpillFiles();
             } else if (step == n + 2) {
-                publisher.publish(recording.recordingId(), json.writeValueAsString(
-                        MetadataMapper.completion(metadata(), s3.bucket(), clock.instant())));
+                publisher.publish(MetadataMapper.completion(metadata(), s3.bucket(), clock.instant()));
             } else {
                 throw new IllegalStateException("step " + step);
             }

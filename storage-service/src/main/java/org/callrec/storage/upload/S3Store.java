@@ -47,7 +47,7 @@ public class S3Store {
     private MinioClient client;
     private volatile boolean answering = true;
     private volatile String lastFailure = "";
-    /** A client with the short time limit of readiness checks ({@code storage.health.check-timeout}). */
+    /** The probe's client, with the short time limit of readiness checks ({@code storage.health.check-timeout}). */
     private MinioClient checkClient;
 
     @PostConstruct
@@ -81,14 +81,6 @@ public class S3Store {
         }
     }
 
-    /**
-     * Whether the bucket exists, asked with the readiness check's short time limit. Blocking:
-     * never on an event loop.
-     */
-    public boolean bucketExists() throws MinioException {
-        return checkClient.bucketExists(BucketExistsArgs.builder().bucket(bucket()).build());
-    }
-
     /** The bucket recordings go to. */
     public String bucket() {
         return config.s3().bucket();
@@ -107,10 +99,13 @@ public class S3Store {
         return lastFailure;
     }
 
-    /** Checks that the bucket can be reached (one HEAD request); the outcome updates {@link #answering()}. */
+    /**
+     * Checks that the bucket exists (one HEAD request, with the readiness checks' short time limit);
+     * the outcome updates {@link #answering()}. Blocking: never on an event loop.
+     */
     public void probe() {
         try {
-            boolean exists = client.bucketExists(BucketExistsArgs.builder().bucket(bucket()).build());
+            boolean exists = checkClient.bucketExists(BucketExistsArgs.builder().bucket(bucket()).build());
             if (exists) {
                 succeeded();
             } else {

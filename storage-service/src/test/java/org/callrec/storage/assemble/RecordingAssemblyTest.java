@@ -17,7 +17,6 @@ import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.timeline.GapHandling;
-import org.callrec.storage.AssembledRecording;
 import org.callrec.storage.RtpFixtures;
 import org.callrec.storage.RtpFixtures.Datagram;
 import org.junit.jupiter.api.DisplayName;

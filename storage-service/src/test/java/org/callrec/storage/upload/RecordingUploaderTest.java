@@ -21,8 +21,9 @@ import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.audio.WavFile;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.completion.CompletionEvent;
 import org.callrec.core.timeline.TimelineStats;
-import org.callrec.storage.AssembledRecording;
+import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.SegmentedOutput;
 import org.callrec.storage.assemble.WavFormat;
 import org.callrec.storage.config.StorageConfig;
@@ -238,11 +239,11 @@ class RecordingUploaderTest {
         final AtomicInteger failures = new AtomicInteger();
 
         @Override
-        public void publish(String recordingId, String json) throws ExecutionException {
+        public void publish(CompletionEvent event) throws ExecutionException {
             if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new ExecutionException(new TimeoutException("no broker"));
             }
-            events.add(recordingId + " " + json);
+            events.add(event.recordingId() + " " + event.toJson());
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.callrec.storage.upload;
+package org.callrec.storage.health;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.callrec.storage.config.StorageConfig;
+import org.callrec.storage.upload.S3Store;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -17,14 +18,17 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Readiness check {@code object-store}: DOWN while S3 does not answer — the last upload step or
- * bucket check failed. A HEAD of the bucket every {@code storage.s3.probe-interval}, on a thread
- * of its own, notices an outage while nothing is uploaded, and its end while uploads wait for
- * their backoff.
+ * Readiness check {@code object-store}, the one S3 check: DOWN while S3 does not answer — the last
+ * exchange with it (an upload step, the bucket check at startup or the probe) failed, or the
+ * bucket does not exist. The probe, a HEAD of the bucket with the short time limit of
+ * {@code storage.health.check-timeout}, runs at startup and then every
+ * {@code storage.s3.probe-interval} on a thread of its own: it notices an outage while nothing is
+ * uploaded, and its end while uploads wait for their backoff. The health endpoint only reads the
+ * last outcome and never waits for the network. S3 plays no part in liveness.
  */
 @Readiness
 @ApplicationScoped
-public class S3Health implements HealthCheck {
+public class ObjectStoreHealth implements HealthCheck {
 
     private static final String NAME = "object-store";
 
@@ -43,7 +47,7 @@ public class S3Health implements HealthCheck {
             return t;
         });
         long every = Math.max(100, config.s3().probeInterval().toMillis());
-        prober.scheduleWithFixedDelay(s3::probe, every, every, TimeUnit.MILLISECONDS);
+        prober.scheduleWithFixedDelay(s3::probe, 0, every, TimeUnit.MILLISECONDS);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -54,8 +58,11 @@ public class S3Health implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        var response = HealthCheckResponse.named(NAME).status(s3.answering()).withData("bucket", s3.bucket());
-        if (!s3.answering()) {
+        boolean answering = s3.answering();
+        var response = HealthCheckResponse.named(NAME).status(answering)
+                .withData("endpoint", config.s3().endpoint())
+                .withData("bucket", s3.bucket());
+        if (!answering) {
             response.withData("failure", s3.lastFailure());
         }
         return response.build();

@@ -1,12 +1,10 @@
-package org.callrec.storage;
+package org.callrec.storage.assemble;
 
 import java.util.List;
 
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.timeline.TimelineStats;
-import org.callrec.storage.assemble.SegmentedOutput;
-import org.callrec.storage.assemble.WavFormat;
 
 /**
  * A recording whose timeline is complete: handed from the consumer thread to the upload pool.
