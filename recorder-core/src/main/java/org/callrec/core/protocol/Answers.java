@@ -26,38 +26,28 @@ public final class Answers {
 
     /** A start that succeeded: where the phone sends its RTP. */
     public static Command startSucceeded(String phoneId, String server, int port) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("id", phoneId);
-        p.put("result", SUCCESS);
-        p.put("server", server);
-        p.put("port", Integer.toString(port));
-        return new Command(Command.START_RESPONSE, p);
+        return answer(Command.START_RESPONSE, "id", phoneId, "result", SUCCESS, "server", server,
+                "port", Integer.toString(port));
     }
 
     /** A start that was refused, with its reason token. */
     public static Command startFailed(String phoneId, String reason) {
-        return failed(Command.START_RESPONSE, phoneId, reason);
+        return answer(Command.START_RESPONSE, "id", phoneId, "result", FAILED, "reason", reason);
     }
 
     /** A stop that ended its recording. */
     public static Command stopSucceeded(String phoneId) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("id", phoneId);
-        p.put("result", SUCCESS);
-        return new Command(Command.STOP_RESPONSE, p);
+        return answer(Command.STOP_RESPONSE, "id", phoneId, "result", SUCCESS);
     }
 
     /** A stop that could not be carried out, with its reason token. */
     public static Command stopFailed(String phoneId, String reason) {
-        return failed(Command.STOP_RESPONSE, phoneId, reason);
+        return answer(Command.STOP_RESPONSE, "id", phoneId, "result", FAILED, "reason", reason);
     }
 
     /** The answer to bytes that are no command at all (unparsable, too long): no id. */
     public static Command error(String reason) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("result", FAILED);
-        p.put("reason", reason);
-        return new Command(ERROR_RESPONSE, p);
+        return answer(ERROR_RESPONSE, "result", FAILED, "reason", reason);
     }
 
     /**
@@ -70,18 +60,18 @@ public final class Answers {
         String name = request.name().endsWith(REQUEST_SUFFIX)
                 ? request.name().substring(0, request.name().length() - REQUEST_SUFFIX.length()) + RESPONSE_SUFFIX
                 : ERROR_RESPONSE;
-        Map<String, String> p = new LinkedHashMap<>();
-        request.get("id").ifPresent(id -> p.put("id", id));
-        p.put("result", FAILED);
-        p.put("reason", "unknown-command");
-        return new Command(name, p);
+        String reason = "unknown-command";
+        return request.get("id")
+                .map(id -> answer(name, "id", id, "result", FAILED, "reason", reason))
+                .orElseGet(() -> answer(name, "result", FAILED, "reason", reason));
     }
 
-    private static Command failed(String name, String phoneId, String reason) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("id", phoneId);
-        p.put("result", FAILED);
-        p.put("reason", reason);
-        return new Command(name, p);
+    /** An answer named {@code name} with these pairs, in this order. */
+    private static Command answer(String name, String... keyValues) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            pairs.put(keyValues[i], keyValues[i + 1]);
+        }
+        return new Command(name, pairs);
     }
 }
