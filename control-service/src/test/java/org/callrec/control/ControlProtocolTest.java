@@ -1,12 +1,12 @@
 package org.callrec.control;
 
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,6 +17,9 @@ import jakarta.inject.Inject;
 import org.callrec.control.FakeIngestNode.Allocated;
 import org.callrec.control.FakeIngestNode.Behaviour;
 import org.callrec.control.protocol.ControlServer;
+import org.callrec.control.session.ControlSessions;
+import org.callrec.core.allocation.AllocateRequest;
+import org.callrec.core.allocation.Allocation;
 import org.callrec.core.allocation.ReleaseRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -26,6 +29,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -41,6 +45,10 @@ class ControlProtocolTest {
 
     @Inject
     ControlServer server;
+    @Inject
+    ControlSessions sessions;
+    @Inject
+    MeterRegistry registry;
 
     FakeIngestNodes nodes;
 
@@ -194,13 +202,19 @@ class ControlProtocolTest {
     @Test
     @DisplayName("a phone that hangs up while its start is being allocated leaves nothing open on the node")
     void hangUpDuringAllocationReleasesIt() {
-        nodes.first().onAllocate(Behaviour.SLOW);
-        nodes.second().onAllocate(Behaviour.SLOW);
+        // the nodes answer only when told to: the hang-up comes first
+        nodes.first().onAllocate(Behaviour.HOLD);
+        nodes.second().onAllocate(Behaviour.HOLD);
         try (PhoneConnection phone = new PhoneConnection(server.port())) {
             phone.write(PhoneConnection.startCommand("early-1") + "\r\n");
-            // hang up before the node answers
+            // the allocation is in flight: hang up
             await().pollInterval(Duration.ofMillis(10)).atMost(WAIT).until(() -> !nodes.allocateCalls("early-1").isEmpty());
         }
+        // control has seen the hang-up (no phone connection left); now the node answers
+        await().pollInterval(Duration.ofMillis(10)).atMost(WAIT)
+                .until(() -> registry.get("callrec.control.connections.active").gauge().value() == 0);
+        nodes.first().answerHeld();
+        nodes.second().answerHeld();
 
         String recordingId = await().atMost(WAIT).until(() -> nodes.allocationFor("early-1"), Optional::isPresent)
                 .orElseThrow().answer().recordingId();
@@ -319,23 +333,25 @@ class ControlProtocolTest {
     @DisplayName("a stop without terminator written right before the connection closes still ends the recording with the phone's reason")
     void unterminatedStopThenCloseKeepsThePhonesReason() {
         try (PhoneConnection phone = new PhoneConnection(server.port())) {
-            // a phone that never terminates its commands (one per write)
+            // a phone that never terminates its commands (one per write) waits for its start's
+            // answer, which comes without terminator too
             phone.write(PhoneConnection.startCommand("last-words"));
-            await().atMost(WAIT).until(() -> nodes.first().allocationFor("last-words")
-                    .or(() -> nodes.second().allocationFor("last-words")).isPresent());
+            Allocation endpoint = await().atMost(WAIT).until(() -> nodes.allocationFor("last-words"), Optional::isPresent)
+                    .orElseThrow().answer();
+            Map<String, String> started = PhoneConnection.answer("RecordStartResponse", "id", "last-words",
+                    "result", "success", "server", endpoint.address(), "port", Integer.toString(endpoint.port()));
+            assertThat(phone.readUnterminated(started)).isEqualTo(started);
+
             phone.write("cmd=RecordStopRequest&id=last-words&reason=transfer");
         } // closed at once, before any quiet period could pass
-        String recordingId = nodes.first().allocationFor("last-words").or(() -> nodes.second().allocationFor("last-words"))
-                .orElseThrow().answer().recordingId();
+        String recordingId = nodes.allocationFor("last-words").orElseThrow().answer().recordingId();
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(releasesOf(recordingId))
                 .extracting(ReleaseRequest::reason).containsExactly("transfer"));
     }
 
     private List<ReleaseRequest> releasesOf(String recordingId) {
-        List<ReleaseRequest> all = new java.util.ArrayList<>(nodes.first().releaseCalls(recordingId));
-        all.addAll(nodes.second().releaseCalls(recordingId));
-        return all;
+        return nodes.releaseCalls(recordingId);
     }
 
     @Test
@@ -346,20 +362,23 @@ class ControlProtocolTest {
             burst.append(PhoneConnection.startCommand("gone-" + i)).append("\r\n");
         }
         try (PhoneConnection phone = new PhoneConnection(server.port())) {
+            // the connection is served (its first answer came back)...
+            assertThat(phone.send(PhoneConnection.stopCommand("gone-none"))).containsEntry("reason", "unknown-recording");
+            // ...when the burst arrives
             phone.write(burst.toString());
-        } // closed before any answer could be read
+        } // closed before any answer to the burst could be read
 
-        await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).untilAsserted(() -> {
-            List<org.callrec.core.allocation.AllocateRequest> made = new java.util.ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                made.addAll(nodes.allocateCalls("gone-" + i));
-            }
-            // at most the first one was already being allocated when the close was seen
-            assertThat(made).hasSizeLessThanOrEqualTo(1);
-            for (var request : made) {
-                assertThat(releasesOf(request.recordingId())).extracting(ReleaseRequest::reason)
-                        .containsExactly("allocation-abandoned");
-            }
-        });
+        // control is done with the connection: what it did not start by now, it never will
+        await().atMost(WAIT).until(() -> sessions.connections() == 0);
+        List<AllocateRequest> made = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            made.addAll(nodes.allocateCalls("gone-" + i));
+        }
+        // at most the first one was already being allocated when the close was seen
+        assertThat(made).hasSizeLessThanOrEqualTo(1);
+        for (AllocateRequest request : made) {
+            assertThat(releasesOf(request.recordingId())).extracting(ReleaseRequest::reason)
+                    .containsExactly("allocation-abandoned");
+        }
     }
 }

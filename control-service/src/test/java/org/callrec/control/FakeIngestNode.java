@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.Allocation;
 import org.callrec.core.allocation.ApiError;
+import org.callrec.core.allocation.InternalApi;
 import org.callrec.core.allocation.LeaseAnswer;
 import org.callrec.core.allocation.LeaseRenewal;
 import org.callrec.core.allocation.NodeStatus;
@@ -47,12 +48,12 @@ public final class FakeIngestNode implements AutoCloseable {
         REJECT,
         /** 500, as a node with a bug or a broken proxy in front of it. */
         ERROR,
-        /** Answers normally, but only after {@link #SLOW_ANSWER_MILLIS}. */
-        SLOW
+        /**
+         * Answers normally once the test calls {@link #answerHeld()} (or {@link #reset()},
+         * {@link #close()}): the test decides what happens before the answer.
+         */
+        HOLD
     }
-
-    /** How long a {@link Behaviour#SLOW} node takes to answer. */
-    public static final long SLOW_ANSWER_MILLIS = 300;
 
     /** An allocation this node made: what it was asked and what it answered. */
     public record Allocated(AllocateRequest request, Allocation answer) {
@@ -62,9 +63,9 @@ public final class FakeIngestNode implements AutoCloseable {
     public record Released(String recordingId, ReleaseRequest request) {
     }
 
-    private static final String BASE_PATH = "/internal/v1/allocations";
-    private static final String NODE_PATH = "/internal/v1/node";
-    private static final String LEASES_PATH = "/internal/v1/leases";
+    private static final String BASE_PATH = InternalApi.ALLOCATIONS;
+    private static final String NODE_PATH = InternalApi.NODE;
+    private static final String LEASES_PATH = InternalApi.LEASES;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
@@ -85,6 +86,7 @@ public final class FakeIngestNode implements AutoCloseable {
     private volatile Behaviour onProbe = Behaviour.ANSWER;
     private volatile String rejectToken = ApiError.BAD_REQUEST;
     private volatile CountDownLatch hanging = new CountDownLatch(1);
+    private volatile CountDownLatch holding = new CountDownLatch(1);
 
     private FakeIngestNode(String name, String address, int firstPort) throws IOException {
         this.name = name;
@@ -134,6 +136,13 @@ public final class FakeIngestNode implements AutoCloseable {
     public FakeIngestNode onAllocate(Behaviour behaviour) {
         this.onAllocate = behaviour;
         return this;
+    }
+
+    /** Lets the calls held by {@link Behaviour#HOLD} be answered (later ones are held again). */
+    public void answerHeld() {
+        CountDownLatch previous = holding;
+        holding = new CountDownLatch(1);
+        previous.countDown();
     }
 
     /** Sets how releases are answered. */
@@ -202,6 +211,7 @@ public final class FakeIngestNode implements AutoCloseable {
         CountDownLatch previous = hanging;
         hanging = new CountDownLatch(1);
         previous.countDown();
+        answerHeld();
         allocateCalls.clear();
         allocations.clear();
         releaseCalls.clear();
@@ -211,6 +221,7 @@ public final class FakeIngestNode implements AutoCloseable {
     @Override
     public void close() {
         hanging.countDown();
+        holding.countDown();
         server.stop(0);
         executor.shutdownNow();
     }
@@ -275,9 +286,9 @@ public final class FakeIngestNode implements AutoCloseable {
             case ANSWER -> {
                 return false;
             }
-            case SLOW -> {
+            case HOLD -> {
                 try {
-                    Thread.sleep(SLOW_ANSWER_MILLIS);
+                    holding.await(1, TimeUnit.MINUTES);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,6 +112,39 @@ public final class PhoneConnection implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Reads an answer sent without terminator (to a command sent without one): such an answer
+     * has no end mark, so this reads exactly as many bytes as {@code expected} takes on the wire
+     * and returns its decoded pairs.
+     */
+    public Map<String, String> readUnterminated(Map<String, String> expected) {
+        return parse(readExactly(encodedLength(expected)));
+    }
+
+    /** The pairs of an answer, {@code cmd} first. */
+    public static Map<String, String> answer(String cmd, String... keyValues) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("cmd", cmd);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put(keyValues[i], keyValues[i + 1]);
+        }
+        return m;
+    }
+
+    /** Length on the wire of an answer made of these pairs, in any order. */
+    public static int encodedLength(Map<String, String> pairs) {
+        int length = -1; // no '&' before the first pair
+        for (Map.Entry<String, String> e : pairs.entrySet()) {
+            length += 1 + encode(e.getKey()).length() + 1 + encode(e.getValue()).length();
+        }
+        return length;
+    }
+
+    /** Percent-encoding as the answers use it: UTF-8, a space as %20. */
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Splits an answer into its pairs, percent-decoding keys and values as UTF-8. */

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import org.callrec.core.allocation.InternalApi;
 import org.callrec.ingest.config.IngestConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -189,7 +190,7 @@ class ChartTest {
             assertThat(template.getMetadata().getAnnotations()).containsEntry("sidecar.istio.io/inject", "false")
                     .containsEntry("linkerd.io/inject", "disabled");
             assertThat(String.join(" ", Rendered.container(template).getLifecycle().getPreStop().getExec().getCommand()))
-                    .contains("POST /internal/v1/node/drain").contains("/internal/v1/allocations").contains("[]");
+                    .contains("POST " + InternalApi.NODE_DRAIN).contains(InternalApi.ALLOCATIONS).contains("[]");
             assertThat(rendered.configMap("callrec-ingest")).containsEntry("INGEST_SHUTDOWN_DRAIN", "20s")
                     .containsEntry("INGEST_SHUTDOWN_FLUSH_TIMEOUT", "10s");
         }

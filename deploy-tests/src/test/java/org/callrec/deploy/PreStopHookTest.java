@@ -13,6 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.callrec.core.allocation.InternalApi;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -60,8 +62,8 @@ class PreStopHookTest {
         Run run = run(script);
 
         assertThat(run.exitCode()).isZero();
-        assertThat(requests).containsExactly("POST /internal/v1/node/drain", "GET /internal/v1/allocations",
-                "GET /internal/v1/allocations", "GET /internal/v1/allocations");
+        assertThat(requests).containsExactly("POST " + InternalApi.NODE_DRAIN, "GET " + InternalApi.ALLOCATIONS,
+                "GET " + InternalApi.ALLOCATIONS, "GET " + InternalApi.ALLOCATIONS);
         assertThat(run.took()).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(10));
     }
 
@@ -78,9 +80,9 @@ class PreStopHookTest {
         Run run = run(script);
 
         assertThat(run.exitCode()).isZero();
-        assertThat(requests.get(0)).isEqualTo("POST /internal/v1/node/drain");
+        assertThat(requests.get(0)).isEqualTo("POST " + InternalApi.NODE_DRAIN);
         assertThat(requests.subList(1, requests.size())).hasSizeGreaterThanOrEqualTo(2)
-                .allMatch(r -> r.equals("GET /internal/v1/allocations"));
+                .allMatch(r -> r.equals("GET " + InternalApi.ALLOCATIONS));
         // about 3 s (slack for a loaded machine), far below the 14 s grace period
         assertThat(run.took()).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(8));
     }
@@ -110,8 +112,8 @@ class PreStopHookTest {
             String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
             requests.add(request);
             String body = switch (request) {
-                case "POST /internal/v1/node/drain" -> "{\"node\":\"callrec-ingest-0\",\"openRecordings\":1}";
-                case "GET /internal/v1/allocations" -> allocations.body();
+                case "POST " + InternalApi.NODE_DRAIN -> "{\"node\":\"callrec-ingest-0\",\"openRecordings\":1}";
+                case "GET " + InternalApi.ALLOCATIONS -> allocations.body();
                 default -> null;
             };
             byte[] bytes = (body == null ? "" : body).getBytes(StandardCharsets.UTF_8);

@@ -3,7 +3,7 @@ package org.callrec.control.health;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.callrec.control.allocation.IngestClient;
+import org.callrec.control.allocation.IngestAllocator;
 import org.callrec.control.protocol.ControlServer;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -48,7 +48,7 @@ public final class ControlHealth {
     public static class IngestNodes implements HealthCheck {
 
         @Inject
-        IngestClient ingest;
+        IngestAllocator ingest;
 
         @Override
         public HealthCheckResponse call() {

@@ -8,12 +8,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.callrec.control.allocation.IngestClient;
+import org.callrec.control.allocation.IngestAllocator;
 import org.callrec.control.config.ControlConfig;
 import org.callrec.control.lease.LeaseRenewer;
 import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.control.session.ControlSessions;
 import org.callrec.core.audio.AudioCodec;
+import org.callrec.core.protocol.StartRules;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -31,7 +32,7 @@ public class ControlServer {
     @Inject
     ControlConfig config;
     @Inject
-    IngestClient ingest;
+    IngestAllocator ingest;
     @Inject
     ControlMetrics metrics;
     @Inject
@@ -42,7 +43,7 @@ public class ControlServer {
     Vertx vertx;
 
     /** Shutdown order: the drain runs before the lease renewals stop. */
-    public static final int SHUTDOWN_ORDER = 100;
+    public static final int SHUTDOWN_ORDER = LeaseRenewer.SHUTDOWN_ORDER - 10;
 
     private volatile int port;
 
@@ -54,9 +55,10 @@ public class ControlServer {
         }
         int instances = config.protocol().instances() > 0 ? config.protocol().instances()
                 : Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
+        StartRules startRules = new StartRules(codecs);
         ControlVerticle[] first = new ControlVerticle[1];
         vertx.deployVerticle(() -> {
-            ControlVerticle v = new ControlVerticle(config, ingest, leases, sessions, codecs, metrics);
+            ControlVerticle v = new ControlVerticle(config, ingest, leases, sessions, startRules, metrics);
             if (first[0] == null) {
                 first[0] = v;
             }

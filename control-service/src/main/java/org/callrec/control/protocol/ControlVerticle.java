@@ -1,14 +1,12 @@
 package org.callrec.control.protocol;
 
-import java.util.Set;
-
-import org.callrec.control.allocation.IngestClient;
+import org.callrec.control.allocation.IngestAllocator;
 import org.callrec.control.config.ControlConfig;
 import org.callrec.control.lease.LeaseRenewer;
 import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.control.session.ControlConnection;
 import org.callrec.control.session.ControlSessions;
-import org.callrec.core.audio.AudioCodec;
+import org.callrec.core.protocol.StartRules;
 
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
@@ -18,27 +16,27 @@ import io.vertx.core.net.NetServerOptions;
 public final class ControlVerticle extends AbstractVerticle {
 
     private final ControlConfig config;
-    private final IngestClient ingest;
+    private final IngestAllocator ingest;
     private final LeaseRenewer leases;
     private final ControlSessions sessions;
-    private final Set<AudioCodec> codecs;
+    private final StartRules startRules;
     private final ControlMetrics metrics;
     private int actualPort;
 
-    public ControlVerticle(ControlConfig config, IngestClient ingest, LeaseRenewer leases, ControlSessions sessions,
-                           Set<AudioCodec> codecs, ControlMetrics metrics) {
+    public ControlVerticle(ControlConfig config, IngestAllocator ingest, LeaseRenewer leases, ControlSessions sessions,
+                           StartRules startRules, ControlMetrics metrics) {
         this.config = config;
         this.ingest = ingest;
         this.leases = leases;
         this.sessions = sessions;
-        this.codecs = codecs;
+        this.startRules = startRules;
         this.metrics = metrics;
     }
 
     @Override
     public void start(Promise<Void> started) {
         vertx.createNetServer(new NetServerOptions().setTcpKeepAlive(true).setTcpNoDelay(true))
-                .connectHandler(socket -> new ControlConnection(vertx, socket, config, ingest, leases, sessions, codecs,
+                .connectHandler(socket -> new ControlConnection(vertx, socket, config, ingest, leases, sessions, startRules,
                         metrics).start())
                 .listen(config.port(), config.host())
                 .onSuccess(server -> {

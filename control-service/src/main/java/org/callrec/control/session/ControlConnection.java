@@ -1,15 +1,14 @@
 package org.callrec.control.session;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
+import java.util.function.Supplier;
 
 import org.callrec.control.allocation.AllocationFailure;
-import org.callrec.control.allocation.IngestClient;
-import org.callrec.control.allocation.IngestClient.Placement;
+import org.callrec.control.allocation.IngestAllocator;
+import org.callrec.control.allocation.Placement;
 import org.callrec.control.config.ControlConfig;
 import org.callrec.control.lease.LeaseRenewer;
 import org.callrec.logging.RecordingMdc;
@@ -17,16 +16,18 @@ import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.ApiError;
 import org.callrec.core.allocation.ReleaseRequest;
-import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.id.RecordingIds;
+import org.callrec.core.protocol.Answers;
 import org.callrec.core.protocol.Command;
 import org.callrec.core.protocol.CommandCodec;
 import org.callrec.core.protocol.CommandFramer;
 import org.callrec.core.protocol.CommandSyntaxException;
 import org.callrec.core.protocol.CommandTooLongException;
 import org.callrec.core.protocol.Frame;
-import org.callrec.core.protocol.MacAddress;
+import org.callrec.core.protocol.StartRequest;
+import org.callrec.core.protocol.StartRules;
+import org.callrec.core.protocol.StopRequest;
 import org.callrec.core.protocol.Terminator;
 import org.jboss.logging.Logger;
 
@@ -38,7 +39,9 @@ import io.vertx.core.net.NetSocket;
 /**
  * One phone's control connection. Commands are handled strictly one after the other, in the
  * order they arrived; a connection may open several recordings in sequence (or at once, up to
- * a limit). When the connection closes or fails, its open recordings end with reason
+ * a limit). What a command must carry and how it is answered are the protocol's rules in
+ * recorder-core ({@link StartRules}, {@link StopRequest}, {@link Answers}); this class
+ * sequences the commands, runs the quiet-period timer of unterminated bytes and cleans up. When the connection closes or fails, its open recordings end with reason
  * {@code socket-error}, keeping what was recorded — unless the instance is shutting down and
  * its drain is over ({@link ControlSessions}): then the recordings are left to their ingest
  * node's lease.
@@ -53,10 +56,10 @@ public final class ControlConnection {
     private final Vertx vertx;
     private final NetSocket socket;
     private final ControlConfig config;
-    private final IngestClient ingest;
+    private final IngestAllocator ingest;
     private final LeaseRenewer leases;
     private final ControlSessions sessions;
-    private final Set<AudioCodec> codecs;
+    private final StartRules startRules;
     private final ControlMetrics metrics;
     private final CommandFramer framer;
     private final String phoneAddress;
@@ -69,8 +72,8 @@ public final class ControlConnection {
     private volatile int steps;
     private volatile int openCount;
 
-    public ControlConnection(Vertx vertx, NetSocket socket, ControlConfig config, IngestClient ingest,
-                             LeaseRenewer leases, ControlSessions sessions, Set<AudioCodec> codecs,
+    public ControlConnection(Vertx vertx, NetSocket socket, ControlConfig config, IngestAllocator ingest,
+                             LeaseRenewer leases, ControlSessions sessions, StartRules startRules,
                              ControlMetrics metrics) {
         this.vertx = vertx;
         this.socket = socket;
@@ -78,7 +81,7 @@ public final class ControlConnection {
         this.ingest = ingest;
         this.leases = leases;
         this.sessions = sessions;
-        this.codecs = codecs;
+        this.startRules = startRules;
         this.metrics = metrics;
         this.framer = new CommandFramer(config.protocol().maxCommandBytes());
         this.phoneAddress = socket.remoteAddress().hostAddress();
@@ -107,7 +110,7 @@ public final class ControlConnection {
             LOG.warnf("Phone %s sent a command over %d bytes; closing the connection", phoneAddress,
                     config.protocol().maxCommandBytes());
             metrics.command(ControlMetrics.INVALID_COMMAND, "command-too-long");
-            enqueue(() -> reply(errorReply("command-too-long"), Terminator.NONE).compose(v -> socket.close()));
+            enqueue(() -> reply(Answers.error("command-too-long"), Terminator.NONE).compose(v -> socket.close()));
             return;
         }
         frames.forEach(f -> enqueue(() -> handle(f)));
@@ -128,7 +131,7 @@ public final class ControlConnection {
         return steps + openCount;
     }
 
-    private void enqueue(java.util.function.Supplier<Future<Void>> step) {
+    private void enqueue(Supplier<Future<Void>> step) {
         // Steps run even after the connection closed (a stop that came just before the close
         // still ends its recording with the phone's reason); replies are then not written.
         steps++;
@@ -145,7 +148,7 @@ public final class ControlConnection {
         } catch (CommandSyntaxException e) {
             LOG.infof("Phone %s sent an unparsable command (%s)", phoneAddress, e.getMessage());
             metrics.command(ControlMetrics.INVALID_COMMAND, ApiError.BAD_REQUEST);
-            return reply(errorReply("bad-request"), frame.terminator());
+            return reply(Answers.error(ApiError.BAD_REQUEST), frame.terminator());
         }
         if (command.is(Command.STOP_REQUEST)) {
             return stop(command, frame.terminator());
@@ -159,35 +162,18 @@ public final class ControlConnection {
         }
         LOG.infof("Phone %s sent unknown command %s", phoneAddress, command.name());
         metrics.command(ControlMetrics.OTHER_COMMAND, "unknown-command");
-        String name = command.name().endsWith("Request")
-                ? command.name().substring(0, command.name().length() - "Request".length()) + "Response"
-                : "ErrorResponse";
-        Map<String, String> p = new LinkedHashMap<>();
-        command.get("id").ifPresent(id -> p.put("id", id));
-        p.put("result", "failed");
-        p.put("reason", "unknown-command");
-        return reply(new Command(name, p), frame.terminator());
+        return reply(Answers.unknownCommand(command), frame.terminator());
     }
 
     private Future<Void> start(Command command, Terminator terminator) {
-        String phoneId = command.getOr("id", "").strip();
-        if (phoneId.isEmpty()) {
-            return refuse(phoneId, ApiError.BAD_REQUEST, terminator);
+        StartRules.Result checked = startRules.check(command);
+        if (checked instanceof StartRules.Refused refused) {
+            LOG.infof("Phone %s: start %s refused (%s): %s", phoneAddress, refused.phoneId(), refused.reason(),
+                    refused.detail());
+            return refuse(refused.phoneId(), refused.reason(), terminator);
         }
-        Optional<String> device = MacAddress.normalize(command.getOr("device", ""));
-        if (device.isEmpty()) {
-            LOG.infof("Phone %s: start %s refused, device '%s' is not a MAC address", phoneAddress, phoneId,
-                    command.getOr("device", ""));
-            return refuse(phoneId, ApiError.BAD_REQUEST, terminator);
-        }
-        Optional<AudioCodec> codec = AudioCodec.parse(command.getOr("codec", ""));
-        if (codec.isEmpty() || !codecs.contains(codec.get())) {
-            return refuse(phoneId, ApiError.UNSUPPORTED_CODEC, terminator);
-        }
-        String dir = command.getOr("dir", "").strip().toLowerCase(Locale.ROOT);
-        if (!dir.isEmpty() && !dir.equals("in") && !dir.equals("out")) {
-            return refuse(phoneId, ApiError.BAD_REQUEST, terminator);
-        }
+        StartRequest start = ((StartRules.Valid) checked).request();
+        String phoneId = start.phoneId();
         Placement existing = open.get(phoneId);
         if (existing != null) {
             // The phone repeated its start (lost answer?): same recording, same endpoint.
@@ -200,11 +186,8 @@ public final class ControlConnection {
         if (open.size() >= config.protocol().maxOpenRecordingsPerConnection()) {
             return refuse(phoneId, "too-many-recordings", terminator);
         }
-        // Every value exactly as the phone sent it (protocol keys too): the archive keeps the
-        // request verbatim beside its normalised reading.
-        Map<String, String> fields = new LinkedHashMap<>(command.params());
         AllocateRequest request = new AllocateRequest(RecordingIds.next(), config.defaultTenant(), phoneId,
-                device.get(), codec.get().name(), dir, phoneAddress, fields);
+                start.device(), start.codec().name(), start.direction(), phoneAddress, start.fields());
         return ingest.allocate(request).transform(ar -> {
             if (ar.failed()) {
                 String reason = ar.cause() instanceof AllocationFailure f ? f.reason() : "internal-error";
@@ -224,42 +207,30 @@ public final class ControlConnection {
             leases.hold(placement);
             metrics.recordingOpened();
             metrics.command(Command.START_REQUEST, ControlMetrics.SUCCESS);
-            RecordingMdc.run(placement.allocation().recordingId(), () -> LOG.infof(
-                    "Recording %s started: phone %s id=%s %s → %s:%d", placement.allocation().recordingId(), phoneAddress,
-                    phoneId, codec.get(), placement.allocation().address(), placement.allocation().port()));
+            RecordingMdc.run(placement.recordingId(), () -> LOG.infof(
+                    "Recording %s started: phone %s id=%s %s → %s:%d", placement.recordingId(), phoneAddress,
+                    phoneId, start.codec(), placement.allocation().address(), placement.allocation().port()));
             return reply(startSucceeded(phoneId, placement), terminator);
         });
     }
 
     private Future<Void> stop(Command command, Terminator terminator) {
-        String phoneId = command.getOr("id", "").strip();
-        Placement placement = open.remove(phoneId);
+        StopRequest stop = StopRequest.of(command);
+        Placement placement = open.remove(stop.phoneId());
         openCount = open.size();
-        if (placement != null) {
-            leases.drop(placement);
-        }
         if (placement == null) {
             metrics.command(Command.STOP_REQUEST, ApiError.UNKNOWN_RECORDING);
-            Map<String, String> p = new LinkedHashMap<>();
-            p.put("id", phoneId);
-            p.put("result", "failed");
-            p.put("reason", "unknown-recording");
-            return reply(new Command(Command.STOP_RESPONSE, p), terminator);
+            return reply(Answers.stopFailed(stop.phoneId(), ApiError.UNKNOWN_RECORDING), terminator);
         }
+        leases.drop(placement);
         metrics.recordingsClosed(1);
-        Map<String, String> fields = new LinkedHashMap<>(command.params());
-        fields.remove("id");
-        String reason = fields.getOrDefault("reason", "");
-        return ingest.release(placement, new ReleaseRequest(reason.isBlank() ? "stop" : reason, fields))
+        return ingest.release(placement, new ReleaseRequest(stop.reason(), stop.fields()))
                 .compose(v -> {
                     metrics.command(Command.STOP_REQUEST, ControlMetrics.SUCCESS);
-                    RecordingMdc.run(placement.allocation().recordingId(), () -> LOG.infof(
-                            "Recording %s stopped by phone %s (reason %s)", placement.allocation().recordingId(),
-                            phoneAddress, reason.isBlank() ? "stop" : reason));
-                    Map<String, String> p = new LinkedHashMap<>();
-                    p.put("id", phoneId);
-                    p.put("result", "success");
-                    return reply(new Command(Command.STOP_RESPONSE, p), terminator);
+                    RecordingMdc.run(placement.recordingId(), () -> LOG.infof(
+                            "Recording %s stopped by phone %s (reason %s)", placement.recordingId(), phoneAddress,
+                            stop.reason()));
+                    return reply(Answers.stopSucceeded(stop.phoneId()), terminator);
                 });
     }
 
@@ -275,19 +246,19 @@ public final class ControlConnection {
         // Let in-flight commands finish (an allocation in flight is released when it lands).
         tail.onComplete(ignored -> {
             boolean leave = sessions.leavingOpen();
-            List<Future<Void>> releases = new java.util.ArrayList<>();
+            List<Future<Void>> releases = new ArrayList<>();
             for (Placement placement : open.values()) {
                 leases.drop(placement);
                 if (leave) {
                     // Shutting down: the phone may still stream; its ingest node records until
                     // the lease lapses (control-lost) rather than losing what is still sent.
-                    RecordingMdc.run(placement.allocation().recordingId(), () -> LOG.infof(
+                    RecordingMdc.run(placement.recordingId(), () -> LOG.infof(
                             "Recording %s left to ingest node %s: this instance is shutting down",
-                            placement.allocation().recordingId(), placement.nodeUrl()));
+                            placement.recordingId(), placement.nodeUrl()));
                     continue;
                 }
-                RecordingMdc.run(placement.allocation().recordingId(), () -> LOG.infof(
-                        "Recording %s ended: control connection from %s closed", placement.allocation().recordingId(),
+                RecordingMdc.run(placement.recordingId(), () -> LOG.infof(
+                        "Recording %s ended: control connection from %s closed", placement.recordingId(),
                         phoneAddress));
                 releases.add(ingest.release(placement, new ReleaseRequest(SOCKET_ERROR, Map.of())));
             }
@@ -301,34 +272,14 @@ public final class ControlConnection {
         });
     }
 
-    private Command startSucceeded(String phoneId, Placement placement) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("id", phoneId);
-        p.put("result", "success");
-        p.put("server", placement.allocation().address());
-        p.put("port", Integer.toString(placement.allocation().port()));
-        return new Command(Command.START_RESPONSE, p);
+    private static Command startSucceeded(String phoneId, Placement placement) {
+        return Answers.startSucceeded(phoneId, placement.allocation().address(), placement.allocation().port());
     }
 
     /** Answers a refused start and counts it. */
     private Future<Void> refuse(String phoneId, String reason, Terminator terminator) {
         metrics.command(Command.START_REQUEST, reason);
-        return reply(startFailed(phoneId, reason), terminator);
-    }
-
-    private static Command startFailed(String phoneId, String reason) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("id", phoneId);
-        p.put("result", "failed");
-        p.put("reason", reason);
-        return new Command(Command.START_RESPONSE, p);
-    }
-
-    private static Command errorReply(String reason) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("result", "failed");
-        p.put("reason", reason);
-        return new Command("ErrorResponse", p);
+        return reply(Answers.startFailed(phoneId, reason), terminator);
     }
 
     private Future<Void> reply(Command command, Terminator terminator) {

@@ -14,13 +14,14 @@ import jakarta.ws.rs.core.Response;
 
 import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.ApiError;
+import org.callrec.core.allocation.InternalApi;
 import org.callrec.core.allocation.ReleaseRequest;
 
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
 /** The internal API control-service calls (see {@link org.callrec.core.allocation}). */
-@Path("/internal/v1/allocations")
+@Path(InternalApi.ALLOCATIONS)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class AllocationResource {
@@ -45,9 +46,9 @@ public class AllocationResource {
 
     /** Ends a recording: last chunk, end record, port back to the pool (after quarantine). */
     @POST
-    @Path("{recordingId}/release")
+    @Path(InternalApi.RELEASE)
     @Blocking
-    public Response release(@PathParam("recordingId") String recordingId, ReleaseRequest request) {
+    public Response release(@PathParam(InternalApi.RECORDING_ID) String recordingId, ReleaseRequest request) {
         ReleaseRequest r = request == null ? new ReleaseRequest("stop", java.util.Map.of()) : request;
         return allocations.release(recordingId, r.reason(), r.fields())
                 .map(result -> Response.ok(result).build())

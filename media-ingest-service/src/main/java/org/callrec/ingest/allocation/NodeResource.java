@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.callrec.core.allocation.InternalApi;
 import org.callrec.core.allocation.NodeStatus;
 import org.callrec.ingest.config.IngestConfig;
 
@@ -14,7 +15,7 @@ import org.callrec.ingest.config.IngestConfig;
  * {@code /internal/v1/node}: this node's status, which control-service polls to know it
  * answers, and the drain that the Helm chart's preStop hook starts before SIGTERM.
  */
-@Path("/internal/v1/node")
+@Path(InternalApi.NODE)
 @Produces(MediaType.APPLICATION_JSON)
 public class NodeResource {
 
@@ -35,7 +36,7 @@ public class NodeResource {
      * while its open recordings go on; the process keeps running. Idempotent.
      */
     @POST
-    @Path("drain")
+    @Path(InternalApi.DRAIN)
     public DrainStarted drain() {
         return new DrainStarted(allocations.nodeId(), allocations.startDrain());
     }

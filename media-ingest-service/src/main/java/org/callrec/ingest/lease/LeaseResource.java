@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.callrec.core.allocation.InternalApi;
 import org.callrec.core.allocation.LeaseAnswer;
 import org.callrec.core.allocation.LeaseRenewal;
 import org.callrec.ingest.allocation.Allocations;
@@ -15,7 +16,7 @@ import org.callrec.ingest.allocation.Allocations;
  * control-service renews the leases of its open recordings on this node, in one batch per
  * node; the answer lists the ids this node does not hold, so control can tell them apart.
  */
-@Path("/internal/v1/leases")
+@Path(InternalApi.LEASES)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class LeaseResource {

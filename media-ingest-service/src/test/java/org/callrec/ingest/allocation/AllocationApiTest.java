@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.callrec.core.allocation.InternalApi;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.MediaChunk;
@@ -60,7 +61,7 @@ import io.restassured.response.Response;
 @WithTestResource(IngestTestResources.class)
 class AllocationApiTest {
 
-    private static final String ALLOCATIONS = "/internal/v1/allocations";
+    private static final String ALLOCATIONS = InternalApi.ALLOCATIONS;
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String PHONE = "127.0.0.1";
 

@@ -31,6 +31,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.callrec.core.allocation.InternalApi;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.MediaChunk;
@@ -71,8 +72,8 @@ class LeaseAndRecoveryTest {
 
     /** {@code ingest.lease.ttl} in these tests. */
     static final Duration TTL = Duration.ofSeconds(3);
-    private static final String ALLOCATIONS = "/internal/v1/allocations";
-    private static final String LEASES = "/internal/v1/leases";
+    private static final String ALLOCATIONS = InternalApi.ALLOCATIONS;
+    private static final String LEASES = InternalApi.LEASES;
     private static final String PHONE = "127.0.0.1";
 
     @Inject

@@ -25,6 +25,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.callrec.core.allocation.InternalApi;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.MediaChunk;
 import org.callrec.core.chunk.RecordType;
@@ -68,7 +69,7 @@ class NodeDrainTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String ALLOCATIONS = "/internal/v1/allocations";
+    private static final String ALLOCATIONS = InternalApi.ALLOCATIONS;
 
     @TestHTTPResource("/")
     URL url;
@@ -88,7 +89,7 @@ class NodeDrainTest {
     @DisplayName("the drain refuses new allocations with shutting-down and takes readiness down, while the open recording goes on recording")
     void drainKeepsTheOpenRecordings() throws Exception {
         await().atMost(WAIT).until(() -> get(ready).statusCode() == 200);
-        given().get("/internal/v1/node").then().statusCode(200).body("draining", equalTo(false));
+        given().get(InternalApi.NODE).then().statusCode(200).body("draining", equalTo(false));
 
         // A call is being recorded: the phone sends 20 packets
         String open = UUID.randomUUID().toString();
@@ -102,10 +103,10 @@ class NodeDrainTest {
 
             // The preStop hook asks for the drain the way it does (HTTP/1.0 over bash's /dev/tcp),
             // then again: the same answer, the process goes on
-            String answer = http10("POST", "/internal/v1/node/drain");
+            String answer = http10("POST", InternalApi.NODE_DRAIN);
             assertThat(answer).startsWith("HTTP/1.0 200").endsWith("\"openRecordings\":1}")
                     .contains("\"node\":\"" + IngestTestResources.NODE_ID + "\"");
-            given().post("/internal/v1/node/drain").then().statusCode(200)
+            given().post(InternalApi.NODE_DRAIN).then().statusCode(200)
                     .body("node", equalTo(IngestTestResources.NODE_ID))
                     .body("openRecordings", equalTo(1));
 
@@ -118,7 +119,7 @@ class NodeDrainTest {
             assertThat(readiness.statusCode()).isEqualTo(503);
             assertThat(status(readiness.body(), "allocations")).isEqualTo("DOWN");
             assertThat(get(live).statusCode()).isEqualTo(200);
-            given().get("/internal/v1/node").then().statusCode(200)
+            given().get(InternalApi.NODE).then().statusCode(200)
                     .body("draining", equalTo(true)).body("openRecordings", equalTo(1));
 
             // The open call keeps recording: 20 more packets are accepted, its lease is renewed
@@ -127,7 +128,7 @@ class NodeDrainTest {
             }
             await().atMost(WAIT).until(() -> accepted(open) == 40);
             given().contentType(ContentType.JSON).body(Map.of("recordingIds", List.of(open)))
-                    .post("/internal/v1/leases").then().statusCode(200).body("unknown", org.hamcrest.Matchers.empty());
+                    .post(InternalApi.LEASES).then().statusCode(200).body("unknown", org.hamcrest.Matchers.empty());
         }
 
         // The call ends normally: an END with its reason and all 40 packets published
@@ -143,7 +144,7 @@ class NodeDrainTest {
 
         // Empty now, the node stays drained: the last line the preStop hook reads is []
         assertThat(http10("GET", ALLOCATIONS)).startsWith("HTTP/1.0 200").endsWith("\n[]");
-        given().get("/internal/v1/node").then().body("draining", equalTo(true)).body("openRecordings", equalTo(0));
+        given().get(InternalApi.NODE).then().body("draining", equalTo(true)).body("openRecordings", equalTo(0));
         assertThat(get(ready).statusCode()).isEqualTo(503);
     }
 

@@ -20,6 +20,7 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.callrec.core.allocation.InternalApi;
 import org.callrec.ingest.IngestTestResources;
 import org.callrec.ingest.RtpPackets;
 import org.callrec.ingest.allocation.Allocations;
@@ -78,7 +79,7 @@ class IngestHealthTest {
     @DisplayName("GET /internal/v1/node tells control-service the node answers, with its pool")
     void nodeStatus() {
         await().atMost(WAIT).until(() -> allocations.freePorts() == IngestTestResources.POOL_SIZE);
-        given().get("/internal/v1/node").then().statusCode(200)
+        given().get(InternalApi.NODE).then().statusCode(200)
                 .body("node", org.hamcrest.Matchers.equalTo(IngestTestResources.NODE_ID))
                 .body("address", org.hamcrest.Matchers.equalTo(IngestTestResources.ADVERTISED_ADDRESS))
                 .body("portsTotal", org.hamcrest.Matchers.equalTo(IngestTestResources.POOL_SIZE))
@@ -98,7 +99,7 @@ class IngestHealthTest {
         // One recording: a port leaves the pool, the recording is active.
         String recordingId = UUID.randomUUID().toString();
         int port = given().contentType(ContentType.JSON).body(request(recordingId))
-                .post("/internal/v1/allocations").then().statusCode(200).extract().path("port");
+                .post(InternalApi.ALLOCATIONS).then().statusCode(200).extract().path("port");
         assertThat(sample("callrec_ingest_ports_free")).isEqualTo(IngestTestResources.POOL_SIZE - 1.0);
         assertThat(sample("callrec_ingest_recordings_active")).isEqualTo(1.0);
 
@@ -112,7 +113,7 @@ class IngestHealthTest {
             await().atMost(WAIT).until(() -> sample("callrec_ingest_packets_received_total") - received == 32);
         }
         Map<String, Object> result = given().contentType(ContentType.JSON).body(Map.of("reason", "hangup"))
-                .post("/internal/v1/allocations/" + recordingId + "/release").then().statusCode(200)
+                .post(InternalApi.release(recordingId)).then().statusCode(200)
                 .extract().as(Map.class);
 
         // Once its END record is queued: every counter moved by what this recording did.

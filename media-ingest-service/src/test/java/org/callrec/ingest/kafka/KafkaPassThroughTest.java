@@ -17,6 +17,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.callrec.core.allocation.InternalApi;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordType;
 import org.callrec.ingest.IngestTestResources;
@@ -61,7 +62,7 @@ class KafkaPassThroughTest {
 
     static final String RACK = "rack-7";
     static final String MARKER = "passed-through";
-    private static final String ALLOCATIONS = "/internal/v1/allocations";
+    private static final String ALLOCATIONS = InternalApi.ALLOCATIONS;
 
     @Inject
     IngestConfig config;

@@ -27,11 +27,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 
 /**
- * Calls the ingest nodes' internal API ({@link org.callrec.core.allocation}). Allocation tries
+ * Places recordings on the ingest nodes and ends them there, through {@link IngestNodeClient}
+ * (the internal API, {@link org.callrec.core.allocation}). Allocation tries
  * the nodes one after the other, starting from a rotating index so load spreads; a node that
  * refuses for capacity, fails or times out is skipped; a request the node finds invalid is not
  * retried elsewhere.
@@ -41,9 +40,9 @@ import io.vertx.ext.web.client.WebClientOptions;
  * reports whether any node answers.
  */
 @ApplicationScoped
-public class IngestClient {
+public class IngestAllocator {
 
-    private static final Logger LOG = Logger.getLogger(IngestClient.class);
+    private static final Logger LOG = Logger.getLogger(IngestAllocator.class);
 
     @Inject
     ControlConfig config;
@@ -51,8 +50,9 @@ public class IngestClient {
     Vertx vertx;
     @Inject
     ControlMetrics metrics;
+    @Inject
+    IngestNodeClient client;
 
-    private WebClient client;
     private List<String> nodes;
     private final AtomicInteger next = new AtomicInteger();
     /** Per node base URL: System.nanoTime() of its last HTTP answer, whatever the status. */
@@ -62,9 +62,6 @@ public class IngestClient {
     @PostConstruct
     void init() {
         nodes = config.ingest().nodes().stream().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).toList();
-        client = WebClient.create(vertx, new WebClientOptions()
-                .setConnectTimeout((int) config.ingest().timeout().toMillis())
-                .setKeepAlive(true));
     }
 
     void startProbing(@Observes StartupEvent event) {
@@ -82,10 +79,7 @@ public class IngestClient {
 
     private void probeAll() {
         for (String node : nodes) {
-            client.getAbs(node + "/internal/v1/node")
-                    .timeout(config.ingest().timeout().toMillis())
-                    .send()
-                    .onSuccess(response -> answered(node));
+            client.status(node).onSuccess(response -> answered(node));
         }
     }
 
@@ -105,10 +99,6 @@ public class IngestClient {
         return nodes.size();
     }
 
-    /** Where a recording lives: node base URL and endpoint. */
-    public record Placement(String nodeUrl, Allocation allocation) {
-    }
-
     /** Allocates on the first node that accepts. */
     public Future<Placement> allocate(AllocateRequest request) {
         int start = Math.floorMod(next.getAndIncrement(), nodes.size());
@@ -123,40 +113,37 @@ public class IngestClient {
         // Each node gets its own recording id: a node that answers after we moved on holds a
         // recording of its own, which we end, instead of a second START for the same id.
         AllocateRequest attempt = tried == 0 ? request : withNewId(request);
-        return client.postAbs(node + "/internal/v1/allocations")
-                .timeout(config.ingest().timeout().toMillis())
-                .sendJson(attempt)
-                .transform(ar -> {
-                    if (ar.succeeded()) {
-                        answered(node);
-                    }
-                    String problem;
-                    if (ar.failed()) {
-                        problem = ar.cause().toString();
-                    } else if (ar.result().statusCode() == 200) {
-                        Allocation allocation = allocationOf(ar.result());
-                        if (allocation != null) {
-                            return Future.succeededFuture(new Placement(node, allocation));
-                        }
-                        problem = "an answer that is not an allocation";
-                        abandon(node, attempt.recordingId());
-                    } else if (ar.result().statusCode() == 400) {
-                        // The request itself is wrong: another node would refuse it too.
-                        ApiError error = errorOf(ar.result());
-                        return Future.failedFuture(new AllocationFailure(error.error(), error.message()));
-                    } else {
-                        problem = "HTTP " + ar.result().statusCode();
-                    }
-                    String why = problem;
-                    RecordingMdc.run(attempt.recordingId(), () -> LOG.warnf(
-                            "Recording %s: ingest node %s did not allocate (%s), trying the next", attempt.recordingId(),
-                            node, why));
-                    if (ar.failed()) {
-                        // It may still allocate after our timeout: end that orphan (fire and forget).
-                        abandon(node, attempt.recordingId());
-                    }
-                    return tryNode(request, start, tried + 1);
-                });
+        return client.allocate(node, attempt).transform(ar -> {
+            if (ar.succeeded()) {
+                answered(node);
+            }
+            String problem;
+            if (ar.failed()) {
+                problem = ar.cause().toString();
+            } else if (ar.result().statusCode() == 200) {
+                Allocation allocation = allocationOf(ar.result());
+                if (allocation != null) {
+                    return Future.succeededFuture(new Placement(node, allocation));
+                }
+                problem = "an answer that is not an allocation";
+                abandon(node, attempt.recordingId());
+            } else if (ar.result().statusCode() == 400) {
+                // The request itself is wrong: another node would refuse it too.
+                ApiError error = errorOf(ar.result());
+                return Future.failedFuture(new AllocationFailure(error.error(), error.message()));
+            } else {
+                problem = "HTTP " + ar.result().statusCode();
+            }
+            String why = problem;
+            RecordingMdc.run(attempt.recordingId(), () -> LOG.warnf(
+                    "Recording %s: ingest node %s did not allocate (%s), trying the next", attempt.recordingId(),
+                    node, why));
+            if (ar.failed()) {
+                // It may still allocate after our timeout: end that orphan (fire and forget).
+                abandon(node, attempt.recordingId());
+            }
+            return tryNode(request, start, tried + 1);
+        });
     }
 
     /**
@@ -165,7 +152,7 @@ public class IngestClient {
      */
     private void abandon(String node, String recordingId) {
         release(new Placement(node, new Allocation(recordingId, node, "", 0)),
-                new ReleaseRequest(RecordingEnded.ALLOCATION_ABANDONED, java.util.Map.of()));
+                new ReleaseRequest(RecordingEnded.ALLOCATION_ABANDONED, Map.of()));
     }
 
     private static AllocateRequest withNewId(AllocateRequest r) {
@@ -179,26 +166,23 @@ public class IngestClient {
     }
 
     private Future<Void> release(Placement placement, ReleaseRequest request, int attemptsLeft) {
-        String id = placement.allocation().recordingId();
-        return client.postAbs(placement.nodeUrl() + "/internal/v1/allocations/" + id + "/release")
-                .timeout(config.ingest().timeout().toMillis())
-                .sendJson(request)
-                .transform(ar -> {
-                    if (ar.succeeded()) {
-                        answered(placement.nodeUrl());
-                    }
-                    if (ar.succeeded() && (ar.result().statusCode() == 200 || ar.result().statusCode() == 404)) {
-                        return Future.succeededFuture();
-                    }
-                    if (attemptsLeft > 1) {
-                        Future<Void> retry = Future.future(p -> vertx.setTimer(200, t -> p.complete()));
-                        return retry.compose(v -> release(placement, request, attemptsLeft - 1));
-                    }
-                    String why = ar.succeeded() ? "HTTP " + ar.result().statusCode() : ar.cause().toString();
-                    RecordingMdc.run(id, () -> LOG.warnf("Recording %s: could not end it on ingest node %s (%s)", id,
-                            placement.nodeUrl(), why));
-                    return Future.succeededFuture();
-                });
+        String id = placement.recordingId();
+        return client.release(placement.nodeUrl(), id, request).transform(ar -> {
+            if (ar.succeeded()) {
+                answered(placement.nodeUrl());
+            }
+            if (ar.succeeded() && (ar.result().statusCode() == 200 || ar.result().statusCode() == 404)) {
+                return Future.succeededFuture();
+            }
+            if (attemptsLeft > 1) {
+                Future<Void> retry = Future.future(p -> vertx.setTimer(200, t -> p.complete()));
+                return retry.compose(v -> release(placement, request, attemptsLeft - 1));
+            }
+            String why = ar.succeeded() ? "HTTP " + ar.result().statusCode() : ar.cause().toString();
+            RecordingMdc.run(id, () -> LOG.warnf("Recording %s: could not end it on ingest node %s (%s)", id,
+                    placement.nodeUrl(), why));
+            return Future.succeededFuture();
+        });
     }
 
     /** The node's error, or {@code bad-request} when its body carries no usable token. */
