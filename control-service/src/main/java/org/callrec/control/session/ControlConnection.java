@@ -15,10 +15,9 @@ import org.callrec.control.lease.LeaseRenewer;
 import org.callrec.logging.RecordingMdc;
 import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.core.allocation.AllocateRequest;
-import org.callrec.core.allocation.ApiError;
 import org.callrec.core.allocation.ReleaseRequest;
 import org.callrec.core.audio.AudioCodec;
-import org.callrec.core.chunk.RecordingEnded;
+import org.callrec.core.chunk.StopReason;
 import org.callrec.core.id.RecordingIds;
 import org.callrec.core.protocol.Command;
 import org.callrec.core.protocol.CommandCodec;
@@ -27,6 +26,7 @@ import org.callrec.core.protocol.CommandSyntaxException;
 import org.callrec.core.protocol.CommandTooLongException;
 import org.callrec.core.protocol.Frame;
 import org.callrec.core.protocol.MacAddress;
+import org.callrec.core.protocol.RefusalReason;
 import org.callrec.core.protocol.Terminator;
 import org.jboss.logging.Logger;
 
@@ -46,9 +46,6 @@ import io.vertx.core.net.NetSocket;
 public final class ControlConnection {
 
     private static final Logger LOG = Logger.getLogger(ControlConnection.class);
-
-    /** Stop reason of recordings whose control connection dropped (PROTOCOL.md). */
-    public static final String SOCKET_ERROR = "socket-error";
 
     private final Vertx vertx;
     private final NetSocket socket;
@@ -106,8 +103,8 @@ public final class ControlConnection {
         } catch (CommandTooLongException e) {
             LOG.warnf("Phone %s sent a command over %d bytes; closing the connection", phoneAddress,
                     config.protocol().maxCommandBytes());
-            metrics.command(ControlMetrics.INVALID_COMMAND, "command-too-long");
-            enqueue(() -> reply(errorReply("command-too-long"), Terminator.NONE).compose(v -> socket.close()));
+            metrics.command(ControlMetrics.INVALID_COMMAND, RefusalReason.COMMAND_TOO_LONG.token());
+            enqueue(() -> reply(errorReply(RefusalReason.COMMAND_TOO_LONG.token()), Terminator.NONE).compose(v -> socket.close()));
             return;
         }
         frames.forEach(f -> enqueue(() -> handle(f)));
@@ -144,8 +141,8 @@ public final class ControlConnection {
             command = CommandCodec.parse(frame.text());
         } catch (CommandSyntaxException e) {
             LOG.infof("Phone %s sent an unparsable command (%s)", phoneAddress, e.getMessage());
-            metrics.command(ControlMetrics.INVALID_COMMAND, ApiError.BAD_REQUEST);
-            return reply(errorReply("bad-request"), frame.terminator());
+            metrics.command(ControlMetrics.INVALID_COMMAND, RefusalReason.BAD_REQUEST.token());
+            return reply(errorReply(RefusalReason.BAD_REQUEST.token()), frame.terminator());
         }
         if (command.is(Command.STOP_REQUEST)) {
             return stop(command, frame.terminator());
@@ -158,35 +155,35 @@ public final class ControlConnection {
             return start(command, frame.terminator());
         }
         LOG.infof("Phone %s sent unknown command %s", phoneAddress, command.name());
-        metrics.command(ControlMetrics.OTHER_COMMAND, "unknown-command");
+        metrics.command(ControlMetrics.OTHER_COMMAND, RefusalReason.UNKNOWN_COMMAND.token());
         String name = command.name().endsWith("Request")
                 ? command.name().substring(0, command.name().length() - "Request".length()) + "Response"
                 : "ErrorResponse";
         Map<String, String> p = new LinkedHashMap<>();
         command.get("id").ifPresent(id -> p.put("id", id));
         p.put("result", "failed");
-        p.put("reason", "unknown-command");
+        p.put("reason", RefusalReason.UNKNOWN_COMMAND.token());
         return reply(new Command(name, p), frame.terminator());
     }
 
     private Future<Void> start(Command command, Terminator terminator) {
         String phoneId = command.getOr("id", "").strip();
         if (phoneId.isEmpty()) {
-            return refuse(phoneId, ApiError.BAD_REQUEST, terminator);
+            return refuse(phoneId, RefusalReason.BAD_REQUEST.token(), terminator);
         }
         Optional<String> device = MacAddress.normalize(command.getOr("device", ""));
         if (device.isEmpty()) {
             LOG.infof("Phone %s: start %s refused, device '%s' is not a MAC address", phoneAddress, phoneId,
                     command.getOr("device", ""));
-            return refuse(phoneId, ApiError.BAD_REQUEST, terminator);
+            return refuse(phoneId, RefusalReason.BAD_REQUEST.token(), terminator);
         }
         Optional<AudioCodec> codec = AudioCodec.parse(command.getOr("codec", ""));
         if (codec.isEmpty() || !codecs.contains(codec.get())) {
-            return refuse(phoneId, ApiError.UNSUPPORTED_CODEC, terminator);
+            return refuse(phoneId, RefusalReason.UNSUPPORTED_CODEC.token(), terminator);
         }
         String dir = command.getOr("dir", "").strip().toLowerCase(Locale.ROOT);
         if (!dir.isEmpty() && !dir.equals("in") && !dir.equals("out")) {
-            return refuse(phoneId, ApiError.BAD_REQUEST, terminator);
+            return refuse(phoneId, RefusalReason.BAD_REQUEST.token(), terminator);
         }
         Placement existing = open.get(phoneId);
         if (existing != null) {
@@ -195,10 +192,10 @@ public final class ControlConnection {
             return reply(startSucceeded(phoneId, existing), terminator);
         }
         if (sessions.draining()) {
-            return refuse(phoneId, ControlSessions.SHUTTING_DOWN, terminator);
+            return refuse(phoneId, RefusalReason.SHUTTING_DOWN.token(), terminator);
         }
         if (open.size() >= config.protocol().maxOpenRecordingsPerConnection()) {
-            return refuse(phoneId, "too-many-recordings", terminator);
+            return refuse(phoneId, RefusalReason.TOO_MANY_RECORDINGS.token(), terminator);
         }
         // Every value exactly as the phone sent it (protocol keys too): the archive keeps the
         // request verbatim beside its normalised reading.
@@ -207,7 +204,7 @@ public final class ControlConnection {
                 device.get(), codec.get().name(), dir, phoneAddress, fields);
         return ingest.allocate(request).transform(ar -> {
             if (ar.failed()) {
-                String reason = ar.cause() instanceof AllocationFailure f ? f.reason() : "internal-error";
+                String reason = ar.cause() instanceof AllocationFailure f ? f.reason() : RefusalReason.INTERNAL_ERROR.token();
                 RecordingMdc.run(request.recordingId(), () -> LOG.warnf("Phone %s: start %s failed: %s", phoneAddress,
                         phoneId, ar.cause().getMessage()));
                 return refuse(phoneId, reason, terminator);
@@ -217,7 +214,7 @@ public final class ControlConnection {
                 // The phone left while we were allocating and never got the endpoint: end it
                 // right away, as a recording that never was (storage keeps nothing if it is empty).
                 metrics.command(Command.START_REQUEST, ControlMetrics.CONNECTION_CLOSED);
-                return ingest.release(placement, new ReleaseRequest(RecordingEnded.ALLOCATION_ABANDONED, Map.of()));
+                return ingest.release(placement, new ReleaseRequest(StopReason.ALLOCATION_ABANDONED.token(), Map.of()));
             }
             open.put(phoneId, placement);
             openCount = open.size();
@@ -239,23 +236,23 @@ public final class ControlConnection {
             leases.drop(placement);
         }
         if (placement == null) {
-            metrics.command(Command.STOP_REQUEST, ApiError.UNKNOWN_RECORDING);
+            metrics.command(Command.STOP_REQUEST, RefusalReason.UNKNOWN_RECORDING.token());
             Map<String, String> p = new LinkedHashMap<>();
             p.put("id", phoneId);
             p.put("result", "failed");
-            p.put("reason", "unknown-recording");
+            p.put("reason", RefusalReason.UNKNOWN_RECORDING.token());
             return reply(new Command(Command.STOP_RESPONSE, p), terminator);
         }
         metrics.recordingsClosed(1);
         Map<String, String> fields = new LinkedHashMap<>(command.params());
         fields.remove("id");
         String reason = fields.getOrDefault("reason", "");
-        return ingest.release(placement, new ReleaseRequest(reason.isBlank() ? "stop" : reason, fields))
+        return ingest.release(placement, new ReleaseRequest(StopReason.orStop(reason), fields))
                 .compose(v -> {
                     metrics.command(Command.STOP_REQUEST, ControlMetrics.SUCCESS);
                     RecordingMdc.run(placement.allocation().recordingId(), () -> LOG.infof(
                             "Recording %s stopped by phone %s (reason %s)", placement.allocation().recordingId(),
-                            phoneAddress, reason.isBlank() ? "stop" : reason));
+                            phoneAddress, StopReason.orStop(reason)));
                     Map<String, String> p = new LinkedHashMap<>();
                     p.put("id", phoneId);
                     p.put("result", "success");
@@ -289,7 +286,7 @@ public final class ControlConnection {
                 RecordingMdc.run(placement.allocation().recordingId(), () -> LOG.infof(
                         "Recording %s ended: control connection from %s closed", placement.allocation().recordingId(),
                         phoneAddress));
-                releases.add(ingest.release(placement, new ReleaseRequest(SOCKET_ERROR, Map.of())));
+                releases.add(ingest.release(placement, new ReleaseRequest(StopReason.SOCKET_ERROR.token(), Map.of())));
             }
             metrics.recordingsClosed(open.size());
             open.clear();
