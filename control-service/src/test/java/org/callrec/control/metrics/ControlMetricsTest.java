@@ -2,6 +2,10 @@ package org.callrec.control.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.callrec.core.protocol.Command;
 import org.callrec.core.protocol.RefusalReason;
 import org.junit.jupiter.api.DisplayName;
@@ -58,5 +62,17 @@ class ControlMetricsTest {
 
         assertThat(count(Command.STOP_REQUEST, "success")).isEqualTo(1);
         assertThat(count(Command.START_REQUEST, "connection-closed")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("the service docs' metric row names every result tag value")
+    void docsListEveryResult() throws IOException {
+        String row = Files.readAllLines(Path.of("docs/README.md")).stream()
+                .filter(l -> l.startsWith("| `callrec_control_commands_total")).findFirst().orElseThrow();
+
+        for (RefusalReason reason : RefusalReason.values()) {
+            assertThat(row).contains("`" + reason.token() + "`");
+        }
+        assertThat(row).contains("`success`", "`connection-closed`", "`rejected`");
     }
 }
