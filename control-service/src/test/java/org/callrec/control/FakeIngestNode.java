@@ -23,6 +23,7 @@ import org.callrec.core.allocation.LeaseRenewal;
 import org.callrec.core.allocation.NodeStatus;
 import org.callrec.core.allocation.ReleaseRequest;
 import org.callrec.core.allocation.ReleaseResult;
+import org.callrec.core.protocol.RefusalReason;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -84,7 +85,7 @@ public final class FakeIngestNode implements AutoCloseable {
     private volatile Behaviour onAllocate = Behaviour.ANSWER;
     private volatile Behaviour onRelease = Behaviour.ANSWER;
     private volatile Behaviour onProbe = Behaviour.ANSWER;
-    private volatile String rejectToken = ApiError.BAD_REQUEST;
+    private volatile String rejectToken = RefusalReason.BAD_REQUEST.token();
     private volatile CountDownLatch hanging = new CountDownLatch(1);
     private volatile CountDownLatch holding = new CountDownLatch(1);
 
@@ -207,7 +208,7 @@ public final class FakeIngestNode implements AutoCloseable {
         onLease = Behaviour.ANSWER;
         forgotten.clear();
         leaseCalls.clear();
-        rejectToken = ApiError.BAD_REQUEST;
+        rejectToken = RefusalReason.BAD_REQUEST.token();
         CountDownLatch previous = hanging;
         hanging = new CountDownLatch(1);
         previous.countDown();
@@ -294,8 +295,8 @@ public final class FakeIngestNode implements AutoCloseable {
                 }
                 return false;
             }
-            case ERROR -> send(exchange, 500, new ApiError("internal-error", "fake node " + name + " failed"));
-            case FULL -> send(exchange, 503, new ApiError(ApiError.NO_CAPACITY, "fake node " + name + " is full"));
+            case ERROR -> send(exchange, 500, new ApiError(RefusalReason.INTERNAL_ERROR.token(), "fake node " + name + " failed"));
+            case FULL -> send(exchange, 503, new ApiError(RefusalReason.NO_CAPACITY.token(), "fake node " + name + " is full"));
             case REJECT -> send(exchange, 400, new ApiError(rejectToken, "fake node " + name + " rejects it"));
             case HANG -> {
                 try {
@@ -303,7 +304,7 @@ public final class FakeIngestNode implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                send(exchange, 503, new ApiError(ApiError.NO_CAPACITY, "fake node " + name + " woke up"));
+                send(exchange, 503, new ApiError(RefusalReason.NO_CAPACITY.token(), "fake node " + name + " woke up"));
             }
         }
         return true;

@@ -11,9 +11,12 @@ import jakarta.inject.Inject;
 import org.callrec.control.protocol.ControlServer;
 import org.callrec.control.session.ControlSessions;
 import org.callrec.core.allocation.ReleaseRequest;
+import org.callrec.core.protocol.Command;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -38,6 +41,8 @@ class ShutdownDrainTest {
     ControlServer server;
     @Inject
     ControlSessions sessions;
+    @Inject
+    MeterRegistry registry;
 
     FakeIngestNodes nodes;
 
@@ -57,9 +62,14 @@ class ShutdownDrainTest {
                 assertThat(late.readToEnd()).isEmpty();
             }
             // A new recording on the open connection is refused, and none is allocated
+            double refusedBefore = starts("shutting-down");
+            double rejectedBefore = starts("rejected");
             assertThat(phone.send(PhoneConnection.startCommand("during-1"))).isEqualTo(Map.of(
                     "cmd", "RecordStartResponse", "id", "during-1", "result", "failed", "reason", "shutting-down"));
             assertThat(nodes.allocateCalls("during-1")).isEmpty();
+            // ... and counted under its own result tag, not as a node's unknown token
+            assertThat(starts("shutting-down") - refusedBefore).isEqualTo(1);
+            assertThat(starts("rejected") - rejectedBefore).isZero();
             // A call that ends during the drain ends normally
             assertThat(phone.send(PhoneConnection.stopCommand("before-1"))).containsEntry("result", "success");
             assertThat(nodes.releaseCalls(first)).extracting(ReleaseRequest::reason).containsExactly("hangup");
@@ -73,5 +83,11 @@ class ShutdownDrainTest {
         String second = nodes.allocationFor("before-2").orElseThrow().answer().recordingId();
         await().atMost(Duration.ofSeconds(5)).until(() -> sessions.connections() == 0);
         assertThat(nodes.releaseCalls(second)).isEmpty();
+    }
+
+    private double starts(String result) {
+        Counter c = registry.find("callrec.control.commands").tags("command", Command.START_REQUEST, "result", result)
+                .counter();
+        return c == null ? 0 : c.count();
     }
 }

@@ -18,8 +18,9 @@ import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.Allocation;
 import org.callrec.core.allocation.ApiError;
 import org.callrec.core.allocation.ReleaseRequest;
-import org.callrec.core.chunk.RecordingEnded;
+import org.callrec.core.chunk.StopReason;
 import org.callrec.core.id.RecordingIds;
+import org.callrec.core.protocol.RefusalReason;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
@@ -107,7 +108,7 @@ public class IngestAllocator {
 
     private Future<Placement> tryNode(AllocateRequest request, int start, int tried) {
         if (tried == nodes.size()) {
-            return Future.failedFuture(new AllocationFailure(ApiError.NO_CAPACITY, "no ingest node could take the recording"));
+            return Future.failedFuture(new AllocationFailure(RefusalReason.NO_CAPACITY.token(), "no ingest node could take the recording"));
         }
         String node = nodes.get((start + tried) % nodes.size());
         // Each node gets its own recording id: a node that answers after we moved on holds a
@@ -152,7 +153,7 @@ public class IngestAllocator {
      */
     private void abandon(String node, String recordingId) {
         release(new Placement(node, new Allocation(recordingId, node, "", 0)),
-                new ReleaseRequest(RecordingEnded.ALLOCATION_ABANDONED, Map.of()));
+                new ReleaseRequest(StopReason.ALLOCATION_ABANDONED.token(), Map.of()));
     }
 
     private static AllocateRequest withNewId(AllocateRequest r) {
@@ -195,7 +196,7 @@ public class IngestAllocator {
         } catch (RuntimeException ignored) {
             // not JSON: fall through
         }
-        return new ApiError(ApiError.BAD_REQUEST, "HTTP " + response.statusCode());
+        return new ApiError(RefusalReason.BAD_REQUEST.token(), "HTTP " + response.statusCode());
     }
 
     private static Allocation allocationOf(HttpResponse<Buffer> response) {

@@ -1,13 +1,16 @@
 package org.callrec.control.metrics;
 
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.callrec.core.allocation.ApiError;
 import org.callrec.core.protocol.Command;
+import org.callrec.core.protocol.RefusalReason;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,9 +33,9 @@ public class ControlMetrics {
     /** {@code result} tag of a node's error token we do not know (kept out of the tag values). */
     public static final String REJECTED = "rejected";
 
-    private static final Set<String> KNOWN_RESULTS = Set.of(SUCCESS, CONNECTION_CLOSED, REJECTED,
-            ApiError.BAD_REQUEST, ApiError.UNSUPPORTED_CODEC, ApiError.NO_CAPACITY, ApiError.UNKNOWN_RECORDING,
-            ApiError.RECORDING_ENDED, "too-many-recordings", "internal-error", "unknown-command", "command-too-long");
+    /** The {@code result} tag values: the three above and every {@link RefusalReason} token. */
+    private static final Set<String> KNOWN_RESULTS = Stream.concat(Stream.of(SUCCESS, CONNECTION_CLOSED, REJECTED),
+            Arrays.stream(RefusalReason.values()).map(RefusalReason::token)).collect(Collectors.toUnmodifiableSet());
 
     private final MeterRegistry registry;
     private final AtomicInteger activeRecordings = new AtomicInteger();
@@ -54,7 +57,8 @@ public class ControlMetrics {
      *
      * @param command the command's {@code cmd} ({@code RecordStartRequest}, {@code RecordStopRequest})
      *                or {@link #OTHER_COMMAND} / {@link #INVALID_COMMAND}
-     * @param result  {@link #SUCCESS} or the reason token of the failed answer
+     * @param result  {@link #SUCCESS} or the reason token of the failed answer (one not in
+     *                {@link RefusalReason} is counted as {@link #REJECTED})
      */
     public void command(String command, String result) {
         String c = Command.START_REQUEST.equals(command) || Command.STOP_REQUEST.equals(command)

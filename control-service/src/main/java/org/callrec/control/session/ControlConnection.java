@@ -14,9 +14,8 @@ import org.callrec.control.lease.LeaseRenewer;
 import org.callrec.logging.RecordingMdc;
 import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.core.allocation.AllocateRequest;
-import org.callrec.core.allocation.ApiError;
 import org.callrec.core.allocation.ReleaseRequest;
-import org.callrec.core.chunk.RecordingEnded;
+import org.callrec.core.chunk.StopReason;
 import org.callrec.core.id.RecordingIds;
 import org.callrec.core.protocol.Answers;
 import org.callrec.core.protocol.Command;
@@ -28,6 +27,7 @@ import org.callrec.core.protocol.Frame;
 import org.callrec.core.protocol.StartRequest;
 import org.callrec.core.protocol.StartRules;
 import org.callrec.core.protocol.StopRequest;
+import org.callrec.core.protocol.RefusalReason;
 import org.callrec.core.protocol.Terminator;
 import org.jboss.logging.Logger;
 
@@ -49,9 +49,6 @@ import io.vertx.core.net.NetSocket;
 public final class ControlConnection {
 
     private static final Logger LOG = Logger.getLogger(ControlConnection.class);
-
-    /** Stop reason of recordings whose control connection dropped (PROTOCOL.md). */
-    public static final String SOCKET_ERROR = "socket-error";
 
     private final Vertx vertx;
     private final NetSocket socket;
@@ -109,8 +106,8 @@ public final class ControlConnection {
         } catch (CommandTooLongException e) {
             LOG.warnf("Phone %s sent a command over %d bytes; closing the connection", phoneAddress,
                     config.protocol().maxCommandBytes());
-            metrics.command(ControlMetrics.INVALID_COMMAND, "command-too-long");
-            enqueue(() -> reply(Answers.error("command-too-long"), Terminator.NONE).compose(v -> socket.close()));
+            metrics.command(ControlMetrics.INVALID_COMMAND, RefusalReason.COMMAND_TOO_LONG.token());
+            enqueue(() -> reply(Answers.error(RefusalReason.COMMAND_TOO_LONG.token()), Terminator.NONE).compose(v -> socket.close()));
             return;
         }
         frames.forEach(f -> enqueue(() -> handle(f)));
@@ -147,8 +144,8 @@ public final class ControlConnection {
             command = CommandCodec.parse(frame.text());
         } catch (CommandSyntaxException e) {
             LOG.infof("Phone %s sent an unparsable command (%s)", phoneAddress, e.getMessage());
-            metrics.command(ControlMetrics.INVALID_COMMAND, ApiError.BAD_REQUEST);
-            return reply(Answers.error(ApiError.BAD_REQUEST), frame.terminator());
+            metrics.command(ControlMetrics.INVALID_COMMAND, RefusalReason.BAD_REQUEST.token());
+            return reply(Answers.error(RefusalReason.BAD_REQUEST.token()), frame.terminator());
         }
         if (command.is(Command.STOP_REQUEST)) {
             return stop(command, frame.terminator());
@@ -161,7 +158,7 @@ public final class ControlConnection {
             return start(command, frame.terminator());
         }
         LOG.infof("Phone %s sent unknown command %s", phoneAddress, command.name());
-        metrics.command(ControlMetrics.OTHER_COMMAND, "unknown-command");
+        metrics.command(ControlMetrics.OTHER_COMMAND, RefusalReason.UNKNOWN_COMMAND.token());
         return reply(Answers.unknownCommand(command), frame.terminator());
     }
 
@@ -181,16 +178,16 @@ public final class ControlConnection {
             return reply(startSucceeded(phoneId, existing), terminator);
         }
         if (sessions.draining()) {
-            return refuse(phoneId, ControlSessions.SHUTTING_DOWN, terminator);
+            return refuse(phoneId, RefusalReason.SHUTTING_DOWN.token(), terminator);
         }
         if (open.size() >= config.protocol().maxOpenRecordingsPerConnection()) {
-            return refuse(phoneId, "too-many-recordings", terminator);
+            return refuse(phoneId, RefusalReason.TOO_MANY_RECORDINGS.token(), terminator);
         }
         AllocateRequest request = new AllocateRequest(RecordingIds.next(), config.defaultTenant(), phoneId,
                 start.device(), start.codec().name(), start.direction(), phoneAddress, start.fields());
         return ingest.allocate(request).transform(ar -> {
             if (ar.failed()) {
-                String reason = ar.cause() instanceof AllocationFailure f ? f.reason() : "internal-error";
+                String reason = ar.cause() instanceof AllocationFailure f ? f.reason() : RefusalReason.INTERNAL_ERROR.token();
                 RecordingMdc.run(request.recordingId(), () -> LOG.warnf("Phone %s: start %s failed: %s", phoneAddress,
                         phoneId, ar.cause().getMessage()));
                 return refuse(phoneId, reason, terminator);
@@ -200,7 +197,7 @@ public final class ControlConnection {
                 // The phone left while we were allocating and never got the endpoint: end it
                 // right away, as a recording that never was (storage keeps nothing if it is empty).
                 metrics.command(Command.START_REQUEST, ControlMetrics.CONNECTION_CLOSED);
-                return ingest.release(placement, new ReleaseRequest(RecordingEnded.ALLOCATION_ABANDONED, Map.of()));
+                return ingest.release(placement, new ReleaseRequest(StopReason.ALLOCATION_ABANDONED.token(), Map.of()));
             }
             open.put(phoneId, placement);
             openCount = open.size();
@@ -219,8 +216,8 @@ public final class ControlConnection {
         Placement placement = open.remove(stop.phoneId());
         openCount = open.size();
         if (placement == null) {
-            metrics.command(Command.STOP_REQUEST, ApiError.UNKNOWN_RECORDING);
-            return reply(Answers.stopFailed(stop.phoneId(), ApiError.UNKNOWN_RECORDING), terminator);
+            metrics.command(Command.STOP_REQUEST, RefusalReason.UNKNOWN_RECORDING.token());
+            return reply(Answers.stopFailed(stop.phoneId(), RefusalReason.UNKNOWN_RECORDING.token()), terminator);
         }
         leases.drop(placement);
         metrics.recordingsClosed(1);
@@ -260,7 +257,7 @@ public final class ControlConnection {
                 RecordingMdc.run(placement.recordingId(), () -> LOG.infof(
                         "Recording %s ended: control connection from %s closed", placement.recordingId(),
                         phoneAddress));
-                releases.add(ingest.release(placement, new ReleaseRequest(SOCKET_ERROR, Map.of())));
+                releases.add(ingest.release(placement, new ReleaseRequest(StopReason.SOCKET_ERROR.token(), Map.of())));
             }
             metrics.recordingsClosed(open.size());
             open.clear();

@@ -17,9 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class ControlSessions {
 
-    /** Start answer reason while the instance shuts down. */
-    public static final String SHUTTING_DOWN = "shutting-down";
-
     private final Set<ControlConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
     private volatile boolean leaveOpen;

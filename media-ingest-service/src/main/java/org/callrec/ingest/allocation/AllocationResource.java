@@ -16,6 +16,8 @@ import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.ApiError;
 import org.callrec.core.allocation.InternalApi;
 import org.callrec.core.allocation.ReleaseRequest;
+import org.callrec.core.chunk.StopReason;
+import org.callrec.core.protocol.RefusalReason;
 
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -33,7 +35,7 @@ public class AllocationResource {
     @POST
     public Uni<Response> allocate(AllocateRequest request) {
         if (request == null) {
-            return Uni.createFrom().item(error(400, ApiError.BAD_REQUEST, "missing body"));
+            return Uni.createFrom().item(error(400, RefusalReason.BAD_REQUEST.token(), "missing body"));
         }
         return Uni.createFrom().completionStage(() -> allocations.allocate(request).toCompletionStage())
                 .map(a -> Response.ok(a).build())
@@ -49,10 +51,10 @@ public class AllocationResource {
     @Path(InternalApi.RELEASE)
     @Blocking
     public Response release(@PathParam(InternalApi.RECORDING_ID) String recordingId, ReleaseRequest request) {
-        ReleaseRequest r = request == null ? new ReleaseRequest("stop", java.util.Map.of()) : request;
+        ReleaseRequest r = request == null ? new ReleaseRequest(StopReason.STOP.token(), java.util.Map.of()) : request;
         return allocations.release(recordingId, r.reason(), r.fields())
                 .map(result -> Response.ok(result).build())
-                .orElseGet(() -> error(404, ApiError.UNKNOWN_RECORDING, "no open recording " + recordingId));
+                .orElseGet(() -> error(404, RefusalReason.UNKNOWN_RECORDING.token(), "no open recording " + recordingId));
     }
 
     /** Open recordings on this node (operators, tests). */

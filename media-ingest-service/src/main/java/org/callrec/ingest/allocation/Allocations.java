@@ -18,11 +18,12 @@ import jakarta.inject.Inject;
 
 import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.Allocation;
-import org.callrec.core.allocation.ApiError;
 import org.callrec.core.allocation.ReleaseResult;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.chunk.StopReason;
+import org.callrec.core.protocol.RefusalReason;
 import org.callrec.ingest.config.IngestConfig;
 import org.callrec.ingest.kafka.MediaPublisher;
 import org.callrec.logging.RecordingMdc;
@@ -44,7 +45,7 @@ import io.vertx.core.datagram.DatagramSocketOptions;
  * and on release its last chunk and end record.
  *
  * <p>Each recording has a lease that control-service renews; a recording whose lease lapsed
- * ({@code ingest.lease.ttl}) is ended with reason {@value #CONTROL_LOST}. Every allocation and
+ * ({@code ingest.lease.ttl}) is ended with reason {@code control-lost}. Every allocation and
  * its end go to the {@link AllocationJournal}; at start the node takes over the recordings the
  * journal says it held (same UDP port, no second START: storage sees one recording go on). On
  * SIGTERM the node drains (see {@link #drain}); {@link #startDrain} starts the same drain without
@@ -55,12 +56,6 @@ public class Allocations {
 
     private static final Logger LOG = Logger.getLogger(Allocations.class);
     private static final int BIND_ATTEMPTS = 5;
-    /** Reason used for recordings still open when the node stops. */
-    public static final String SHUTDOWN_REASON = "ingest-shutdown";
-    /** Reason used for recordings whose lease control-service stopped renewing. */
-    public static final String CONTROL_LOST = "control-lost";
-    /** Reason used for a journal recording whose UDP port could not be bound again at start. */
-    public static final String RECOVERY_FAILED = "recovery-failed";
 
     @Inject
     IngestConfig config;
@@ -126,7 +121,7 @@ public class Allocations {
                 if (s.leaseLapsed(now, ttlNanos)) {
                     LOG.warnf("Recording %s: lease not renewed for %s (control-service lost it), ending it",
                             s.start().recordingId(), config.lease().ttl());
-                    release(s.start().recordingId(), CONTROL_LOST, Map.of());
+                    release(s.start().recordingId(), StopReason.CONTROL_LOST.token(), Map.of());
                     continue;
                 }
                 s.flushIfDue(now);
@@ -223,7 +218,7 @@ public class Allocations {
             return Future.failedFuture(e);
         }
         if (draining.get()) {
-            return Future.failedFuture(new AllocationException(503, ApiError.SHUTTING_DOWN,
+            return Future.failedFuture(new AllocationException(503, RefusalReason.SHUTTING_DOWN.token(),
                     "node " + nodeId + " is shutting down"));
         }
         RecordingSession existing = sessions.get(request.recordingId());
@@ -231,7 +226,7 @@ public class Allocations {
             return Future.succeededFuture(allocationOf(existing));
         }
         if (lingering.containsKey(request.recordingId()) || wasReleasedBeforeAllocated(request.recordingId())) {
-            return Future.failedFuture(new AllocationException(409, ApiError.RECORDING_ENDED,
+            return Future.failedFuture(new AllocationException(409, RefusalReason.RECORDING_ENDED.token(),
                     "recording " + request.recordingId() + " has just ended"));
         }
         Promise<Allocation> promise = Promise.promise();
@@ -242,7 +237,7 @@ public class Allocations {
     private void bind(AllocateRequest request, int attemptsLeft, Promise<Allocation> promise) {
         OptionalInt port = ports.take();
         if (port.isEmpty()) {
-            promise.fail(new AllocationException(503, ApiError.NO_CAPACITY, "no free UDP port on node " + nodeId));
+            promise.fail(new AllocationException(503, RefusalReason.NO_CAPACITY.token(), "no free UDP port on node " + nodeId));
             return;
         }
         DatagramSocketOptions options = new DatagramSocketOptions();
@@ -257,7 +252,7 @@ public class Allocations {
                 } else {
                     RecordingMdc.run(request.recordingId(), () -> LOG.warnf("Recording %s: could not bind a UDP port: %s",
                             request.recordingId(), ar.cause().toString()));
-                    promise.fail(new AllocationException(503, ApiError.NO_CAPACITY, "could not bind a UDP port"));
+                    promise.fail(new AllocationException(503, RefusalReason.NO_CAPACITY.token(), "could not bind a UDP port"));
                 }
                 return;
             }
@@ -286,7 +281,7 @@ public class Allocations {
             sessions.remove(request.recordingId());
             socket.close();
             ports.release(port);
-            promise.fail(new AllocationException(503, ApiError.NO_CAPACITY, "Kafka publish buffer full"));
+            promise.fail(new AllocationException(503, RefusalReason.NO_CAPACITY.token(), "Kafka publish buffer full"));
             return;
         }
         publisher.offerControl(session.account(), ChunkCodec.encodeStart(start));
@@ -314,7 +309,7 @@ public class Allocations {
             }
             return Optional.empty();
         }
-        String why = reason == null || reason.isBlank() ? "stop" : reason;
+        String why = StopReason.orStop(reason);
         Map<String, String> stopFields = fields == null ? Map.of() : fields;
         long linger = config.releaseLinger().toMillis();
         if (linger <= 0) {
@@ -363,12 +358,12 @@ public class Allocations {
                         .get(5, java.util.concurrent.TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warnf("Recording %s: UDP port %d could not be bound again (%s); ending it with reason %s", id,
-                        start.mediaPort(), e.toString(), RECOVERY_FAILED);
+                        start.mediaPort(), e.toString(), StopReason.RECOVERY_FAILED.token());
                 if (inPool) {
                     ports.release(start.mediaPort());
                 }
                 socket.close();
-                session.end(RECOVERY_FAILED, Map.of());
+                session.end(StopReason.RECOVERY_FAILED.token(), Map.of());
                 journal.ended(id);
                 continue;
             }
@@ -385,7 +380,7 @@ public class Allocations {
      * recordings go on until they end or {@code ingest.shutdown.drain} passed. Then those still
      * open are handed over (last chunks published, no END, kept in the journal: the next start
      * with this node id continues them) or, with {@code ingest.shutdown.hand-over=false}, ended
-     * with reason {@value #SHUTDOWN_REASON} (in {@link #stop}, before the publisher flushes).
+     * with reason {@code ingest-shutdown} (in {@link #stop}, before the publisher flushes).
      */
     void drain(@Observes ShutdownDelayInitiatedEvent event) {
         // Quarkus's pre-shutdown phase (quarkus.shutdown.delay-enabled=true): Vert.x, the UDP
@@ -428,7 +423,7 @@ public class Allocations {
                 session.flush();
                 session.closeSocket();
             } else {
-                finish(session, SHUTDOWN_REASON, Map.of());
+                finish(session, StopReason.INGEST_SHUTDOWN.token(), Map.of());
             }
         }
     }
@@ -439,16 +434,16 @@ public class Allocations {
 
     private static void validate(AllocateRequest r) {
         if (r.recordingId() == null || r.recordingId().isBlank()) {
-            throw new AllocationException(400, ApiError.BAD_REQUEST, "recordingId is required");
+            throw new AllocationException(400, RefusalReason.BAD_REQUEST.token(), "recordingId is required");
         }
         if (r.tenant() == null || r.tenant().isBlank()) {
-            throw new AllocationException(400, ApiError.BAD_REQUEST, "tenant is required");
+            throw new AllocationException(400, RefusalReason.BAD_REQUEST.token(), "tenant is required");
         }
         if (AudioCodec.parse(r.codec()).isEmpty()) {
-            throw new AllocationException(400, ApiError.UNSUPPORTED_CODEC, "unsupported codec " + r.codec());
+            throw new AllocationException(400, RefusalReason.UNSUPPORTED_CODEC.token(), "unsupported codec " + r.codec());
         }
         if (r.phoneAddress() == null || !isIpLiteral(r.phoneAddress())) {
-            throw new AllocationException(400, ApiError.BAD_REQUEST, "phoneAddress must be an IP address");
+            throw new AllocationException(400, RefusalReason.BAD_REQUEST.token(), "phoneAddress must be an IP address");
         }
     }
 

@@ -1,8 +1,11 @@
 package org.callrec.ingest.media;
 
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.inject.Singleton;
+
+import org.callrec.core.chunk.DropReason;
 
 /**
  * The node's packet counters, summed over all its recordings. Incremented on the packet path,
@@ -11,9 +14,6 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 public final class PacketCounters {
-
-    /** Drop reason of a datagram that arrives after its recording ended (node counter only). */
-    public static final String ENDED = "ended";
 
     final LongAdder received = new LongAdder();
     final LongAdder foreignSource = new LongAdder();
@@ -29,27 +29,26 @@ public final class PacketCounters {
         return received.sum();
     }
 
-    /**
-     * Datagrams dropped for {@code reason}: {@link RecordingSession#FOREIGN_SOURCE},
-     * {@link RecordingSession#MALFORMED}, {@link RecordingSession#OVERSIZE},
-     * {@link RecordingSession#PUBLISH_BACKLOG}, {@link RecordingSession#RECORDING_BACKLOG} or {@link #ENDED}.
-     */
-    public long dropped(String reason) {
+    /** Datagrams dropped for {@code reason}, one of {@link #dropReasons()}. */
+    public long dropped(DropReason reason) {
         return switch (reason) {
-            case RecordingSession.FOREIGN_SOURCE -> foreignSource.sum();
-            case RecordingSession.MALFORMED -> malformed.sum();
-            case RecordingSession.OVERSIZE -> oversize.sum();
-            case RecordingSession.PUBLISH_BACKLOG -> publishBacklog.sum();
-            case RecordingSession.RECORDING_BACKLOG -> recordingBacklog.sum();
+            case FOREIGN_SOURCE -> foreignSource.sum();
+            case MALFORMED -> malformed.sum();
+            case OVERSIZE -> oversize.sum();
+            case PUBLISH_BACKLOG -> publishBacklog.sum();
+            case RECORDING_BACKLOG -> recordingBacklog.sum();
             case ENDED -> ended.sum();
-            default -> throw new IllegalArgumentException("unknown drop reason " + reason);
+            default -> throw new IllegalArgumentException("not a node counter: " + reason.token());
         };
     }
 
-    /** The drop reasons, in the order of the packet path's checks. */
-    public static String[] dropReasons() {
-        return new String[] {RecordingSession.FOREIGN_SOURCE, RecordingSession.OVERSIZE, RecordingSession.MALFORMED,
-                RecordingSession.PUBLISH_BACKLOG, RecordingSession.RECORDING_BACKLOG, ENDED};
+    /**
+     * The drop reasons the node counts, in the order of the packet path's checks ({@link DropReason#ENDED}:
+     * a datagram that arrives after its recording ended, node counter only).
+     */
+    public static List<DropReason> dropReasons() {
+        return List.of(DropReason.FOREIGN_SOURCE, DropReason.OVERSIZE, DropReason.MALFORMED,
+                DropReason.PUBLISH_BACKLOG, DropReason.RECORDING_BACKLOG, DropReason.ENDED);
     }
 
     /** Media chunks handed to the Kafka publisher. */

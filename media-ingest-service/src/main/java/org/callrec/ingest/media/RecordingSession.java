@@ -6,6 +6,7 @@ import java.util.Set;
 
 import org.callrec.core.allocation.ReleaseResult;
 import org.callrec.core.chunk.ChunkCodec;
+import org.callrec.core.chunk.DropReason;
 import org.callrec.core.chunk.MediaChunkBuilder;
 import org.callrec.core.chunk.RecordingAlive;
 import org.callrec.core.chunk.RecordingEnded;
@@ -28,17 +29,6 @@ import io.vertx.core.datagram.DatagramSocket;
  * object's monitor, which is never held across I/O.
  */
 public final class RecordingSession {
-
-    /** Drop reasons, also the keys of {@link ReleaseResult#droppedByReason()}. */
-    public static final String FOREIGN_SOURCE = "foreign-source";
-    public static final String MALFORMED = "malformed";
-    public static final String OVERSIZE = "oversize";
-    /** The node's publish buffer was full (Kafka slow or unreachable). */
-    public static final String PUBLISH_BACKLOG = "publish-backlog";
-    /** This recording's share of the publish buffer was full (Kafka unreachable for long). */
-    public static final String RECORDING_BACKLOG = "recording-backlog";
-    /** Kafka refused the chunk after its retries, or it expired unsent ({@code delivery-timeout}). */
-    public static final String PUBLISH_FAILED = "publish-failed";
 
     private final RecordingStarted start;
     private final Set<String> sameHostSources;
@@ -204,21 +194,22 @@ public final class RecordingSession {
         return new ReleaseResult(start.recordingId(), accepted, droppedByReason(), chunkIndex);
     }
 
+    /** The keys of {@link ReleaseResult#droppedByReason()} and of the END record's counts. */
     private Map<String, Long> droppedByReason() {
         Map<String, Long> m = new LinkedHashMap<>();
-        putIfPositive(m, FOREIGN_SOURCE, foreign);
-        putIfPositive(m, MALFORMED, malformed);
-        putIfPositive(m, OVERSIZE, oversize);
-        putIfPositive(m, PUBLISH_BACKLOG, backlog);
-        putIfPositive(m, RECORDING_BACKLOG, recordingBacklog);
+        putIfPositive(m, DropReason.FOREIGN_SOURCE, foreign);
+        putIfPositive(m, DropReason.MALFORMED, malformed);
+        putIfPositive(m, DropReason.OVERSIZE, oversize);
+        putIfPositive(m, DropReason.PUBLISH_BACKLOG, backlog);
+        putIfPositive(m, DropReason.RECORDING_BACKLOG, recordingBacklog);
         // Refused by Kafka so far: the END record may itself wait for chunks still in flight.
-        putIfPositive(m, PUBLISH_FAILED, account.failedPackets());
+        putIfPositive(m, DropReason.PUBLISH_FAILED, account.failedPackets());
         return m;
     }
 
-    private static void putIfPositive(Map<String, Long> m, String k, long v) {
+    private static void putIfPositive(Map<String, Long> m, DropReason reason, long v) {
         if (v > 0) {
-            m.put(k, v);
+            m.put(reason.token(), v);
         }
     }
 

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.callrec.core.chunk.DropReason;
 import org.callrec.ingest.allocation.Allocations;
 import org.callrec.ingest.kafka.MediaPublisher;
 import org.callrec.ingest.media.PacketCounters;
@@ -34,10 +35,10 @@ public class IngestMetrics {
         FunctionCounter.builder("callrec.ingest.packets.received", counters, PacketCounters::received)
                 .description("Datagrams that reached a recording's UDP port")
                 .register(registry);
-        for (String reason : PacketCounters.dropReasons()) {
+        for (DropReason reason : PacketCounters.dropReasons()) {
             FunctionCounter.builder("callrec.ingest.packets.dropped", counters, c -> c.dropped(reason))
                     .description("Datagrams dropped, by reason")
-                    .tag("reason", reason)
+                    .tag("reason", reason.token())
                     .register(registry);
         }
         FunctionCounter.builder("callrec.ingest.chunks.published", counters, PacketCounters::chunksPublished)

@@ -38,6 +38,7 @@ import org.callrec.core.chunk.MediaChunk;
 import org.callrec.core.chunk.RecordType;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.chunk.StopReason;
 import org.callrec.ingest.IngestTestResources;
 import org.callrec.ingest.MediaTopicReader;
 import org.callrec.ingest.RtpPackets;
@@ -134,7 +135,7 @@ class LeaseAndRecoveryTest {
         List<ConsumerRecord<String, byte[]>> records = MediaTopicReader.readRecording(bootstrapServers,
                 config.kafka().mediaTopic(), lapsed);
         RecordingEnded end = ChunkCodec.decodeEnd(records.get(records.size() - 1).value());
-        assertThat(end.reason()).isEqualTo(Allocations.CONTROL_LOST);
+        assertThat(end.reason()).isEqualTo(StopReason.CONTROL_LOST.token());
         long published = records.stream().filter(r -> ChunkCodec.typeOf(r.value()) == RecordType.MEDIA)
                 .mapToLong(r -> MediaChunk.parse(r.value()).packetCount()).sum();
         assertThat(published).isEqualTo(end.packetsAccepted()).isGreaterThan(0);

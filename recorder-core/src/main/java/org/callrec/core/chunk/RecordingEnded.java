@@ -7,22 +7,16 @@ import java.util.Map;
  * The end record: why the recording ended and what the ingest node counted.
  *
  * @param recordingId     the recording
- * @param reason          stop reason: the phone's {@code reason} on a stop, or a server token
- *                        such as {@code socket-error}
+ * @param reason          stop reason ({@link StopReason}): the phone's {@code reason} on a stop,
+ *                        or a server token such as {@code socket-error}
  * @param endedAtMillis   when it ended, epoch milliseconds
  * @param packetsAccepted packets accepted into chunks
- * @param droppedByReason packets dropped by the ingest node, by reason token
+ * @param droppedByReason packets dropped by the ingest node, by {@link DropReason} token
  * @param chunks          media chunks published before this record
  * @param fields          the stop command's values (numbers and names may change during a call)
  */
 public record RecordingEnded(String recordingId, String reason, long endedAtMillis, long packetsAccepted,
                              Map<String, Long> droppedByReason, long chunks, Map<String, String> fields) {
-
-    /**
-     * Reason of a recording control-service gave up on before the phone heard of it (its
-     * ingest node answered too late, and another node took the call): nothing to store.
-     */
-    public static final String ALLOCATION_ABANDONED = "allocation-abandoned";
 
     public RecordingEnded {
         droppedByReason = Map.copyOf(droppedByReason);

@@ -60,7 +60,7 @@ public final class Answers {
         String name = request.name().endsWith(REQUEST_SUFFIX)
                 ? request.name().substring(0, request.name().length() - REQUEST_SUFFIX.length()) + RESPONSE_SUFFIX
                 : ERROR_RESPONSE;
-        String reason = "unknown-command";
+        String reason = RefusalReason.UNKNOWN_COMMAND.token();
         return request.get("id")
                 .map(id -> answer(name, "id", id, "result", FAILED, "reason", reason))
                 .orElseGet(() -> answer(name, "result", FAILED, "reason", reason));

@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-import org.callrec.core.allocation.ApiError;
 import org.callrec.core.audio.AudioCodec;
 
 /**
@@ -57,21 +56,21 @@ public final class StartRules {
     public Result check(Command start) {
         String phoneId = start.getOr("id", "").strip();
         if (phoneId.isEmpty()) {
-            return new Refused(phoneId, ApiError.BAD_REQUEST, "no id");
+            return new Refused(phoneId, RefusalReason.BAD_REQUEST.token(), "no id");
         }
         String rawDevice = start.getOr("device", "");
         Optional<String> device = MacAddress.normalize(rawDevice);
         if (device.isEmpty()) {
-            return new Refused(phoneId, ApiError.BAD_REQUEST, "device '" + rawDevice + "' is not a MAC address");
+            return new Refused(phoneId, RefusalReason.BAD_REQUEST.token(), "device '" + rawDevice + "' is not a MAC address");
         }
         String rawCodec = start.getOr("codec", "");
         Optional<AudioCodec> codec = AudioCodec.parse(rawCodec);
         if (codec.isEmpty() || !accepted.contains(codec.get())) {
-            return new Refused(phoneId, ApiError.UNSUPPORTED_CODEC, "codec '" + rawCodec + "' is not accepted");
+            return new Refused(phoneId, RefusalReason.UNSUPPORTED_CODEC.token(), "codec '" + rawCodec + "' is not accepted");
         }
         String dir = start.getOr("dir", "").strip().toLowerCase(Locale.ROOT);
         if (!dir.isEmpty() && !dir.equals("in") && !dir.equals("out")) {
-            return new Refused(phoneId, ApiError.BAD_REQUEST, "dir '" + dir + "' is neither in nor out");
+            return new Refused(phoneId, RefusalReason.BAD_REQUEST.token(), "dir '" + dir + "' is neither in nor out");
         }
         return new Valid(new StartRequest(phoneId, device.get(), codec.get(), dir, start.params()));
     }

@@ -4,20 +4,19 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.callrec.core.chunk.StopReason;
+
 /**
  * A {@code RecordStopRequest} in its reading (PROTOCOL.md, "RecordStopRequest"). A stop is
  * never refused for its content: an id with no open recording is answered
  * {@code unknown-recording} by whoever holds the recordings.
  *
  * @param phoneId the phone's id for the recording, stripped (empty when there was none)
- * @param reason  the phone's {@code reason}, or {@link #DEFAULT_REASON} when absent or blank
+ * @param reason  the phone's {@code reason}, or {@link StopReason#STOP} when absent or blank
  * @param fields  every pair the phone sent except {@code id} ({@code reason} included, as
  *                sent), in order: the call's final metadata
  */
 public record StopRequest(String phoneId, String reason, Map<String, String> fields) {
-
-    /** Stop reason of a stop that names none. */
-    public static final String DEFAULT_REASON = "stop";
 
     public StopRequest {
         fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
@@ -28,6 +27,6 @@ public record StopRequest(String phoneId, String reason, Map<String, String> fie
         Map<String, String> fields = new LinkedHashMap<>(stop.params());
         fields.remove("id");
         String reason = fields.getOrDefault("reason", "");
-        return new StopRequest(stop.getOr("id", "").strip(), reason.isBlank() ? DEFAULT_REASON : reason, fields);
+        return new StopRequest(stop.getOr("id", "").strip(), StopReason.orStop(reason), fields);
     }
 }

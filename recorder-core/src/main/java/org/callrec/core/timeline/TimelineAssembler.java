@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.callrec.core.chunk.DropReason;
 import org.callrec.core.rtp.RtpHeader;
 import org.callrec.core.rtp.RtpMath;
 
@@ -152,7 +153,7 @@ public final class TimelineAssembler {
             completeSwitch();
         }
         if (RtpHeader.check(buf, off, len) != RtpHeader.Problem.NONE) {
-            drop("malformed");
+            drop(DropReason.MALFORMED.token());
             return;
         }
         accept(arrivalMicros, buf, off, len);
@@ -172,7 +173,7 @@ public final class TimelineAssembler {
                 return;
             }
             if (isStale(packetSsrc, arrivalMicros)) {
-                drop("stale-ssrc");
+                drop(DropReason.STALE_SSRC.token());
                 return;
             }
             if (ssrc == -1) {
@@ -214,7 +215,7 @@ public final class TimelineAssembler {
                 accept(arrivalMicros, buf, off, len);
             } else {
                 if (probe != null) {
-                    drop("out-of-range");
+                    drop(DropReason.OUT_OF_RANGE.token());
                 }
                 probe = Arrays.copyOfRange(buf, off, off + len);
                 probeSeq = seq;
@@ -332,7 +333,7 @@ public final class TimelineAssembler {
         }
         if (probe != null) {
             probe = null;
-            drop("out-of-range");
+            drop(DropReason.OUT_OF_RANGE.token());
         }
     }
 
@@ -374,7 +375,7 @@ public final class TimelineAssembler {
         if (probe != null) {
             // a lone far-off packet of the old stream, never confirmed
             probe = null;
-            drop("out-of-range");
+            drop(DropReason.OUT_OF_RANGE.token());
         }
         ssrcLastArrivalMicros = Long.MIN_VALUE;
         restartStream();
@@ -441,7 +442,7 @@ public final class TimelineAssembler {
         }
         int skip = (int) Math.min(len, cursor - pos);
         if (skip >= len && len > 0) {
-            drop("overlap");
+            drop(DropReason.OVERLAP.token());
             return;
         }
         placed++;
@@ -490,7 +491,7 @@ public final class TimelineAssembler {
 
     private void otherPayload(int pt) {
         otherPayloadTypes.merge(pt, 1L, Long::sum);
-        drop("payload-type");
+        drop(DropReason.PAYLOAD_TYPE.token());
     }
 
     private void trackJitter(long arrivalMicros, long extTs) {

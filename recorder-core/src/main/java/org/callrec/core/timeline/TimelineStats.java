@@ -13,8 +13,9 @@ import java.util.Map;
  * @param lost            expected packets never placed (lost on the way, or late)
  * @param duplicated      copies of a packet already held or placed
  * @param late            packets that arrived after their place had been written
- * @param droppedByReason packets not used, by reason ({@code malformed}, {@code payload-type},
- *                        {@code stale-ssrc}, {@code overlap}, {@code out-of-range})
+ * @param droppedByReason packets not used, by {@link org.callrec.core.chunk.DropReason} token
+ *                        ({@code malformed}, {@code payload-type}, {@code stale-ssrc},
+ *                        {@code overlap}, {@code out-of-range})
  * @param otherPayloadTypes packets of a payload type other than the recording's codec
  *                        (telephone-event, comfort noise, …), by payload type number
  * @param ssrcChanges     times the stream switched to a new SSRC

@@ -3,6 +3,7 @@ package org.callrec.core.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import org.callrec.core.chunk.StopReason;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +31,7 @@ class StopRequestTest {
             "cmd=RecordStopRequest&id=s-2&reason=%20"})
     @DisplayName("a stop without a reason (or a blank one) has reason 'stop'")
     void defaultReason(String command) throws Exception {
-        assertThat(StopRequest.of(CommandCodec.parse(command)).reason()).isEqualTo(StopRequest.DEFAULT_REASON)
+        assertThat(StopRequest.of(CommandCodec.parse(command)).reason()).isEqualTo(StopReason.STOP.token())
                 .isEqualTo("stop");
     }
 

@@ -20,6 +20,7 @@ import org.callrec.core.chunk.RecordType;
 import org.callrec.core.chunk.RecordingAlive;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.chunk.StopReason;
 import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.RecordingAssembly;
@@ -35,7 +36,7 @@ import org.jboss.logging.Logger;
  * {@link RecordingAssembly} (and an {@link OffsetTracker.Ticket} that holds back the commit),
  * MEDIA feeds it, ALIVE only says its ingest node still holds it, END finishes its timeline and
  * hands the result over for upload. A recording that provably had no record for
- * {@code storage.ingest-lost-after} is finished as {@value #INGEST_LOST_REASON}
+ * {@code storage.ingest-lost-after} is finished as {@code ingest-lost}
  * ({@link #sweepLost()}). Nothing here throws for a bad record: corrupt values and records of
  * unknown recordings are counted, logged and skipped.
  *
@@ -52,12 +53,6 @@ import org.jboss.logging.Logger;
  * handlers apart would spread that one state machine over several files.
  */
 public final class RecordingRouter {
-
-    /**
-     * Stop reason of a recording this service ended because no record (MEDIA or ALIVE) came for
-     * it for {@code storage.ingest-lost-after}: its ingest node is gone.
-     */
-    public static final String INGEST_LOST_REASON = "ingest-lost";
 
     private static final Logger LOG = Logger.getLogger(RecordingRouter.class);
     private static final int WARNED_IDS = 1024;
@@ -186,7 +181,7 @@ public final class RecordingRouter {
     }
 
     /**
-     * Ends, with stop reason {@value #INGEST_LOST_REASON}, the open recordings that provably had
+     * Ends, with stop reason {@code ingest-lost}, the open recordings that provably had
      * no record appended for {@code ingestLostAfter} (see {@link PartitionProgress}), keeping all
      * the audio they received.
      */
@@ -204,8 +199,8 @@ public final class RecordingRouter {
                 ingestLost.add(id);
                 metrics.ingestLost();
                 LOG.warnf("Recording %s: no record from its ingest node %s for %s, ending it with stop reason %s",
-                        id, o.start.ingestNode(), ingestLostAfter, INGEST_LOST_REASON);
-                finish(o, new RecordingEnded(id, INGEST_LOST_REASON, lostEndedAt(o), 0, Map.of(),
+                        id, o.start.ingestNode(), ingestLostAfter, StopReason.INGEST_LOST.token());
+                finish(o, new RecordingEnded(id, StopReason.INGEST_LOST.token(), lostEndedAt(o), 0, Map.of(),
                         o.assembly != null ? o.assembly.chunks() : 0, Map.of()));
             } finally {
                 RecordingMdc.clear();
@@ -335,13 +330,13 @@ public final class RecordingRouter {
             }
             return;
         }
-        if (RecordingEnded.ALLOCATION_ABANDONED.equals(end.reason()) && o.assembly.chunks() == 0) {
+        if (StopReason.ALLOCATION_ABANDONED.is(end.reason()) && o.assembly.chunks() == 0) {
             // The phone was never given this endpoint (another node took the call): no recording.
             o.assembly.discard();
             tracker.release(o.ticket);
             return;
         }
-        if (o.assembly.chunks() != end.chunks() && !INGEST_LOST_REASON.equals(end.reason())) {
+        if (o.assembly.chunks() != end.chunks() && !StopReason.INGEST_LOST.is(end.reason())) {
             LOG.warnf("Recording %s: %d media chunks read, the END record says %d were published",
                     o.start.recordingId(), o.assembly.chunks(), end.chunks());
         }
@@ -380,10 +375,10 @@ public final class RecordingRouter {
             metrics.skipped(SkipReason.AFTER_INGEST_LOST);
             if (type == RecordType.END) {
                 LOG.warnf("Recording %s: END at %s-%d came after it was stored as %s; ignored (no second object)",
-                        id, tp, offset, INGEST_LOST_REASON);
+                        id, tp, offset, StopReason.INGEST_LOST.token());
             } else {
                 LOG.debugf("Recording %s: %s record at %s-%d after it was stored as %s, skipped", id, type, tp,
-                        offset, INGEST_LOST_REASON);
+                        offset, StopReason.INGEST_LOST.token());
             }
             return;
         }

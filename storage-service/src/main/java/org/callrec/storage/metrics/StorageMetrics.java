@@ -6,6 +6,8 @@ import java.util.function.LongSupplier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.callrec.core.protocol.RefusalReason;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +24,7 @@ public class StorageMetrics {
         /** Not a record of the media-topic format, or truncated. */
         CORRUPT("corrupt"),
         /** MEDIA, ALIVE or END of a recording whose START this instance has not seen. */
-        UNKNOWN_RECORDING("unknown-recording"),
+        UNKNOWN_RECORDING(RefusalReason.UNKNOWN_RECORDING.token()),
         /** A second START of a recording that is open: ignored, the recording goes on. */
         DUPLICATE_START("duplicate-start"),
         /** MEDIA, ALIVE or END of a recording already stored as {@code ingest-lost}: not added to it. */
@@ -38,7 +40,7 @@ public class StorageMetrics {
     /** Why a recording was not stored. */
     public enum FailReason {
         /** Its codec has no decoder (none today: PCMA, PCMU and G.722 all decode). */
-        UNSUPPORTED_CODEC("unsupported-codec"),
+        UNSUPPORTED_CODEC(RefusalReason.UNSUPPORTED_CODEC.token()),
         /** Its spill file could not be written. */
         LOCAL_IO("local-io"),
         /** Uploads kept failing until the attempts ran out. */

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import org.callrec.core.audio.WavHeader;
+import org.callrec.core.chunk.DropReason;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.completion.CompletionEvent;
@@ -22,12 +23,6 @@ import org.callrec.storage.assemble.WavFormat;
  * recording always gives the same document.
  */
 public final class MetadataMapper {
-
-    /**
-     * Reasons for dropping packets that say nothing about the audio's integrity: datagrams from
-     * another address, other payload types (DTMF events, comfort noise), garbage.
-     */
-    static final Set<String> HARMLESS_DROPS = Set.of("foreign-source", "payload-type", "malformed");
 
     static final String LOCAL_NUMBER = "local_number";
     static final String LOCAL_NAME = "local_name";
@@ -70,7 +65,7 @@ public final class MetadataMapper {
         Map<String, Long> otherTypes = new TreeMap<>();
         t.otherPayloadTypes().forEach((pt, n) -> otherTypes.put(Integer.toString(pt), n));
         boolean intact = t.lost() == 0 && t.late() == 0 && gapsIntact
-                && dropped.keySet().stream().allMatch(HARMLESS_DROPS::contains);
+                && dropped.keySet().stream().noneMatch(DropReason::countsAgainstIntact);
         WavFormat format = recording.format();
         List<RecordingMetadata.Segment> segments = new ArrayList<>();
         long wavBytes = 0;

@@ -19,9 +19,10 @@ import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.audio.G722Decoder;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordingAlive;
+import org.callrec.core.chunk.StopReason;
+import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.RtpFixtures;
 import org.callrec.storage.RtpFixtures.Datagram;
-import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.metrics.StorageMetrics;
@@ -219,7 +220,7 @@ class RecordingRouterTest {
         router.sweepLost();
 
         assertThat(handedOver).singleElement().satisfies(rec -> {
-            assertThat(rec.end().reason()).isEqualTo(RecordingRouter.INGEST_LOST_REASON);
+            assertThat(rec.end().reason()).isEqualTo(StopReason.INGEST_LOST.token());
             assertThat(rec.end().endedAtMillis()).as("the last packet's arrival").isEqualTo(arrivalMicros(1) / 1000);
             assertThat(rec.dataBytes()).as("all audio kept").isEqualTo(2L * 2 * SAMPLES_PER_PACKET);
         });
@@ -246,7 +247,7 @@ class RecordingRouterTest {
         readThrough();
         router.sweepLost();
         assertThat(handedOver).singleElement().satisfies(rec -> {
-            assertThat(rec.end().reason()).isEqualTo(RecordingRouter.INGEST_LOST_REASON);
+            assertThat(rec.end().reason()).isEqualTo(StopReason.INGEST_LOST.token());
             assertThat(rec.end().endedAtMillis()).as("its last ALIVE").isEqualTo(STARTED_AT + 600_000L);
         });
     }
@@ -342,7 +343,7 @@ class RecordingRouterTest {
         }
         assertThat(handedOver).singleElement().satisfies(rec -> {
             assertThat(rec.recordingId()).isEqualTo("quiet");
-            assertThat(rec.end().reason()).isEqualTo(RecordingRouter.INGEST_LOST_REASON);
+            assertThat(rec.end().reason()).isEqualTo(StopReason.INGEST_LOST.token());
         });
     }
 

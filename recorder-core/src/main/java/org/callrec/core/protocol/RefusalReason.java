@@ -1,0 +1,55 @@
+package org.callrec.core.protocol;
+
+import java.util.Optional;
+
+/**
+ * Why a command failed: the {@code reason} token of an answer with {@code result=failed} (a
+ * refused {@code RecordStartRequest}, an unknown stop, an unknown or unreadable command) and the
+ * {@code error} token of the internal ingest API's error body
+ * ({@link org.callrec.core.allocation.ApiError}). control-service answers a node's 400 token to
+ * the phone as it came, so a phone can also get a token that is not listed here ({@link #parse}
+ * is then empty).
+ */
+public enum RefusalReason {
+    /** The request is malformed: no {@code id}, a bad {@code device} or {@code dir}, unparsable bytes, a bad body. */
+    BAD_REQUEST("bad-request"),
+    /** The {@code codec} is missing, unknown or not enabled. */
+    UNSUPPORTED_CODEC("unsupported-codec"),
+    /** No ingest node could take the recording (full, failed, draining or silent). */
+    NO_CAPACITY("no-capacity"),
+    /** A stop (or release) of a recording that is not open. */
+    UNKNOWN_RECORDING("unknown-recording"),
+    /** An ingest node refuses an allocation for an id it just released (or released before it was allocated). */
+    RECORDING_ENDED("recording-ended"),
+    /** The instance (control-service) or the node (ingest) drains for shutdown: another may take the call. */
+    SHUTTING_DOWN("shutting-down"),
+    /** The connection already holds as many open recordings as it may. */
+    TOO_MANY_RECORDINGS("too-many-recordings"),
+    /** Anything else went wrong while allocating. */
+    INTERNAL_ERROR("internal-error"),
+    /** A {@code cmd} that is neither a start nor a stop. */
+    UNKNOWN_COMMAND("unknown-command"),
+    /** A command over the size limit; the connection is closed after the answer. */
+    COMMAND_TOO_LONG("command-too-long");
+
+    private final String token;
+
+    RefusalReason(String token) {
+        this.token = token;
+    }
+
+    /** The token as it goes on the wire. */
+    public String token() {
+        return token;
+    }
+
+    /** The reason of a wire token, empty for a token not listed here (matched exactly). */
+    public static Optional<RefusalReason> parse(String token) {
+        for (RefusalReason r : values()) {
+            if (r.token.equals(token)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+}
