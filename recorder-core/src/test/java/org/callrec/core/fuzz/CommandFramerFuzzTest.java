@@ -67,7 +67,7 @@ class CommandFramerFuzzTest {
             Fuzz.run(() -> CommandCodec.parse(f.text())).allowing(CommandSyntaxException.class);
         }
         // each read, probe included, costs at most a constant times the limit (the pending bytes)
-        assertThat(run.allocatedBytes()).isLessThanOrEqualTo(run.value().feeds() * (4096L + 64L * limit) + 65_536);
+        assertThat(run.allocatedBytes()).isLessThanOrEqualTo(run.value().feeds() * (4096L + 64L * limit) + Fuzz.SLACK_BYTES);
     }
 
     @Property(tries = 2000)
@@ -77,7 +77,7 @@ class CommandFramerFuzzTest {
 
         Fuzz.Outcome<Fed> run = Fuzz.run(() -> feed(new CommandFramer(limit), input, reads, false)).allowing();
 
-        assertThat(run.allocatedBytes()).isLessThanOrEqualTo(64L * input.length + 1024L * run.value().feeds() + 65_536);
+        assertThat(run.allocatedBytes()).isLessThanOrEqualTo(64L * input.length + 1024L * run.value().feeds() + Fuzz.SLACK_BYTES);
     }
 
     @Property(tries = 2000)

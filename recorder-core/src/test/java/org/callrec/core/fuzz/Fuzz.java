@@ -30,6 +30,12 @@ final class Fuzz {
     /** Longest any single call under test may take: far beyond what any of them needs. */
     static final Duration LIMIT = Duration.ofSeconds(10);
 
+    /**
+     * Allocation any call may make beyond its bound: class initialisation on a first call (a
+     * replayed failing sample runs first, in a cold JVM) costs tens of KB.
+     */
+    static final long SLACK_BYTES = 512 * 1024;
+
     private static final ExecutorService WORKER = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fuzz-worker");
         t.setDaemon(true);
