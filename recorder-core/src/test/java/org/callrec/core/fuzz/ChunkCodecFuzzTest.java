@@ -14,6 +14,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
@@ -122,7 +123,7 @@ class ChunkCodecFuzzTest {
             v[3] = (byte) (1 + Math.floorMod(v[3], 4));
             return v;
         });
-        Arbitrary<byte[]> mutated = Combinators.combine(records(), Fuzz.mutations(6)).as(Fuzz::mutate);
+        Arbitrary<byte[]> mutated = Combinators.combine(records(), Fuzz.mutations(3)).as(Fuzz::mutate);
         return Arbitraries.frequencyOf(Tuple.of(1, Fuzz.bytes(100)), Tuple.of(2, preamble), Tuple.of(5, mutated));
     }
 
@@ -183,6 +184,7 @@ class ChunkCodecFuzzTest {
                     assertThat(6 * seen[0] + seen[1]).isLessThanOrEqualTo(value.length);
                     return chunk;
                 }));
+        Statistics.collect(runs.stream().filter(r -> r.thrown() == null).count() + " of 5 decoders took it");
         for (Fuzz.Outcome<?> run : runs) {
             run.allowing(IllegalArgumentException.class);
             assertThat(run.allocatedBytes()).isLessThanOrEqualTo(100L * value.length + Fuzz.SLACK_BYTES);

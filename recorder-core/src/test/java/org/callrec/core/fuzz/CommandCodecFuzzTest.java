@@ -13,6 +13,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 
@@ -35,7 +36,10 @@ class CommandCodecFuzzTest {
                 .map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8));
         // any char at all, lone surrogates included (a Java string can hold them)
         Arbitrary<String> chars = Arbitraries.strings().all().ofMaxLength(300);
-        return Arbitraries.frequencyOf(Tuple.of(3, tokens), Tuple.of(1, chars), Tuple.of(1, Fuzz.text(300)));
+        Arbitrary<String> commands = Combinators.combine(Arbitraries.of("cmd=RecordStartRequest&", "cmd=RecordStopRequest&",
+                "CMD=x&", "&&cmd=%52ecordStopRequest&", "id=1&cmd=Ping&"), tokens).as(String::concat);
+        return Arbitraries.frequencyOf(Tuple.of(3, tokens), Tuple.of(3, commands), Tuple.of(1, chars),
+                Tuple.of(1, Fuzz.text(300)));
     }
 
     /** Names and keys as a command can carry them: not blank, no spaces around (they are stripped). */
@@ -62,6 +66,7 @@ class CommandCodecFuzzTest {
     void anyText(@ForAll("commandText") String text) {
         Fuzz.Outcome<Command> run = Fuzz.run(() -> CommandCodec.parse(text)).allowing(CommandSyntaxException.class);
 
+        Statistics.collect(run.thrown() == null ? "parsed" : "refused");
         assertThat(run.allocatedBytes()).isLessThanOrEqualTo(200L * text.length() + Fuzz.SLACK_BYTES);
         if (run.value() != null) {
             Command c = run.value();
