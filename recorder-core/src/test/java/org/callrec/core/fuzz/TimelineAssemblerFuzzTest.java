@@ -43,6 +43,16 @@ class TimelineAssemblerFuzzTest {
 
     @Provide
     Arbitrary<List<Step>> senders() {
+        return senders(0, 400);
+    }
+
+    /** Long enough to fill the reorder buffer and the switch buffer past their caps (1,000 packets). */
+    @Provide
+    Arbitrary<List<Step>> longSenders() {
+        return senders(1001, 2500);
+    }
+
+    static Arbitrary<List<Step>> senders(int minSteps, int maxSteps) {
         Arbitrary<Long> dt = Arbitraries.frequencyOf(
                 Tuple.of(20, Arbitraries.just(20_000L)),
                 Tuple.of(4, Arbitraries.longs().between(0, 100_000)),
@@ -51,7 +61,7 @@ class TimelineAssemblerFuzzTest {
         Arbitrary<Integer> len = Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.just(PACKET)),
                 Tuple.of(1, Arbitraries.integers().between(0, 400)));
         return Combinators.combine(Arbitraries.integers().between(0, 99), Arbitraries.integers(), Arbitraries.longs(), len, dt)
-                .as(Step::new).list().ofMaxSize(400);
+                .as(Step::new).list().ofMinSize(minSteps).ofMaxSize(maxSteps);
     }
 
     @Provide
@@ -74,6 +84,11 @@ class TimelineAssemblerFuzzTest {
 
     /** The hostile sender: a PCMA stream that its steps bend. */
     static List<Datagram> datagrams(List<Step> steps) {
+        return datagrams(steps, false);
+    }
+
+    /** As {@link #datagrams(List)}; with a {@code frozen} clock, neither timestamps nor arrival times advance by themselves. */
+    static List<Datagram> datagrams(List<Step> steps, boolean frozen) {
         List<Datagram> out = new ArrayList<>();
         int seq = 1000;
         long ts = 4_294_000_000L;
@@ -81,7 +96,7 @@ class TimelineAssemblerFuzzTest {
         long arrival = 1_700_000_000_000_000L;
         int n = 0;
         for (Step s : steps) {
-            arrival += s.dtMicros();
+            arrival += frozen ? 0 : s.dtMicros();
             int kind = s.kind();
             int pt = PCMA;
             int flags = 0;
@@ -97,7 +112,7 @@ class TimelineAssemblerFuzzTest {
                 continue;
             }
             seq = (seq + 1) & 0xFFFF;
-            ts = (ts + PACKET) & 0xFFFF_FFFFL;
+            ts = (ts + (frozen ? 0 : PACKET)) & 0xFFFF_FFFFL;
             if (kind >= 68 && kind < 74) {
                 seq = (seq + s.a()) & 0xFFFF;
                 ts = (ts + s.b()) & 0xFFFF_FFFFL;
@@ -179,7 +194,18 @@ class TimelineAssemblerFuzzTest {
     @Label("hostile sequences: no exception, no loop, every datagram accounted once, no audio it was not given")
     void hostileSequences(@ForAll("senders") List<Step> steps, @ForAll("gapHandlings") GapHandling gaps,
                           @ForAll("reorderWindows") long window) {
-        List<Datagram> datagrams = datagrams(steps);
+        check(datagrams(steps), gaps, window);
+    }
+
+    @Property(tries = 150)
+    @Label("long sequences, clock frozen or not: the caps on held packets keep the same promises")
+    void longSequences(@ForAll("longSenders") List<Step> steps, @ForAll boolean frozen,
+                       @ForAll("gapHandlings") GapHandling gaps) {
+        // a window of an hour: only the count caps release packets
+        check(datagrams(steps, frozen), gaps, 3600L * 8000);
+    }
+
+    private static void check(List<Datagram> datagrams, GapHandling gaps, long window) {
         CountingSink sink = new CountingSink();
         TimelineAssembler assembler = new TimelineAssembler(PCMA, 8000, window, gaps, sink);
 
