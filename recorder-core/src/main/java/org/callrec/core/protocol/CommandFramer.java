@@ -69,13 +69,16 @@ public final class CommandFramer {
         return pending.size() > 0 || pendingCr;
     }
 
-    /** Takes whatever is pending as a command of its own (after a quiet period, or at close). */
+    /**
+     * Takes whatever is pending as a command of its own (after a quiet period, or at close).
+     * Blank text is no command, as between terminators: a lone trailing CR (a peer ending its
+     * lines LF CR) or stray spaces are dropped, not answered as a bad request.
+     */
     public Optional<Frame> flushPending() {
-        if (pendingCr) {
-            pendingCr = false;
-            return Optional.of(new Frame(take(), Terminator.CRLF));
-        }
-        return pending.size() == 0 ? Optional.empty() : Optional.of(new Frame(take(), Terminator.NONE));
+        Terminator terminator = pendingCr ? Terminator.CRLF : Terminator.NONE;
+        pendingCr = false;
+        String text = take();
+        return text.isBlank() ? Optional.empty() : Optional.of(new Frame(text, terminator));
     }
 
     private void emit(List<Frame> frames, Terminator terminator) {

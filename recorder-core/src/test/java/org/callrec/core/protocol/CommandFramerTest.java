@@ -204,6 +204,16 @@ class CommandFramerTest {
         assertThat(second).containsExactly(new Frame(START, Terminator.CRLF));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\r", " ", " \r", "\t", "cmd=RecordStopRequest&id=1\n\r"})
+    @DisplayName("regression (fuzz): a lone CR or blank bytes left at the end are no command, not a blank frame")
+    void blankTailIsNoCommand(String input) {
+        feed(input);
+
+        assertThat(framer.flushPending()).isEmpty();
+        assertThat(framer.hasPending()).isFalse();
+    }
+
     private static int indexOf(byte[] bytes, byte b) {
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == b) {
