@@ -9,9 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,8 +30,6 @@ import org.callrec.ingest.kafka.KafkaClientProperties;
 import org.callrec.ingest.kafka.MediaPublisher;
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -62,7 +58,8 @@ public class AllocationJournal {
     private ExecutorService writer;
     private volatile boolean warned;
 
-    void start(@Observes @Priority(MediaPublisher.STARTUP_ORDER + 10) StartupEvent event) {
+    /** Opens the journal (node startup, after the publisher, before the recovery). */
+    void start() {
         if (!config.recovery().enabled()) {
             return;
         }
@@ -174,7 +171,7 @@ public class AllocationJournal {
     }
 
     /** Writes what is pending, then closes (after the sessions were ended or handed over). */
-    void stop(@Observes @Priority(MediaPublisher.SHUTDOWN_ORDER) ShutdownEvent event) {
+    void stop() {
         if (writer == null) {
             return;
         }

@@ -11,9 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -28,8 +26,6 @@ import org.callrec.ingest.config.IngestConfig;
 import org.callrec.logging.RecordingMdc;
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -53,11 +49,6 @@ import io.smallrye.common.annotation.Identifier;
  */
 @ApplicationScoped
 public class MediaPublisher {
-
-    /** Shutdown observers run in this order: sessions end first, their records are sent next. */
-    public static final int SHUTDOWN_ORDER = 100;
-    /** Startup order: the publisher is ready before sessions are recovered. */
-    public static final int STARTUP_ORDER = 100;
 
     /** Why {@link #offer} refused a record. */
     public enum Outcome {
@@ -92,7 +83,8 @@ public class MediaPublisher {
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicInteger pendingRecords = new AtomicInteger();
 
-    void start(@Observes @Priority(STARTUP_ORDER) StartupEvent event) {
+    /** Starts publishing (node startup, before any recording is allocated or recovered). */
+    public void start() {
         open(config, kafka);
     }
 
@@ -276,14 +268,9 @@ public class MediaPublisher {
 
     /**
      * Sends what is queued, waiting up to {@code ingest.shutdown.flush-timeout} for Kafka's
-     * acknowledgements, then closes the producer (called after sessions were ended).
+     * acknowledgements, then closes the producer (node shutdown, after the sessions were ended).
      */
-    void stop(@Observes @Priority(SHUTDOWN_ORDER) ShutdownEvent event) {
-        close();
-    }
-
-    /** See {@link #stop}. */
-    void close() {
+    public void close() {
         if (thread == null) {
             return;
         }
