@@ -27,7 +27,7 @@ import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.ingest.config.IngestConfig;
 import org.callrec.ingest.kafka.KafkaClientProperties;
-import org.callrec.ingest.kafka.MediaPublisher;
+import org.callrec.ingest.kafka.OwnTopics;
 import org.jboss.logging.Logger;
 
 import io.smallrye.common.annotation.Identifier;
@@ -46,8 +46,6 @@ public class AllocationJournal {
 
     @Inject
     IngestConfig config;
-    @Inject
-    MediaPublisher publisher;
 
     /** Every {@code kafka.*} property, prefix removed (see {@link KafkaClientProperties}). */
     @Inject
@@ -63,8 +61,7 @@ public class AllocationJournal {
         if (!config.recovery().enabled()) {
             return;
         }
-        publisher.createTopic(config.kafka().allocationsTopic(), Map.of("cleanup.policy", "compact"),
-                config.kafka().allocationsPartitions());
+        OwnTopics.createAllocations(kafka, config.kafka());
         producer = new KafkaProducer<>(
                 KafkaClientProperties.producer(kafka, config.kafka(), KafkaClientProperties.JOURNAL_PRODUCER),
                 new StringSerializer(), new ByteArraySerializer());
