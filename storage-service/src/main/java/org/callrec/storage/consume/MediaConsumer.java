@@ -54,10 +54,10 @@ import io.smallrye.common.annotation.Identifier;
  * <p>Before consuming, the thread prepares the work directory, creates the completed topic if it
  * is missing, waits for the media topic (media-ingest-service creates it) and checks its
  * configuration, and (if {@code storage.s3.create-bucket}) creates the bucket, retrying until
- * they succeed. Then it polls,
- * routes every record through a {@link RecordingRouter}, hands finished recordings to the
- * {@link RecordingUploader} and commits, per partition, only what {@link OffsetTracker} says is
- * safe: never past the START of a recording that is not stored yet. Auto-commit is off.
+ * they succeed. Then it polls, routes every record through a {@link RecordingRouter}, hands
+ * finished recordings to the {@link RecordingUploader} and commits, per partition, only what
+ * {@link OffsetTracker} says is safe: never past the START of a recording that is not stored
+ * yet. Auto-commit is off.
  *
  * <p>About every second it also asks the broker for the partitions' end offsets, so that
  * {@link PartitionProgress} knows how far they are provably read: the basis on which open
