@@ -98,7 +98,22 @@ public final class OwnTopics {
 
     /** Warns where the existing {@code topic} differs from what this service would create. */
     private static void compare(Admin admin, String topic, int partitions, short replicationFactor,
-                                Map<String, String> topicConfig)
+                                Map<String, String> topicConfig) throws InterruptedException {
+        try {
+            List<String> differences = differences(admin, topic, partitions, replicationFactor, topicConfig);
+            if (!differences.isEmpty()) {
+                LOG.warnf("Topic %s exists with other settings than this service's, left as it is: %s", topic,
+                        String.join(", ", differences));
+            }
+        } catch (ExecutionException e) {
+            LOG.warnf("Could not check the settings of topic %s: %s", topic, e.getCause().toString());
+        } catch (TimeoutException e) {
+            LOG.warnf("Kafka did not answer while checking the settings of topic %s", topic);
+        }
+    }
+
+    private static List<String> differences(Admin admin, String topic, int partitions, short replicationFactor,
+                                            Map<String, String> topicConfig)
             throws ExecutionException, InterruptedException, TimeoutException {
         TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
                 .get(WAIT_SECONDS, TimeUnit.SECONDS).get(topic);
@@ -120,9 +135,6 @@ public final class OwnTopics {
                 differences.add(key + "=" + value + " (configured " + wanted + ")");
             }
         });
-        if (!differences.isEmpty()) {
-            LOG.warnf("Topic %s exists with other settings than this service's, left as it is: %s", topic,
-                    String.join(", ", differences));
-        }
+        return differences;
     }
 }
