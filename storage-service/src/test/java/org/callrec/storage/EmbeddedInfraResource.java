@@ -4,7 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.callrec.core.chunk.Topics;
 
 import org.callrec.infra.EmbeddedKafka;
 import org.callrec.infra.EmbeddedS3;
@@ -16,7 +25,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * test; their addresses and credentials become the service's configuration. The S3 server keeps
  * its objects in a temporary folder, so a test can stop it and start it again on the same port
  * with the same buckets ({@link #stopS3()}, {@link #startS3()}); tests get this object in a field
- * of type {@link EmbeddedInfraResource}.
+ * of type {@link EmbeddedInfraResource}. The media topic exists before the service starts, as
+ * media-ingest-service (its owner) would have created it.
  */
 public class EmbeddedInfraResource implements QuarkusTestResourceLifecycleManager {
 
@@ -28,6 +38,7 @@ public class EmbeddedInfraResource implements QuarkusTestResourceLifecycleManage
     @Override
     public Map<String, String> start() {
         kafka = EmbeddedKafka.start();
+        createMediaTopic(kafka.bootstrapServers());
         try {
             s3Data = Files.createTempDirectory("callrec-storage-test-s3");
         } catch (IOException e) {
@@ -40,6 +51,18 @@ public class EmbeddedInfraResource implements QuarkusTestResourceLifecycleManage
                 "storage.s3.endpoint", s3.endpoint(),
                 "storage.s3.access-key", s3.accessKey(),
                 "storage.s3.secret-key", s3.secretKey());
+    }
+
+    private static void createMediaTopic(String bootstrapServers) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.createTopics(List.of(new NewTopic(Topics.MEDIA, EmbeddedKafka.DEFAULT_PARTITIONS, (short) 1)
+                    .configs(Topics.MEDIA_REQUIRED_CONFIG))).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("media topic not created", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -9,9 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,11 +27,9 @@ import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.ingest.config.IngestConfig;
 import org.callrec.ingest.kafka.KafkaClientProperties;
-import org.callrec.ingest.kafka.MediaPublisher;
+import org.callrec.ingest.kafka.OwnTopics;
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -50,8 +46,6 @@ public class AllocationJournal {
 
     @Inject
     IngestConfig config;
-    @Inject
-    MediaPublisher publisher;
 
     /** Every {@code kafka.*} property, prefix removed (see {@link KafkaClientProperties}). */
     @Inject
@@ -62,12 +56,12 @@ public class AllocationJournal {
     private ExecutorService writer;
     private volatile boolean warned;
 
-    void start(@Observes @Priority(MediaPublisher.STARTUP_ORDER + 10) StartupEvent event) {
+    /** Opens the journal (node startup, after the publisher, before the recovery). */
+    void start() {
         if (!config.recovery().enabled()) {
             return;
         }
-        publisher.createTopic(config.kafka().allocationsTopic(), Map.of("cleanup.policy", "compact"),
-                config.kafka().allocationsPartitions());
+        OwnTopics.createAllocations(kafka, config.kafka());
         producer = new KafkaProducer<>(
                 KafkaClientProperties.producer(kafka, config.kafka(), KafkaClientProperties.JOURNAL_PRODUCER),
                 new StringSerializer(), new ByteArraySerializer());
@@ -174,7 +168,7 @@ public class AllocationJournal {
     }
 
     /** Writes what is pending, then closes (after the sessions were ended or handed over). */
-    void stop(@Observes @Priority(MediaPublisher.SHUTDOWN_ORDER) ShutdownEvent event) {
+    void stop() {
         if (writer == null) {
             return;
         }

@@ -2,6 +2,7 @@ package org.callrec.ingest.config;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -190,17 +191,37 @@ public interface IngestConfig {
         @WithDefault(org.callrec.core.chunk.Topics.MEDIA)
         String mediaTopic();
 
-        /** Partitions of the media topic when this node creates it. Defaults to 3. */
+        /**
+         * Partitions of the media topic when this node creates it. This service owns the media
+         * and allocations topics: it creates them from these settings (storage-service only
+         * checks the media topic); an existing topic is left as it is, with a WARN where it
+         * differs. Defaults to 3.
+         */
         @WithDefault("3")
         int topicPartitions();
 
-        /** Replication factor of the media topic when this node creates it. Defaults to 1. */
+        /**
+         * Replication factor of the media and allocations topics when this node creates them (3
+         * on a production cluster). Defaults to 1.
+         */
         @WithDefault("1")
         short replicationFactor();
 
-        /** Retention of the media topic when this node creates it. Defaults to 7d. */
+        /**
+         * Retention ({@code retention.ms}) of the media topic when this node creates it (deletion
+         * by time only, no size limit). Must exceed the longest call plus the longest S3 outage
+         * and storage downtime to survive: storage reads an unstored recording again from its
+         * START record, which must still be there. Defaults to 7d.
+         */
         @WithDefault("7d")
         Duration retention();
+
+        /**
+         * {@code min.insync.replicas} of the media and allocations topics when this node creates
+         * them (the producers use {@code acks=all}: a write needs this many replicas); use 2 with
+         * a replication factor of 3. Defaults to the broker's setting.
+         */
+        OptionalInt minInsyncReplicas();
 
         /** Compacted topic of this node's allocations (recovery). Defaults to callrec.ingest.allocations. */
         @WithDefault(org.callrec.core.chunk.Topics.INGEST_ALLOCATIONS)

@@ -2,34 +2,24 @@ package org.callrec.ingest.kafka;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.callrec.ingest.config.IngestConfig;
 import org.callrec.logging.RecordingMdc;
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -53,11 +43,6 @@ import io.smallrye.common.annotation.Identifier;
  */
 @ApplicationScoped
 public class MediaPublisher {
-
-    /** Shutdown observers run in this order: sessions end first, their records are sent next. */
-    public static final int SHUTDOWN_ORDER = 100;
-    /** Startup order: the publisher is ready before sessions are recovered. */
-    public static final int STARTUP_ORDER = 100;
 
     /** Why {@link #offer} refused a record. */
     public enum Outcome {
@@ -92,7 +77,8 @@ public class MediaPublisher {
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicInteger pendingRecords = new AtomicInteger();
 
-    void start(@Observes @Priority(STARTUP_ORDER) StartupEvent event) {
+    /** Starts publishing (node startup, before any recording is allocated or recovered). */
+    public void start() {
         open(config, kafka);
     }
 
@@ -107,8 +93,7 @@ public class MediaPublisher {
                 KafkaClientProperties.producer(kafka, config.kafka(), KafkaClientProperties.MEDIA_PRODUCER),
                 new StringSerializer(), new ByteArraySerializer());
         thread = new Thread(() -> {
-            createTopic(config.kafka().mediaTopic(),
-                    Map.of("retention.ms", Long.toString(config.kafka().retention().toMillis())));
+            OwnTopics.createMedia(kafka, config.kafka());
             drain();
         }, "media-publisher");
         thread.start();
@@ -246,44 +231,11 @@ public class MediaPublisher {
         }
     }
 
-    /** Creates a topic unless it exists (bounded waits; a failure is logged, not thrown). */
-    public void createTopic(String topic, Map<String, String> topicConfig) {
-        createTopic(topic, topicConfig, config.kafka().topicPartitions());
-    }
-
-    /** Creates a topic with {@code partitions} unless it exists (a failure is logged, not thrown). */
-    public void createTopic(String topic, Map<String, String> topicConfig, int partitions) {
-        try (Admin admin = Admin.create(
-                KafkaClientProperties.admin(kafka, KafkaClientProperties.TOPICS_ADMIN + topic, 10000, 15000))) {
-            Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
-            if (!existing.contains(topic)) {
-                admin.createTopics(Set.of(new NewTopic(topic, partitions,
-                        config.kafka().replicationFactor()).configs(topicConfig))).all().get(15, TimeUnit.SECONDS);
-                LOG.infof("Created topic %s (%d partitions)", topic, partitions);
-            }
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                LOG.warnf("Could not create topic %s: %s", topic, e.getCause().toString());
-            }
-        } catch (TimeoutException e) {
-            LOG.warnf("Kafka at %s did not answer while creating topic %s", bootstrapServers(), topic);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.warnf("Could not create topic %s: %s", topic, e.toString());
-        }
-    }
-
     /**
      * Sends what is queued, waiting up to {@code ingest.shutdown.flush-timeout} for Kafka's
-     * acknowledgements, then closes the producer (called after sessions were ended).
+     * acknowledgements, then closes the producer (node shutdown, after the sessions were ended).
      */
-    void stop(@Observes @Priority(SHUTDOWN_ORDER) ShutdownEvent event) {
-        close();
-    }
-
-    /** See {@link #stop}. */
-    void close() {
+    public void close() {
         if (thread == null) {
             return;
         }

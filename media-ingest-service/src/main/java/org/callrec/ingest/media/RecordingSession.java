@@ -122,6 +122,11 @@ public final class RecordingSession {
         ended = true;
     }
 
+    /** Starts reading the UDP socket: from now on its datagrams reach {@link #onPacket}. */
+    public void listen() {
+        socket.handler(this::onPacket);
+    }
+
     /** Closes the UDP socket (asynchronously). */
     public void closeSocket() {
         socket.close();

@@ -1,6 +1,14 @@
 package org.callrec.core.chunk;
 
-/** Default Kafka topic names, shared by the services, their config defaults and the tests. */
+import java.util.Map;
+
+/**
+ * Default Kafka topic names, shared by the services, their config defaults and the tests; and
+ * what the media topic's configuration must say, whoever reads it.
+ *
+ * <p>Each topic has one owner that creates and configures it: media-ingest-service the media and
+ * allocations topics, storage-service the completed topic. The others only check.
+ */
 public final class Topics {
 
     /**
@@ -8,6 +16,17 @@ public final class Topics {
      * one partition holds a whole recording in order.
      */
     public static final String MEDIA = "callrec.recording.media";
+
+    /**
+     * Topic configuration the media topic needs besides its retention time: deletion by time
+     * only, never compaction (every record of a recording has the recording's id as key, so
+     * compaction would keep only its last) and no size limit (records still to be stored would
+     * go). media-ingest-service creates the topic with it; storage-service warns when the topic
+     * it reads says otherwise. Keys and values as Kafka's topic configuration spells them.
+     */
+    public static final Map<String, String> MEDIA_REQUIRED_CONFIG = Map.of(
+            "cleanup.policy", "delete",
+            "retention.bytes", "-1");
 
     /** "Recording completed" events (JSON) for downstream consumers, keyed by recording id. */
     public static final String COMPLETED = "callrec.recording.completed";

@@ -106,30 +106,33 @@ public interface StorageConfig {
         String groupId();
 
         /**
-         * Partitions of the media and completed topics this service creates at startup when they
-         * are missing (existing topics are left as they are). Defaults to 3.
+         * Partitions of the completed topic, which this service owns and creates at startup when
+         * it is missing (an existing topic is left as it is). The media topic is
+         * media-ingest-service's ({@code ingest.kafka.*}): storage only waits for it and checks
+         * it. Defaults to 3.
          */
         @WithDefault("3")
         int topicPartitions();
 
         /**
-         * Replication factor of the topics created at startup; use 3 on a production cluster.
-         * Defaults to 1.
+         * Replication factor of the completed topic when this service creates it; use 3 on a
+         * production cluster. Defaults to 1.
          */
         @WithDefault("1")
         short replicationFactor();
 
         /**
-         * {@code min.insync.replicas} of the topics created at startup (with producers using
+         * {@code min.insync.replicas} of the completed topic when this service creates it (with
          * {@code acks=all}, a write needs this many replicas); unset keeps the broker's default.
          * Use 2 with a replication factor of 3. Defaults to the broker's setting.
          */
         OptionalInt minInsyncReplicas();
 
         /**
-         * {@code retention.ms} of the topics created at startup. Must exceed the longest call plus
-         * the longest S3 outage and storage downtime to survive: an open or not yet stored
-         * recording is read again from its START record, which must still be there. Defaults to 7d.
+         * {@code retention.ms} of the completed topic when this service creates it: how long
+         * downstream consumers can fall behind. (The media topic's retention, which must exceed
+         * the longest call plus the longest S3 outage and storage downtime to survive, is
+         * {@code ingest.kafka.retention}.) Defaults to 7d.
          */
         @WithDefault("7d")
         Duration retention();

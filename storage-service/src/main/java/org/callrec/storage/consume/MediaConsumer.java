@@ -27,6 +27,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.callrec.core.audio.WavHeader;
+import org.callrec.core.chunk.Topics;
 import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.SpillFiles;
@@ -46,12 +47,14 @@ import io.smallrye.common.annotation.Identifier;
  * Reads the media topic with a plain {@link KafkaConsumer} on one dedicated thread
  * ({@code storage-consumer}), started at startup and stopped at shutdown.
  *
- * <p>Before consuming, the thread prepares the work directory, creates missing topics and (if
- * {@code storage.s3.create-bucket}) the bucket, retrying until they succeed. Then it polls,
- * routes every record through a {@link RecordingRouter}, hands finished recordings to the
- * {@link RecordingUploader} and commits through an {@link OffsetCommitter} only what
- * {@link OffsetTracker} says is safe: never past the START of a recording that is not stored yet.
- * Auto-commit is off.
+ * <p>Before consuming, the thread prepares the work directory, creates the completed topic if it
+ * is missing, waits for the media topic (media-ingest-service creates it) and checks its
+ * configuration, and (if {@code storage.s3.create-bucket}) creates the bucket, retrying until
+ * they succeed. Then it polls, routes every record through a {@link RecordingRouter}, hands
+ * finished recordings to the {@link RecordingUploader} and commits through an {@link OffsetCommitter}, per
+ * partition, only what
+ * {@link OffsetTracker} says is safe: never past the START of a recording that is not stored
+ * yet. Auto-commit is off.
  *
  * <p>About every second its {@link PartitionWatch} also asks the broker for the partitions' end
  * offsets, so that {@link PartitionProgress} knows how far they are provably read: the basis on
@@ -67,7 +70,7 @@ public class MediaConsumer {
 
     /** Life cycle of the consumer thread. */
     public enum State {
-        /** Preparing the work directory, topics and bucket. */
+        /** Preparing the work directory, topics and bucket; waiting for the media topic. */
         STARTING,
         /** Consuming. */
         RUNNING,
@@ -161,7 +164,8 @@ public class MediaConsumer {
     private void run() {
         try {
             if (!retryUntilDone("prepare the work directory " + config.workDir(), this::prepareWorkDir)
-                    || !retryUntilDone("create the topics", this::createTopics)
+                    || !retryUntilDone("create the topic " + config.kafka().completedTopic(), this::createCompletedTopic)
+                    || !retryUntilDone("find the topic " + config.kafka().mediaTopic(), this::checkMediaTopic)
                     || (config.s3().createBucket()
                         && !retryUntilDone("create the bucket " + config.s3().bucket(), s3::ensureBucket))) {
                 state = State.STOPPED;
@@ -294,16 +298,31 @@ public class MediaConsumer {
         return p;
     }
 
-    private void createTopics() throws Exception {
+    /** The completed topic is this service's: created from {@code storage.kafka.*} when missing. */
+    private void createCompletedTopic() throws Exception {
+        TopicSetup.ensure(adminProps(), List.of(config.kafka().completedTopic()),
+                config.kafka().topicPartitions(), config.kafka().replicationFactor(),
+                TopicSetup.topicConfig(config.kafka().retention(), config.kafka().minInsyncReplicas()),
+                config.kafka().requestTimeout());
+    }
+
+    /**
+     * The media topic is media-ingest-service's, which creates and configures it: storage waits
+     * until it exists (subscribing first could let the broker auto-create it with its defaults)
+     * and warns if its configuration endangers what storage has not stored yet.
+     */
+    private void checkMediaTopic() throws Exception {
+        TopicSetup.check(adminProps(), config.kafka().mediaTopic(), "media-ingest-service",
+                Topics.MEDIA_REQUIRED_CONFIG, config.kafka().requestTimeout());
+    }
+
+    private Map<String, Object> adminProps() {
         Map<String, Object> p = new HashMap<>(kafka);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         int timeout = (int) config.kafka().requestTimeout().toMillis();
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
-        TopicSetup.ensure(p, List.of(config.kafka().mediaTopic(), config.kafka().completedTopic()),
-                config.kafka().topicPartitions(), config.kafka().replicationFactor(),
-                TopicSetup.topicConfig(config.kafka().retention(), config.kafka().minInsyncReplicas()),
-                config.kafka().requestTimeout());
+        return p;
     }
 
     private void prepareWorkDir() throws Exception {

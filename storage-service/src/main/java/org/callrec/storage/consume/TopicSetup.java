@@ -12,13 +12,34 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.callrec.core.chunk.Topics;
 import org.jboss.logging.Logger;
 
-/** Creates the topics this service reads and writes when they do not exist. */
+/**
+ * The topics of this service: it creates the one it owns (the completed topic) when it does not
+ * exist, and checks the one it reads (the media topic, owned and created by media-ingest-service):
+ * that it exists and has the configuration storage's durability relies on
+ * ({@link Topics#MEDIA_REQUIRED_CONFIG}).
+ */
 final class TopicSetup {
+
+    /** The topic to read does not exist (yet). */
+    static final class MissingTopic extends Exception {
+        MissingTopic(String message) {
+            super(message, null, false, false);
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
+        }
+    }
 
     /**
      * The topic configuration for {@code retention} and, if given, {@code min.insync.replicas}:
@@ -36,6 +57,43 @@ final class TopicSetup {
     private static final Logger LOG = Logger.getLogger(TopicSetup.class);
 
     private TopicSetup() {
+    }
+
+    /**
+     * Checks that {@code topic} exists and logs its partitions and retention; a WARN for each
+     * entry of {@code required} that its configuration contradicts (the topic is left as it
+     * is: its owner configures it).
+     *
+     * @throws MissingTopic when the topic does not exist
+     */
+    static void check(Map<String, Object> adminProps, String topic, String owner, Map<String, String> required,
+                      Duration timeout) throws ExecutionException, InterruptedException, TimeoutException, MissingTopic {
+        Admin admin = Admin.create(adminProps);
+        try {
+            long ms = timeout.toMillis();
+            if (!admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS).contains(topic)) {
+                throw new MissingTopic("topic " + topic + " does not exist yet: waiting for " + owner + " to create it");
+            }
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(ms, TimeUnit.MILLISECONDS)
+                    .get(topic).partitions().size();
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            Config config = admin.describeConfigs(List.of(resource)).all().get(ms, TimeUnit.MILLISECONDS)
+                    .get(resource);
+            for (Map.Entry<String, String> e : new TreeMap<>(required).entrySet()) {
+                ConfigEntry actual = config.get(e.getKey());
+                String value = actual == null ? null : actual.value();
+                if (!e.getValue().equals(value)) {
+                    LOG.warnf("Topic %s has %s=%s, storage needs %s=%s: records may be deleted before they are"
+                            + " stored; %s configures the topic", topic, e.getKey(), value, e.getKey(), e.getValue(),
+                            owner);
+                }
+            }
+            ConfigEntry retention = config.get(TopicConfig.RETENTION_MS_CONFIG);
+            LOG.infof("Reading topic %s (%d partitions, retention.ms=%s, created by %s)", topic, partitions,
+                    retention == null ? null : retention.value(), owner);
+        } finally {
+            admin.close(timeout);
+        }
     }
 
     /**

@@ -1,0 +1,161 @@
+package org.callrec.ingest.allocation;
+
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.callrec.core.protocol.RefusalReason;
+import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.ingest.config.IngestConfig;
+import org.callrec.ingest.kafka.MediaPublisher;
+import org.callrec.ingest.media.PacketCounters;
+import org.callrec.ingest.media.RecordingSession;
+import org.callrec.logging.RecordingMdc;
+import org.jboss.logging.Logger;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+
+/**
+ * The node's UDP media sockets: the port pool ({@code ingest.ports.*}), binding a free port for a
+ * new recording or the journal's port again for a recovered one, and the one factory of the
+ * {@link RecordingSession} that reads a socket. Closing a recording's socket puts its port into
+ * quarantine.
+ */
+@ApplicationScoped
+public class MediaSockets {
+
+    private static final Logger LOG = Logger.getLogger(MediaSockets.class);
+    private static final int BIND_ATTEMPTS = 5;
+    private static final long REBIND_TIMEOUT_SECONDS = 5;
+
+    /** A socket bound to a port of the pool. */
+    record Bound(DatagramSocket socket, int port) {
+    }
+
+    /** A recovered recording's session, and why its port could not be bound again (null: bound). */
+    record Rebound(RecordingSession session, Exception failure) {
+    }
+
+    @Inject
+    IngestConfig config;
+    @Inject
+    Vertx vertx;
+    @Inject
+    MediaPublisher publisher;
+    @Inject
+    PacketCounters counters;
+    @Inject
+    ThisHost host;
+
+    private volatile PortPool ports;
+
+    /** Sets up the port pool (node startup). */
+    void start() {
+        ports = new PortPool(config.ports().min(), config.ports().max(), config.ports().quarantine().toNanos(),
+                System::nanoTime);
+    }
+
+    /** Whether the port pool is set up (startup done). */
+    boolean started() {
+        return ports != null;
+    }
+
+    /** Ports that can be handed out now (0 before startup). */
+    int freePorts() {
+        PortPool p = ports;
+        return p == null ? 0 : p.available();
+    }
+
+    /** Ports in the pool. */
+    int totalPorts() {
+        return config.ports().max() - config.ports().min() + 1;
+    }
+
+    /**
+     * The session that records {@code start} from {@code socket}: the one place that sizes a
+     * recording's chunks and knows where its packets may come from. It reads nothing until
+     * {@link RecordingSession#listen()}.
+     */
+    RecordingSession session(RecordingStarted start, DatagramSocket socket) {
+        return new RecordingSession(start, socket, publisher, config.chunk().maxBytes(),
+                config.chunk().maxDatagramBytes(), config.chunk().duration().toNanos(),
+                host.sameHostSources(start.phoneAddress()), counters);
+    }
+
+    /**
+     * Binds a free port of the pool for recording {@code recordingId}, trying another port when
+     * one cannot be bound (up to {@value #BIND_ATTEMPTS} times). Fails with an
+     * {@link AllocationException} (503 {@code no-capacity}).
+     */
+    Future<Bound> bindFree(String recordingId) {
+        Promise<Bound> promise = Promise.promise();
+        bindFree(recordingId, BIND_ATTEMPTS, promise);
+        return promise.future();
+    }
+
+    private void bindFree(String recordingId, int attemptsLeft, Promise<Bound> promise) {
+        OptionalInt port = ports.take();
+        if (port.isEmpty()) {
+            promise.fail(new AllocationException(503, RefusalReason.NO_CAPACITY.token(),
+                    "no free UDP port on node " + host.nodeId()));
+            return;
+        }
+        DatagramSocket socket = newSocket();
+        socket.listen(port.getAsInt(), config.bindAddress()).onComplete(ar -> {
+            if (ar.succeeded()) {
+                promise.complete(new Bound(socket, port.getAsInt()));
+                return;
+            }
+            ports.giveBack(port.getAsInt());
+            socket.close();
+            if (attemptsLeft > 1) {
+                bindFree(recordingId, attemptsLeft - 1, promise);
+            } else {
+                RecordingMdc.run(recordingId, () -> LOG.warnf("Recording %s: could not bind a UDP port: %s",
+                        recordingId, ar.cause().toString()));
+                promise.fail(new AllocationException(503, RefusalReason.NO_CAPACITY.token(), "could not bind a UDP port"));
+            }
+        });
+    }
+
+    /**
+     * A recording the journal says this node held, its session on the journal's port bound
+     * again, blocking up to {@value #REBIND_TIMEOUT_SECONDS} s (node startup, before the HTTP API
+     * serves); or, when that port cannot be bound, the session (its socket closed, the port given
+     * back) with the cause.
+     */
+    Rebound bindAgain(RecordingStarted start) {
+        DatagramSocket socket = newSocket();
+        RecordingSession session = session(start, socket);
+        boolean inPool = ports.take(start.mediaPort());
+        try {
+            socket.listen(start.mediaPort(), config.bindAddress()).toCompletionStage().toCompletableFuture()
+                    .get(REBIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return new Rebound(session, null);
+        } catch (Exception e) {
+            if (inPool) {
+                ports.release(start.mediaPort());
+            }
+            socket.close();
+            return new Rebound(session, e);
+        }
+    }
+
+    /** Closes the recording's socket and puts its port into quarantine. */
+    void close(RecordingSession session) {
+        session.closeSocket();
+        ports.release(session.port());
+    }
+
+    private DatagramSocket newSocket() {
+        DatagramSocketOptions options = new DatagramSocketOptions();
+        config.ports().receiveBufferBytes().ifPresent(options::setReceiveBufferSize);
+        return vertx.createDatagramSocket(options);
+    }
+}
