@@ -21,8 +21,8 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.callrec.ingest.IngestTestResources;
-import org.callrec.ingest.RtpPackets;
 import org.callrec.ingest.allocation.Allocations;
+import org.callrec.testing.rtp.RtpPackets;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
