@@ -37,8 +37,9 @@ import org.callrec.core.rtp.RtpMath;
  *
  * <p>This class keeps the reorder buffer, the stream's numbering and the counts; it hands the
  * RFC 3550 sequence probation to {@link SequenceProbation}, the jitter estimate to
- * {@link JitterEstimator}, holes to {@link GapFiller}, and the SSRC switch's waiting and
- * stragglers to {@link PendingSwitch} and {@link LeftSsrcs}.
+ * {@link JitterEstimator}, holes to {@link GapFiller}, telling duplicates from late packets to
+ * {@link WrittenPackets}, and the SSRC switch's wait and stragglers to {@link PendingSwitch} and
+ * {@link LeftSsrcs}.
  */
 public final class TimelineAssembler {
 
