@@ -29,6 +29,7 @@ import org.callrec.simulator.Direction;
 import org.callrec.simulator.EndMode;
 import org.callrec.simulator.PhoneConfig;
 import org.callrec.simulator.SimulatedPhone;
+import org.callrec.testing.rtp.RtpPackets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -207,7 +208,7 @@ class EndToEndRecordingTest {
         order.add(order.indexOf(30) + 1, 30);
         List<byte[]> datagrams = new ArrayList<>();
         for (int k : order) {
-            datagrams.add(RawPhone.pcmaPacket((firstSeq + k) & 0xFFFF, (firstTs + 160L * k) & 0xFFFF_FFFFL, ssrc, payloads[k]));
+            datagrams.add(RtpPackets.pcma((firstSeq + k) & 0xFFFF, (firstTs + 160L * k) & 0xFFFF_FFFFL, ssrc, payloads[k]));
         }
 
         try (RawPhone phone = new RawPhone("127.0.0.1", stack.controlPort)) {

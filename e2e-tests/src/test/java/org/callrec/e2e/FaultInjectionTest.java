@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.callrec.core.audio.G711;
+import org.callrec.testing.rtp.RtpPackets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -193,7 +194,7 @@ class FaultInjectionTest {
                         for (int j = 0; j < 160; j++) {
                             payload[j] = (byte) (i * 13 + j * 3 + 1);
                         }
-                        phone.sendDatagram(server, port, RawPhone.pcmaPacket(i & 0xFFFF, 160L * i, 0x5EED0001L, payload));
+                        phone.sendDatagram(server, port, RtpPackets.pcma(i & 0xFFFF, 160L * i, 0x5EED0001L, payload));
                         sent.add(new Sent(System.nanoTime(), payload));
                         long wait = t0 + (i + 1) * 20_000_000L - System.nanoTime();
                         if (wait > 0) {

@@ -3,6 +3,7 @@ package org.callrec.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
+import static org.callrec.testing.rtp.RtpPackets.rtp;
 
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -375,34 +376,6 @@ class ImpairedCallEndToEndTest {
             }
             return out;
         }
-    }
-
-    /**
-     * An RTP packet built by hand (RFC 3550 §5.1). With {@code fancy}: P=1 with 4 bytes of
-     * padding, X=1 with a one-word extension (profile 0xBEDE), CC=2 with two CSRCs.
-     */
-    static byte[] rtp(int pt, boolean marker, int seq, long ts, long ssrc, byte[] payload, boolean fancy) {
-        ByteArrayOutputStream p = new ByteArrayOutputStream();
-        p.write(fancy ? 0x80 | 0x20 | 0x10 | 2 : 0x80);  // V=2, P, X, CC
-        p.write((marker ? 0x80 : 0) | pt);
-        p.write(seq >> 8);
-        p.write(seq);
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            p.write((int) (ts >> shift));
-        }
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            p.write((int) (ssrc >> shift));
-        }
-        if (fancy) {
-            p.writeBytes(new byte[] {0x0A, 0x0B, 0x0C, 0x0D, 0x01, 0x02, 0x03, 0x04});  // CSRC 1, CSRC 2
-            p.writeBytes(new byte[] {(byte) 0xBE, (byte) 0xDE, 0x00, 0x01});           // extension header, 1 word
-            p.writeBytes(new byte[] {0x10, (byte) 0xAA, 0x00, 0x00});                  // extension word
-        }
-        p.writeBytes(payload);
-        if (fancy) {
-            p.writeBytes(new byte[] {0x55, 0x55, 0x55, 0x04});                         // padding, count last
-        }
-        return p.toByteArray();
     }
 
     /** Speech-like reference: a voiced sound whose pitch glides and whose loudness swells, silent on hold. */

@@ -12,9 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.callrec.testing.rtp.RtpPackets;
+
 /**
  * A phone written by hand from PROTOCOL.md alone (no project code): plain text over a socket,
- * RTP headers built byte by byte. Keeps the tests honest about the wire format.
+ * RTP headers built byte by byte (the shared test fixture {@link RtpPackets}). Keeps the tests
+ * honest about the wire format.
  */
 final class RawPhone implements AutoCloseable {
 
@@ -52,53 +55,18 @@ final class RawPhone implements AutoCloseable {
         return answer;
     }
 
-    /** Sends {@code count} 20 ms PCMA packets of constant byte {@code value}; returns the payload sent. */
+    /** Sends {@code count} 20 ms PCMA packets whose payload bytes count up from {@code value}; returns the payload sent. */
     byte[] sendRtp(String server, int port, int count, byte value) throws IOException, InterruptedException {
         byte[] sent = new byte[count * 160];
         InetAddress to = InetAddress.getByName(server);
-        long ssrc = 0x1234ABCDL;
         for (int i = 0; i < count; i++) {
-            byte[] p = new byte[12 + 160];
-            p[0] = (byte) 0x80;                       // V=2, no padding, no extension, CC=0
-            p[1] = (byte) 8;                          // M=0, PT=8 (PCMA)
-            p[2] = (byte) (i >> 8);                   // sequence number
-            p[3] = (byte) i;
-            long ts = 160L * i;                       // timestamp
-            p[4] = (byte) (ts >> 24);
-            p[5] = (byte) (ts >> 16);
-            p[6] = (byte) (ts >> 8);
-            p[7] = (byte) ts;
-            p[8] = (byte) (ssrc >> 24);               // SSRC
-            p[9] = (byte) (ssrc >> 16);
-            p[10] = (byte) (ssrc >> 8);
-            p[11] = (byte) ssrc;
-            for (int j = 0; j < 160; j++) {
-                p[12 + j] = (byte) (value + j);
-                sent[i * 160 + j] = p[12 + j];
-            }
+            // sequence number i, timestamp 160 × i, SSRC 0x1234ABCD, payload value, value + 1, …
+            byte[] p = RtpPackets.pcma(i, value);
+            System.arraycopy(p, 12, sent, i * 160, 160);
             udp.send(new DatagramPacket(p, p.length, to, port));
             Thread.sleep(20);
         }
         return sent;
-    }
-
-    /** A PCMA packet built by hand: V=2, PT 8, the given sequence number, timestamp and SSRC. */
-    static byte[] pcmaPacket(int seq, long ts, long ssrc, byte[] payload) {
-        byte[] p = new byte[12 + payload.length];
-        p[0] = (byte) 0x80;
-        p[1] = (byte) 8;
-        p[2] = (byte) (seq >> 8);
-        p[3] = (byte) seq;
-        p[4] = (byte) (ts >> 24);
-        p[5] = (byte) (ts >> 16);
-        p[6] = (byte) (ts >> 8);
-        p[7] = (byte) ts;
-        p[8] = (byte) (ssrc >> 24);
-        p[9] = (byte) (ssrc >> 16);
-        p[10] = (byte) (ssrc >> 8);
-        p[11] = (byte) ssrc;
-        System.arraycopy(payload, 0, p, 12, payload.length);
-        return p;
     }
 
     /** Sends datagrams in the given order, one every 20 ms. */

@@ -2,7 +2,7 @@ package org.callrec.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.callrec.storage.RtpFixtures.SAMPLES_PER_PACKET;
+import static org.callrec.storage.RecordFixtures.SAMPLES_PER_PACKET;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,8 +39,9 @@ import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.audio.WavFile;
 import org.callrec.core.chunk.Topics;
 import org.callrec.core.id.RecordingIds;
-import org.callrec.storage.RtpFixtures.Datagram;
+import org.callrec.storage.RecordFixtures.Datagram;
 import org.callrec.storage.config.StorageConfig;
+import org.callrec.testing.rtp.RtpPackets;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,22 +136,22 @@ class StorageServiceTest {
             }
             if (i == 30) {
                 datagrams.add(new Datagram(arrivalMicros(30) + 5_000,
-                        RtpFixtures.rtp(DTMF_PAYLOAD_TYPE, 65_000, 0, SSRC, new byte[] {1, 0, 0, (byte) 160})));
+                        RtpPackets.rtp(DTMF_PAYLOAD_TYPE, 65_000, 0, SSRC, new byte[] {1, 0, 0, (byte) 160})));
             }
         }
 
         // The ingest node publishes START, the chunks and END, keyed by recording id.
-        publish(id, RtpFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(), Map.of(
+        publish(id, RecordFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(), Map.of(
                 "local_number", "1001",
                 "local_name", "Zoë Müller",
                 "remote_number", "+4930123456",
                 "remote_name", "Jürgen Groß",
                 "x-queue", "support")));
-        List<byte[]> chunks = RtpFixtures.chunks(datagrams, 10);
+        List<byte[]> chunks = RecordFixtures.chunks(datagrams, 10);
         for (byte[] chunk : chunks) {
             publish(id, chunk);
         }
-        RecordMetadata last = publish(id, RtpFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 1_500, 50,
+        RecordMetadata last = publish(id, RecordFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 1_500, 50,
                 Map.of("foreign-source", 2L), chunks.size(),
                 Map.of("local_number", "1001", "remote_name", "Jürgen Groß (Vertrieb)")));
 
@@ -168,7 +169,7 @@ class StorageServiceTest {
         short[] expected = new short[PACKETS * SAMPLES_PER_PACKET];
         for (int i = 0; i < PACKETS; i++) {
             if (i != LOST) {
-                short[] decoded = RtpFixtures.decode(AudioCodec.PCMA, RtpFixtures.tonePayload(AudioCodec.PCMA, i));
+                short[] decoded = RecordFixtures.decode(AudioCodec.PCMA, RecordFixtures.tonePayload(AudioCodec.PCMA, i));
                 System.arraycopy(decoded, 0, expected, i * SAMPLES_PER_PACKET, SAMPLES_PER_PACKET);
             }
         }
@@ -297,11 +298,11 @@ class StorageServiceTest {
         for (int i = 0; i < 10; i++) {
             datagrams.add(audioPacket(i));
         }
-        publish(id, RtpFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(), Map.of()));
-        for (byte[] chunk : RtpFixtures.chunks(datagrams, 5)) {
+        publish(id, RecordFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(), Map.of()));
+        for (byte[] chunk : RecordFixtures.chunks(datagrams, 5)) {
             publish(id, chunk);
         }
-        publish(id, RtpFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 200, 10, Map.of(), 2, Map.of()));
+        publish(id, RecordFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 200, 10, Map.of(), 2, Map.of()));
         awaitCompletion(id, 1);
 
         // One more recording stored; the byte counters grew by exactly the objects' sizes.
@@ -324,8 +325,8 @@ class StorageServiceTest {
         }
 
         // START and 200 ms of media, then the node is gone: no END, no ALIVE.
-        publish(id, RtpFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(), Map.of()));
-        for (byte[] chunk : RtpFixtures.chunks(datagrams, 5)) {
+        publish(id, RecordFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(), Map.of()));
+        for (byte[] chunk : RecordFixtures.chunks(datagrams, 5)) {
             publish(id, chunk);
         }
 
@@ -338,7 +339,7 @@ class StorageServiceTest {
         awaitCompletion(id, 1);
 
         // The node's END comes late: ignored and counted, nothing stored or announced again.
-        publish(id, RtpFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 5_000, 10, Map.of(), 2, Map.of()));
+        publish(id, RecordFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 5_000, 10, Map.of(), 2, Map.of()));
         await().atMost(PATIENCE).until(() -> get(metrics).body().contains("reason=\"after-ingest-lost\""));
         assertThat(get(metrics).body()).contains("storage_recordings_ingest_lost_total");
         completed.poll(Duration.ofSeconds(2)).forEach(events::add);
@@ -368,10 +369,10 @@ class StorageServiceTest {
             datagrams.add(audioPacket(i));
         }
         List<byte[]> records = new ArrayList<>();
-        records.add(RtpFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(),
+        records.add(RecordFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(),
                 Map.of("local_name", "Zoë Müller")));
-        records.addAll(RtpFixtures.chunks(datagrams, 4));
-        records.add(RtpFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 200, 10, Map.of(), 3, Map.of()));
+        records.addAll(RecordFixtures.chunks(datagrams, 4));
+        records.add(RecordFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 200, 10, Map.of(), 3, Map.of()));
 
         // First delivery
         for (byte[] r : records) {
@@ -392,8 +393,8 @@ class StorageServiceTest {
     }
 
     private Datagram audioPacket(int slot) {
-        return new Datagram(arrivalMicros(slot), RtpFixtures.rtp(AudioCodec.PCMA.payloadType(), 65_530 + slot,
-                0xFFFF_FF00L + (long) SAMPLES_PER_PACKET * slot, SSRC, RtpFixtures.tonePayload(AudioCodec.PCMA, slot)));
+        return new Datagram(arrivalMicros(slot), RtpPackets.rtp(AudioCodec.PCMA.payloadType(), 65_530 + slot,
+                0xFFFF_FF00L + (long) SAMPLES_PER_PACKET * slot, SSRC, RecordFixtures.tonePayload(AudioCodec.PCMA, slot)));
     }
 
     private static long arrivalMicros(int slot) {

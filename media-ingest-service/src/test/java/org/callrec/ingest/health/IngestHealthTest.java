@@ -22,8 +22,8 @@ import jakarta.inject.Inject;
 
 import org.callrec.core.allocation.InternalApi;
 import org.callrec.ingest.IngestTestResources;
-import org.callrec.ingest.RtpPackets;
 import org.callrec.ingest.allocation.Allocations;
+import org.callrec.testing.rtp.RtpPackets;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -12,9 +12,9 @@ import jakarta.enterprise.inject.Vetoed;
 
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.RecordingStarted;
-import org.callrec.core.rtp.RtpHeader;
 import org.callrec.ingest.kafka.MediaPublisher;
 import org.callrec.ingest.kafka.PublishAccount;
+import org.callrec.testing.rtp.RtpPackets;
 import org.junit.jupiter.api.Test;
 
 import io.vertx.core.buffer.Buffer;
@@ -59,8 +59,7 @@ class PacketPathAllocationTest {
         SocketAddress phone = SocketAddress.inetSocketAddress(5004, PHONE);
         List<DatagramPacket> packets = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            byte[] p = new byte[172];
-            RtpHeader.writeFixed(p, 0, false, 8, i, 160L * i, 0x1234L);
+            byte[] p = RtpPackets.rtp(RtpPackets.PCMA, i, 160L * i, 0x1234L, new byte[160]);
             packets.add(new Received(phone, Buffer.buffer(p)));
         }
         // Warm up, so the measure sees compiled code; then measure this thread's allocations.

@@ -1,6 +1,5 @@
 package org.callrec.core.timeline;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +35,12 @@ import org.callrec.core.rtp.RtpMath;
  * </ul>
  * Output goes to a {@link Sink} in RTP timestamp units; for PCMA, PCMU and G.722 one payload byte
  * is one unit (a G.722 unit decodes to two 16 kHz samples: the sink scales). Not thread-safe.
+ *
+ * <p>This class keeps the reorder buffer, the stream's numbering and the counts; it hands the
+ * RFC 3550 sequence probation to {@link SequenceProbation}, the jitter estimate to
+ * {@link JitterEstimator}, holes to {@link GapFiller}, telling duplicates from late packets to
+ * {@link WrittenPackets}, and the SSRC switch's wait and stragglers to {@link PendingSwitch} and
+ * {@link LeftSsrcs}.
  */
 public final class TimelineAssembler {
 
@@ -56,42 +61,25 @@ public final class TimelineAssembler {
         }
     }
 
-    private record Held(long extTs, long ssrc, byte[] payload) {
+    private record Held(long extTs, byte[] payload) {
     }
 
-    /** A datagram of an SSRC the stream is about to switch to, as it arrived. */
-    private record Pending(long arrivalMicros, byte[] datagram) {
-    }
-
-    private static final int SEEN_RING = 2048;
-    /** RFC 3550 A.1: a forward jump larger than this is not taken as loss without confirmation. */
-    private static final int MAX_DROPOUT = 3000;
-    /** RFC 3550 A.1: a packet this far behind the newest is not taken as merely late. */
-    private static final int MAX_MISORDER = 100;
     /** Most packets held for reordering, whatever their timestamps say. */
     static final int MAX_HELD = 1000;
 
     private final int payloadType;
     private final long reorderWindowUnits;
     private final long reorderWindowMicros;
-    private final GapHandling gapHandling;
-    private final int clockRate;
     private final Sink sink;
+    private final SequenceProbation probation = new SequenceProbation();
+    private final JitterEstimator jitter;
+    private final GapFiller gapFiller;
 
     private final TreeMap<Long, Held> buffer = new TreeMap<>();
-    /** SSRCs left behind → arrival of their last packet (bounded: oldest forgotten first). */
-    private final Map<Long, Long> previousSsrcs = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
-            return size() > 16;
-        }
-    };
+    private final LeftSsrcs leftSsrcs;
     private long ssrcLastArrivalMicros = Long.MIN_VALUE;
-    /** Datagrams of the SSRC being switched to ({@link #pendingSsrc}), held for one reorder window. */
-    private final List<Pending> pending = new ArrayList<>();
-    private long pendingSsrc = -1;
-    private long pendingSinceMicros;
-    private final long[] seen = new long[SEEN_RING];
+    private final PendingSwitch pending;
+    private final WrittenPackets written = new WrittenPackets();
     private final RtpMath.SequenceUnwrapper seqs = new RtpMath.SequenceUnwrapper();
     private final RtpMath.TimestampUnwrapper stamps = new RtpMath.TimestampUnwrapper();
 
@@ -108,10 +96,6 @@ public final class TimelineAssembler {
     private long otherPayloadInRange; // non-audio packets inside the current stream's sequence range
     private int restarts;
     private int timestampResets;
-    private byte[] probe;         // first packet after a sequence jump, awaiting confirmation
-    private int probeSeq;
-    private long probeArrivalMicros;
-    private long jitterOrigin = Long.MIN_VALUE;
     private int unitsPerPacket;   // payload length of the latest audio packet (1 byte = 1 unit)
 
     private long received;
@@ -121,11 +105,6 @@ public final class TimelineAssembler {
     private int ssrcChanges;
     private final Map<String, Long> dropped = new LinkedHashMap<>();
     private final Map<Integer, Long> otherPayloadTypes = new TreeMap<>();
-    private final List<TimelineStats.Gap> gaps = new ArrayList<>();
-
-    private double jitterUnits;
-    private double maxJitterUnits;
-    private long lastTransit = Long.MIN_VALUE;
 
     /**
      * @param payloadType        the recording's codec payload type; others are dropped
@@ -137,19 +116,20 @@ public final class TimelineAssembler {
     public TimelineAssembler(int payloadType, int clockRate, long reorderWindowUnits, GapHandling gapHandling,
                              Sink sink) {
         this.payloadType = payloadType;
-        this.clockRate = clockRate;
         this.reorderWindowUnits = reorderWindowUnits;
         this.reorderWindowMicros = reorderWindowUnits > Long.MAX_VALUE / 1_000_000L
                 ? Long.MAX_VALUE : reorderWindowUnits * 1_000_000L / clockRate;
-        this.gapHandling = gapHandling;
+        this.gapFiller = new GapFiller(gapHandling);
+        this.jitter = new JitterEstimator(clockRate);
+        this.leftSsrcs = new LeftSsrcs(reorderWindowMicros);
+        this.pending = new PendingSwitch(reorderWindowMicros, MAX_HELD);
         this.sink = sink;
-        Arrays.fill(seen, Long.MIN_VALUE);
     }
 
     /** Offers one datagram as received. */
     public void offer(long arrivalMicros, byte[] buf, int off, int len) {
         received++;
-        if (pendingSsrc != -1 && arrivalMicros - pendingSinceMicros > reorderWindowMicros) {
+        if (pending.isDue(arrivalMicros)) {
             completeSwitch();
         }
         if (RtpHeader.check(buf, off, len) != RtpHeader.Problem.NONE) {
@@ -164,7 +144,7 @@ public final class TimelineAssembler {
         boolean audio = pt == payloadType;
         long packetSsrc = RtpHeader.ssrc(buf, off);
         if (packetSsrc != ssrc) {
-            if (packetSsrc == pendingSsrc) {
+            if (pending.isFor(packetSsrc)) {
                 hold(arrivalMicros, buf, off, len);
                 return;
             }
@@ -172,7 +152,7 @@ public final class TimelineAssembler {
                 otherPayload(pt);
                 return;
             }
-            if (isStale(packetSsrc, arrivalMicros)) {
+            if (leftSsrcs.isStraggler(packetSsrc, arrivalMicros)) {
                 drop(DropReason.STALE_SSRC.token());
                 return;
             }
@@ -183,8 +163,7 @@ public final class TimelineAssembler {
                 completeSwitch();
                 if (packetSsrc != ssrc) {
                     // The old SSRC's reordered packets may still arrive: wait one window before switching.
-                    pendingSsrc = packetSsrc;
-                    pendingSinceMicros = arrivalMicros;
+                    pending.begin(packetSsrc, arrivalMicros);
                     hold(arrivalMicros, buf, off, len);
                     return;
                 }
@@ -192,34 +171,28 @@ public final class TimelineAssembler {
         }
         ssrcLastArrivalMicros = Math.max(ssrcLastArrivalMicros, arrivalMicros);
         int seq = RtpHeader.sequenceNumber(buf, off);
-        if (started && isOutOfRange(seq) && !(audio && isLongLoss(seq, RtpHeader.timestamp(buf, off)))) {
+        if (started && SequenceProbation.isOutOfRange(seq, highestSeq) && !(audio && SequenceProbation.isLongLoss(
+                seq, RtpHeader.timestamp(buf, off), highestSeq, highestTs, unitsPerPacket))) {
             if (!audio) {
                 otherPayload(pt);
                 return;
             }
             long behind = highestSeq + RtpMath.seqDelta(seq, (int) (highestSeq & 0xFFFF));
-            if (behind <= lastEmittedSeq && seen[(int) Math.floorMod(behind, (long) SEEN_RING)] == behind) {
+            if (behind <= lastEmittedSeq && written.contains(behind)) {
                 // a copy of a packet written long ago: a duplicate, never the start of a restart
                 duplicated++;
                 return;
             }
             // RFC 3550 A.1: a jump this far is a stray packet or the stream restarting under the
             // same SSRC; a second packet right after the first confirms a restart.
-            if (probe != null && seq == ((probeSeq + 1) & 0xFFFF)) {
-                byte[] first = probe;
-                long firstArrival = probeArrivalMicros;
-                probe = null;
+            if (probation.confirmedBy(seq)) {
+                Arrival first = probation.take();
                 restarts++;
                 restartStream();
-                accept(firstArrival, first, 0, first.length);
+                accept(first.arrivalMicros(), first.datagram(), 0, first.datagram().length);
                 accept(arrivalMicros, buf, off, len);
-            } else {
-                if (probe != null) {
-                    drop(DropReason.OUT_OF_RANGE.token());
-                }
-                probe = Arrays.copyOfRange(buf, off, off + len);
-                probeSeq = seq;
-                probeArrivalMicros = arrivalMicros;
+            } else if (probation.hold(arrivalMicros, buf, off, len, seq)) {
+                drop(DropReason.OUT_OF_RANGE.token());
             }
             return;
         }
@@ -249,7 +222,7 @@ public final class TimelineAssembler {
         }
         long extTs = stamps.unwrap(rawTs);
         if (extSeq <= lastEmittedSeq) {
-            if (seen[(int) Math.floorMod(extSeq, (long) SEEN_RING)] == extSeq) {
+            if (written.contains(extSeq)) {
                 duplicated++;
             } else {
                 late++;
@@ -264,10 +237,10 @@ public final class TimelineAssembler {
             firstSeq = extSeq;
         }
         highestSeq = Math.max(highestSeq, extSeq);
-        trackJitter(arrivalMicros, extTs);
+        jitter.update(arrivalMicros, extTs);
         int payloadOff = off + RtpHeader.payloadOffset(buf, off, len);
         int payloadLen = RtpHeader.payloadLength(buf, off, len);
-        buffer.put(extSeq, new Held(extTs, packetSsrc, Arrays.copyOfRange(buf, payloadOff, payloadOff + payloadLen)));
+        buffer.put(extSeq, new Held(extTs, Arrays.copyOfRange(buf, payloadOff, payloadOff + payloadLen)));
         if (payloadLen > 0) {
             unitsPerPacket = payloadLen;
         }
@@ -280,28 +253,9 @@ public final class TimelineAssembler {
         }
     }
 
-    /**
-     * A forward sequence jump whose timestamp jump matches it (packets × the stream's packet
-     * length) is a long outage of a live stream, not a restart: it is loss, kept as silence.
-     */
-    private boolean isLongLoss(int seq, long ts) {
-        int dSeq = RtpMath.seqDelta(seq, (int) (highestSeq & 0xFFFF));
-        if (dSeq <= 0 || unitsPerPacket <= 0 || highestTs == Long.MIN_VALUE) {
-            return false;
-        }
-        long dTs = RtpMath.tsDelta(ts, highestTs & 0xFFFF_FFFFL);
-        return Math.abs(dTs - (long) dSeq * unitsPerPacket) <= 2L * unitsPerPacket;
-    }
-
-    private boolean isOutOfRange(int seq) {
-        int d = RtpMath.seqDelta(seq, (int) (highestSeq & 0xFFFF));
-        return d > MAX_DROPOUT || d < -MAX_MISORDER;
-    }
-
     /** Holds a datagram of the SSRC being switched to; too many and the switch happens now. */
     private void hold(long arrivalMicros, byte[] buf, int off, int len) {
-        pending.add(new Pending(arrivalMicros, Arrays.copyOfRange(buf, off, off + len)));
-        if (pending.size() > MAX_HELD) {
+        if (pending.hold(arrivalMicros, buf, off, len)) {
             completeSwitch();
         }
     }
@@ -312,15 +266,13 @@ public final class TimelineAssembler {
      * arrival order, so its earliest packet follows the old stream's highest one.
      */
     private void completeSwitch() {
-        if (pendingSsrc == -1) {
+        if (!pending.isPending()) {
             return;
         }
-        long next = pendingSsrc;
-        pendingSsrc = -1;
-        List<Pending> held = new ArrayList<>(pending);
-        pending.clear();
+        long next = pending.ssrc();
+        List<Arrival> held = pending.end();
         switchSsrc(next);
-        for (Pending p : held) {
+        for (Arrival p : held) {
             accept(p.arrivalMicros(), p.datagram(), 0, p.datagram().length);
         }
     }
@@ -328,11 +280,8 @@ public final class TimelineAssembler {
     /** Writes out everything still held (end of the recording). */
     public void finish() {
         completeSwitch();
-        while (!buffer.isEmpty()) {
-            emitFirst();
-        }
-        if (probe != null) {
-            probe = null;
+        finishBuffer();
+        if (probation.discard()) {
             drop(DropReason.OUT_OF_RANGE.token());
         }
     }
@@ -347,7 +296,7 @@ public final class TimelineAssembler {
         long expected = expectedBefore + currentExpected();
         return new TimelineStats(received, placed, expected, Math.max(0, expected - placed), duplicated, late,
                 Map.copyOf(dropped), Map.copyOf(otherPayloadTypes), ssrcChanges, restarts, timestampResets,
-                maxJitterUnits * 1000.0 / clockRate, List.copyOf(gaps), cursor);
+                jitter.maxJitterMillis(), gapFiller.gaps(), cursor);
     }
 
     private long currentExpected() {
@@ -359,22 +308,13 @@ public final class TimelineAssembler {
         return restarts;
     }
 
-    private boolean isStale(long packetSsrc, long arrivalMicros) {
-        // A packet of an SSRC we left behind, arriving within the reorder window after that
-        // stream's last packet, trails the switch: ignore it. Later, that stream is back.
-        Long last = previousSsrcs.get(packetSsrc);
-        return last != null && arrivalMicros - last <= reorderWindowMicros;
-    }
-
     private void switchSsrc(long newSsrc) {
         if (ssrc != -1) {
-            previousSsrcs.remove(newSsrc);
-            previousSsrcs.put(ssrc, ssrcLastArrivalMicros);
+            leftSsrcs.switched(ssrc, ssrcLastArrivalMicros, newSsrc);
             ssrcChanges++;
         }
-        if (probe != null) {
+        if (probation.discard()) {
             // a lone far-off packet of the old stream, never confirmed
-            probe = null;
             drop(DropReason.OUT_OF_RANGE.token());
         }
         ssrcLastArrivalMicros = Long.MIN_VALUE;
@@ -396,9 +336,8 @@ public final class TimelineAssembler {
         stamps.reset();
         highestTs = Long.MIN_VALUE;
         lastEmittedSeq = Long.MIN_VALUE;
-        lastTransit = Long.MIN_VALUE;
-        jitterOrigin = Long.MIN_VALUE;
-        Arrays.fill(seen, Long.MIN_VALUE);
+        jitter.restart();
+        written.clear();
     }
 
     private void rebaseTimestamps() {
@@ -407,8 +346,7 @@ public final class TimelineAssembler {
         baseSet = false;
         stamps.reset();
         highestTs = Long.MIN_VALUE;
-        lastTransit = Long.MIN_VALUE;
-        jitterOrigin = Long.MIN_VALUE;
+        jitter.restart();
     }
 
     /** Times the sender's timestamps jumped back while its sequence numbers went on. */
@@ -428,7 +366,7 @@ public final class TimelineAssembler {
         Held h = e.getValue();
         long missing = lastEmittedSeq == Long.MIN_VALUE ? 0 : extSeq - lastEmittedSeq - 1;
         lastEmittedSeq = extSeq;
-        seen[(int) Math.floorMod(extSeq, (long) SEEN_RING)] = extSeq;
+        written.add(extSeq);
         if (!baseSet) {
             // The earliest packet of this SSRC starts where the timeline stands.
             base = h.extTs() - cursor;
@@ -454,34 +392,11 @@ public final class TimelineAssembler {
 
     /**
      * A hole of {@code hole} units before the next packet, {@code missing} sequence numbers after
-     * the last one written: silence, a shorter silence or nothing, per the {@link GapHandling}.
+     * the last one written: silence, a shorter silence or nothing, as the {@link GapFiller} says.
      * Moves {@code base} by what is left out, so the next packet lands at the cursor.
      */
     private void fillHole(long hole, long missing, int packetUnits) {
-        long explained = missing > hole / Math.max(1, packetUnits) ? hole : missing * packetUnits;
-        boolean pause = hole - explained >= gapHandling.minPauseUnits();
-        long kept = hole;
-        TimelineStats.GapAction action = TimelineStats.GapAction.KEPT;
-        switch (gapHandling.policy()) {
-            case COLLAPSE -> {
-                if (hole > gapHandling.maxSilenceUnits()) {
-                    kept = gapHandling.markerUnits();
-                    action = TimelineStats.GapAction.COLLAPSED;
-                }
-            }
-            case SKIP -> {
-                if (pause) {
-                    kept = 0;
-                    action = TimelineStats.GapAction.SKIPPED;
-                }
-            }
-            case SILENCE -> {
-                // every hole is kept whole
-            }
-        }
-        if (pause || action != TimelineStats.GapAction.KEPT) {
-            gaps.add(new TimelineStats.Gap(cursor, hole, kept, action));
-        }
+        long kept = gapFiller.fill(cursor, hole, missing, packetUnits);
         if (kept > 0) {
             sink.silence(kept);
         }
@@ -492,21 +407,6 @@ public final class TimelineAssembler {
     private void otherPayload(int pt) {
         otherPayloadTypes.merge(pt, 1L, Long::sum);
         drop(DropReason.PAYLOAD_TYPE.token());
-    }
-
-    private void trackJitter(long arrivalMicros, long extTs) {
-        if (jitterOrigin == Long.MIN_VALUE) {
-            jitterOrigin = arrivalMicros;
-        }
-        // Relative to the stream's first arrival, so the product cannot overflow.
-        long arrivalUnits = (arrivalMicros - jitterOrigin) * clockRate / 1_000_000L;
-        long transit = arrivalUnits - extTs;
-        if (lastTransit != Long.MIN_VALUE) {
-            long d = Math.abs(transit - lastTransit);
-            jitterUnits += (d - jitterUnits) / 16.0;
-            maxJitterUnits = Math.max(maxJitterUnits, jitterUnits);
-        }
-        lastTransit = transit;
     }
 
     private void drop(String reason) {

@@ -2,11 +2,13 @@ package org.callrec.core.timeline;
 
 import java.nio.ByteBuffer;
 
+import org.callrec.testing.rtp.RtpPackets;
+
 /**
  * Test-side description of one RTP stream: packet {@code k} has sequence number
  * {@code firstSeq + k} and timestamp {@code firstTs + k * unitsPerPacket}, both wrapped like on
  * the wire, and a payload that is unique to (stream, k) so that any misplaced byte shows.
- * Packets are built by hand from RFC 3550 §5.1, not with the code under test.
+ * Packets are built by hand from RFC 3550 §5.1 ({@link RtpPackets}), not with the code under test.
  */
 record RtpStream(int payloadType, long ssrc, int firstSeq, long firstTs, int unitsPerPacket) {
 
@@ -49,13 +51,6 @@ record RtpStream(int payloadType, long ssrc, int firstSeq, long firstTs, int uni
 
     /** A plain RTP datagram: V=2, no padding, no extension, no CSRC, marker clear. */
     static byte[] datagram(int payloadType, int seq, long ts, long ssrc, byte[] payload) {
-        return ByteBuffer.allocate(12 + payload.length)
-                .put((byte) 0x80)
-                .put((byte) (payloadType & 0x7F))
-                .putShort((short) seq)
-                .putInt((int) ts)
-                .putInt((int) ssrc)
-                .put(payload)
-                .array();
+        return RtpPackets.rtp(payloadType, seq, ts, ssrc, payload);
     }
 }

@@ -17,8 +17,9 @@ import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.timeline.GapHandling;
-import org.callrec.storage.RtpFixtures;
-import org.callrec.storage.RtpFixtures.Datagram;
+import org.callrec.storage.RecordFixtures;
+import org.callrec.storage.RecordFixtures.Datagram;
+import org.callrec.testing.rtp.RtpPackets;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** From MEDIA records to spill files, in each output format, in segments. */
 class RecordingAssemblyTest {
 
-    private static final int PACKET = RtpFixtures.SAMPLES_PER_PACKET;
+    private static final int PACKET = RecordFixtures.SAMPLES_PER_PACKET;
     private static final long T0 = 1_750_000_000_000_000L;
 
     @TempDir
@@ -36,7 +37,7 @@ class RecordingAssemblyTest {
 
     private AssembledRecording assemble(AudioCodec codec, AssemblyOptions options, int[] order, long tsOffsetAfter,
                                         int offsetFrom) throws IOException {
-        RecordingStarted start = ChunkCodec.decodeStart(RtpFixtures.start("rec-1", "acme", codec, T0 / 1000, Map.of()));
+        RecordingStarted start = ChunkCodec.decodeStart(RecordFixtures.start("rec-1", "acme", codec, T0 / 1000, Map.of()));
         RecordingAssembly a = RecordingAssembly.open(start, () -> dir.resolve("rec-1-" + n.incrementAndGet() + ".pcm"),
                 options);
         List<Datagram> sent = new ArrayList<>();
@@ -44,9 +45,9 @@ class RecordingAssemblyTest {
             int k = order[i];
             long ts = 1000L + (long) k * PACKET + (k >= offsetFrom ? tsOffsetAfter : 0);
             sent.add(new Datagram(T0 + 20_000L * i,
-                    RtpFixtures.rtp(codec.payloadType(), 100 + k, ts, 0x42, RtpFixtures.tonePayload(codec, k))));
+                    RtpPackets.rtp(codec.payloadType(), 100 + k, ts, 0x42, RecordFixtures.tonePayload(codec, k))));
         }
-        for (byte[] chunk : RtpFixtures.chunks(sent, 5)) {
+        for (byte[] chunk : RecordFixtures.chunks(sent, 5)) {
             a.media(chunk);
         }
         return a.finish(new RecordingEnded("rec-1", "normal", T0 / 1000 + 1000, order.length, Map.of(), 1, Map.of()));
@@ -75,7 +76,7 @@ class RecordingAssemblyTest {
                     java.util.Arrays.fill(silence, codec == AudioCodec.PCMA ? (byte) 0xD5 : (byte) 0xFF);
                     expected.write(silence);
                 } else {
-                    expected.write(RtpFixtures.tonePayload(codec, k));
+                    expected.write(RecordFixtures.tonePayload(codec, k));
                 }
             }
             assertThat(rec.format()).isEqualTo(codec == AudioCodec.PCMA ? WavFormat.ALAW : WavFormat.MULAW);

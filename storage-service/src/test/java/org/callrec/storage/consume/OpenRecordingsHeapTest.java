@@ -11,10 +11,11 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.MediaChunkBuilder;
-import org.callrec.storage.RtpFixtures;
+import org.callrec.storage.RecordFixtures;
 import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.metrics.StorageMetrics;
+import org.callrec.testing.rtp.RtpPackets;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class OpenRecordingsHeapTest {
     private final TopicPartition[] partitions = {
         new TopicPartition("media", 0), new TopicPartition("media", 1), new TopicPartition("media", 2)};
     private final long[] offsets = new long[3];
-    private final byte[] payload = RtpFixtures.tonePayload(AudioCodec.PCMA, 1);
+    private final byte[] payload = RecordFixtures.tonePayload(AudioCodec.PCMA, 1);
 
     @Test
     @DisplayName("1,000 open recordings cost a bounded heap each, and ten more minutes of audio add nothing to it")
@@ -53,7 +54,7 @@ class OpenRecordingsHeapTest {
 
         // 1,000 recordings open at once, 10 s of audio each, their chunks interleaved as on the topic.
         for (int r = 0; r < RECORDINGS; r++) {
-            send(router, r, RtpFixtures.start(id(r), "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+            send(router, r, RecordFixtures.start(id(r), "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
         }
         feed(router, RECORDINGS, 0, 50);
         long open10s = usedHeapAfterGc();
@@ -88,8 +89,8 @@ class OpenRecordingsHeapTest {
         MediaChunkBuilder b = new MediaChunkBuilder(8 * 1024);
         for (int k = 0; k < PACKETS_PER_CHUNK; k++) {
             int packet = index * PACKETS_PER_CHUNK + k;
-            byte[] rtp = RtpFixtures.rtp(AudioCodec.PCMA.payloadType(), packet & 0xFFFF,
-                    (long) RtpFixtures.SAMPLES_PER_PACKET * packet, 0x1234L, payload);
+            byte[] rtp = RtpPackets.rtp(AudioCodec.PCMA.payloadType(), packet & 0xFFFF,
+                    (long) RecordFixtures.SAMPLES_PER_PACKET * packet, 0x1234L, payload);
             b.append(STARTED_AT * 1000 + 20_000L * packet, rtp, 0, rtp.length);
         }
         return b.drain(index);

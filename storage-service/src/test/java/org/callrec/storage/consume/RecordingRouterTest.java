@@ -1,7 +1,7 @@
 package org.callrec.storage.consume;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.callrec.storage.RtpFixtures.SAMPLES_PER_PACKET;
+import static org.callrec.storage.RecordFixtures.SAMPLES_PER_PACKET;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,11 +21,12 @@ import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordingAlive;
 import org.callrec.core.chunk.StopReason;
 import org.callrec.storage.assemble.AssembledRecording;
-import org.callrec.storage.RtpFixtures;
-import org.callrec.storage.RtpFixtures.Datagram;
+import org.callrec.storage.RecordFixtures;
+import org.callrec.storage.RecordFixtures.Datagram;
 import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.metrics.StorageMetrics;
+import org.callrec.testing.rtp.RtpPackets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -69,12 +70,12 @@ class RecordingRouterTest {
             sent.add(packet(AudioCodec.PCMA, i));
         }
 
-        long startOffset = send("rec-1", RtpFixtures.start("rec-1", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
-        for (byte[] chunk : RtpFixtures.chunks(sent, 4)) {
+        long startOffset = send("rec-1", RecordFixtures.start("rec-1", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        for (byte[] chunk : RecordFixtures.chunks(sent, 4)) {
             send("rec-1", chunk);
         }
         assertThat(router.tracker().safeOffset(P0)).as("open: the commit stays at its START").hasValue(startOffset);
-        send("rec-1", RtpFixtures.end("rec-1", "normal", STARTED_AT + 200, 9, Map.of(), 3, Map.of()));
+        send("rec-1", RecordFixtures.end("rec-1", "normal", STARTED_AT + 200, 9, Map.of(), 3, Map.of()));
 
         // handed over for upload with the whole timeline decoded
         assertThat(handedOver).hasSize(1);
@@ -85,7 +86,7 @@ class RecordingRouterTest {
         short[] pcm = samples(rec.segments().get(0).file());
         for (int i = 0; i < 10; i++) {
             short[] expected = i == 4 ? new short[SAMPLES_PER_PACKET]
-                    : RtpFixtures.decode(AudioCodec.PCMA, RtpFixtures.tonePayload(AudioCodec.PCMA, i));
+                    : RecordFixtures.decode(AudioCodec.PCMA, RecordFixtures.tonePayload(AudioCodec.PCMA, i));
             short[] actual = new short[SAMPLES_PER_PACKET];
             System.arraycopy(pcm, i * SAMPLES_PER_PACKET, actual, 0, SAMPLES_PER_PACKET);
             assertThat(actual).as("packet %d", i).containsExactly(expected);
@@ -100,8 +101,8 @@ class RecordingRouterTest {
     @Test
     void recordsOfAnUnknownRecordingAreCountedAndSkipped() {
         // MEDIA and END without a START (it was before the committed offset, or never published)
-        send("ghost", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
-        send("ghost", RtpFixtures.end("ghost", "normal", STARTED_AT, 1, Map.of(), 1, Map.of()));
+        send("ghost", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
+        send("ghost", RecordFixtures.end("ghost", "normal", STARTED_AT, 1, Map.of(), 1, Map.of()));
 
         assertThat(handedOver).isEmpty();
         assertThat(skipped("unknown-recording")).isEqualTo(2);
@@ -110,12 +111,12 @@ class RecordingRouterTest {
 
     @Test
     void aCorruptRecordIsCountedAndSkippedWithoutDisturbingItsRecording() {
-        send("rec-2", RtpFixtures.start("rec-2", "acme", AudioCodec.PCMU, STARTED_AT, Map.of()));
+        send("rec-2", RecordFixtures.start("rec-2", "acme", AudioCodec.PCMU, STARTED_AT, Map.of()));
         send("rec-2", new byte[] {'C', 'R', 1});                  // truncated preamble
         send("rec-2", new byte[] {'C', 'R', 1, 2, 0, 0});         // MEDIA cut in its header
         send("rec-2", "not a record".getBytes());
-        send("rec-2", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMU, 0)), 1).get(0));
-        send("rec-2", RtpFixtures.end("rec-2", "normal", STARTED_AT, 1, Map.of(), 1, Map.of()));
+        send("rec-2", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMU, 0)), 1).get(0));
+        send("rec-2", RecordFixtures.end("rec-2", "normal", STARTED_AT, 1, Map.of(), 1, Map.of()));
 
         assertThat(skipped("corrupt")).isEqualTo(3);
         assertThat(handedOver).singleElement().satisfies(rec -> assertThat(rec.stats().placed()).isEqualTo(1));
@@ -126,17 +127,17 @@ class RecordingRouterTest {
     void aG722RecordingIsDecodedAt16kHzWithSilenceSizedInSamples() throws IOException {
         // 10 packets of a 1 kHz tone, 160 bytes and +160 timestamp units each; packet 4 is lost,
         // 6 and 7 arrive swapped
-        List<byte[]> payloads = RtpFixtures.g722TonePayloads(10, 1000);
+        List<byte[]> payloads = RecordFixtures.g722TonePayloads(10, 1000);
         List<Datagram> sent = new ArrayList<>();
         for (int i : new int[] {0, 1, 2, 3, 5, 7, 6, 8, 9}) {
-            sent.add(new Datagram(arrivalMicros(i), RtpFixtures.rtp(AudioCodec.G722.payloadType(), 100 + i,
+            sent.add(new Datagram(arrivalMicros(i), RtpPackets.rtp(AudioCodec.G722.payloadType(), 100 + i,
                     5000L + SAMPLES_PER_PACKET * i, SSRC, payloads.get(i))));
         }
-        send("rec-3", RtpFixtures.start("rec-3", "acme", AudioCodec.G722, STARTED_AT, Map.of()));
-        for (byte[] chunk : RtpFixtures.chunks(sent, 4)) {
+        send("rec-3", RecordFixtures.start("rec-3", "acme", AudioCodec.G722, STARTED_AT, Map.of()));
+        for (byte[] chunk : RecordFixtures.chunks(sent, 4)) {
             send("rec-3", chunk);
         }
-        send("rec-3", RtpFixtures.end("rec-3", "normal", STARTED_AT + 200, 9, Map.of(), 3, Map.of()));
+        send("rec-3", RecordFixtures.end("rec-3", "normal", STARTED_AT + 200, 9, Map.of(), 3, Map.of()));
 
         // 200 ms of 16 kHz audio: 3200 samples, not 1600 (half length) nor 800
         assertThat(handedOver).singleElement().satisfies(rec -> {
@@ -174,8 +175,8 @@ class RecordingRouterTest {
     @Test
     void aRecordingAbandonedAtAllocationWithoutMediaIsNotStoredAndDoesNotHoldTheCommit() throws IOException {
         // control-service moved to another node before this one answered: the phone never sent here.
-        send("rec-6", RtpFixtures.start("rec-6", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
-        send("rec-6", RtpFixtures.end("rec-6", "allocation-abandoned", STARTED_AT, 0, Map.of(), 0, Map.of()));
+        send("rec-6", RecordFixtures.start("rec-6", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("rec-6", RecordFixtures.end("rec-6", "allocation-abandoned", STARTED_AT, 0, Map.of(), 0, Map.of()));
 
         assertThat(handedOver).isEmpty();
         assertThat(router.tracker().safeOffset(P0)).hasValue(offset);
@@ -186,8 +187,8 @@ class RecordingRouterTest {
 
     @Test
     void revokedPartitionsDropTheirOpenRecordingsAndSpillFiles() throws IOException {
-        send("rec-4", RtpFixtures.start("rec-4", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
-        send("rec-4", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
+        send("rec-4", RecordFixtures.start("rec-4", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("rec-4", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
         try (var files = Files.list(workDir)) {
             assertThat(files).hasSize(1);
         }
@@ -204,8 +205,8 @@ class RecordingRouterTest {
     @Test
     @DisplayName("a recording whose ingest node went silent is stored as ingest-lost with all its audio, once the partition is provably read that far")
     void aRecordingWithoutRecordsForTheTimeoutIsStoredAsIngestLost() {
-        send("rec-5", RtpFixtures.start("rec-5", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
-        send("rec-5", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0), packet(AudioCodec.PCMA, 1)), 2).get(0));
+        send("rec-5", RecordFixtures.start("rec-5", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("rec-5", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0), packet(AudioCodec.PCMA, 1)), 2).get(0));
         readThrough(); // caught up right after its last record
 
         // 59 s of silence, read up to date all along: not yet
@@ -231,8 +232,8 @@ class RecordingRouterTest {
     @Test
     @DisplayName("ALIVE records keep a silent (held) call open and date its end")
     void aliveRecordsKeepASilentRecordingOpen() {
-        send("held", RtpFixtures.start("held", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
-        send("held", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
+        send("held", RecordFixtures.start("held", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("held", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
         // ten minutes on hold: no RTP, an ALIVE every 5 s
         for (int i = 1; i <= 120; i++) {
             advance(Duration.ofSeconds(5));
@@ -258,8 +259,8 @@ class RecordingRouterTest {
         // Storage was down: the recording's START and media sit in the topic, and the broker says
         // the partition ends far beyond them (other calls' records).
         router.progress().probed(Map.of(P0, 10_000L), now.get());
-        send("rec-7", RtpFixtures.start("rec-7", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
-        send("rec-7", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
+        send("rec-7", RecordFixtures.start("rec-7", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("rec-7", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
 
         // Reading the backlog takes long; no record of rec-7 in it.
         advance(Duration.ofMinutes(5));
@@ -278,9 +279,9 @@ class RecordingRouterTest {
     @DisplayName("a recording read from a backlog gets the full timeout after the consumer caught up")
     void aRecordingReadAtTheEndOfABacklogGetsTheFullTimeout() {
         router.progress().probed(Map.of(P0, 3L), now.get());
-        send("rec-8", RtpFixtures.start("rec-8", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
-        send("rec-8", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
-        send("rec-8", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 1)), 1).get(0));
+        send("rec-8", RecordFixtures.start("rec-8", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("rec-8", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
+        send("rec-8", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 1)), 1).get(0));
         readThrough();
 
         advance(Duration.ofSeconds(30));
@@ -297,7 +298,7 @@ class RecordingRouterTest {
     @Test
     @DisplayName("while the broker cannot be reached nothing is judged; after it returns, silence is counted afresh")
     void aBrokerOutageIsNotSilence() {
-        send("rec-9", RtpFixtures.start("rec-9", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("rec-9", RecordFixtures.start("rec-9", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
         readThrough();
 
         // the broker is away for 5 minutes: every probe fails
@@ -313,7 +314,7 @@ class RecordingRouterTest {
         readThrough();
         router.sweepLost();
         assertThat(handedOver).as("less than the timeout since the broker returned").isEmpty();
-        send("rec-9", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
+        send("rec-9", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
         readThrough();
         advance(Duration.ofSeconds(59));
         readThrough();
@@ -324,18 +325,18 @@ class RecordingRouterTest {
     @Test
     @DisplayName("under load (never lag-free) a silent recording is still judged, by read-through checkpoints")
     void aSilentRecordingIsJudgedOnABusyPartition() {
-        send("quiet", RtpFixtures.start("quiet", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
-        send("busy", RtpFixtures.start("busy", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("quiet", RecordFixtures.start("quiet", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("busy", RecordFixtures.start("busy", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
         int packet = 0;
         for (int second = 1; second <= 61; second++) {
             // every probe finds the consumer 25 records behind the end of the partition
             for (int k = 0; k < 25; k++) {
-                send("busy", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, packet++)), 1).get(0));
+                send("busy", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, packet++)), 1).get(0));
             }
             router.progress().position(P0, offset);
             router.progress().probed(Map.of(P0, offset + 25), now.get());
             for (int k = 0; k < 25; k++) {
-                send("busy", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, packet++)), 1).get(0));
+                send("busy", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, packet++)), 1).get(0));
             }
             router.progress().position(P0, offset);
             advance(Duration.ofSeconds(1));
@@ -350,15 +351,15 @@ class RecordingRouterTest {
     @Test
     @DisplayName("an END (or media) arriving for a recording stored as ingest-lost is ignored and counted: no second object")
     void anEndAfterIngestLostIsIgnoredAndCounted() {
-        send("late", RtpFixtures.start("late", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("late", RecordFixtures.start("late", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
         readThrough();
         advance(LOST_AFTER);
         readThrough();
         router.sweepLost();
         assertThat(handedOver).hasSize(1);
 
-        send("late", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 3)), 1).get(0));
-        send("late", RtpFixtures.end("late", "normal", STARTED_AT + 70_000, 1, Map.of(), 1, Map.of()));
+        send("late", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 3)), 1).get(0));
+        send("late", RecordFixtures.end("late", "normal", STARTED_AT + 70_000, 1, Map.of(), 1, Map.of()));
 
         assertThat(handedOver).as("no second recording").hasSize(1);
         assertThat(skipped("after-ingest-lost")).isEqualTo(2);
@@ -368,12 +369,12 @@ class RecordingRouterTest {
     @Test
     @DisplayName("a second START of an open recording is ignored: the audio read so far is kept, the first START holds the commit")
     void aRepeatedStartDoesNotLoseAudio() {
-        long first = send("rec-10", RtpFixtures.start("rec-10", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
-        send("rec-10", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
-        send("rec-10", RtpFixtures.start("rec-10", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        long first = send("rec-10", RecordFixtures.start("rec-10", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("rec-10", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0));
+        send("rec-10", RecordFixtures.start("rec-10", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
         assertThat(router.tracker().safeOffset(P0)).hasValue(first);
-        send("rec-10", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 1)), 1).get(0));
-        send("rec-10", RtpFixtures.end("rec-10", "normal", STARTED_AT + 40, 2, Map.of(), 2, Map.of()));
+        send("rec-10", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 1)), 1).get(0));
+        send("rec-10", RecordFixtures.end("rec-10", "normal", STARTED_AT + 40, 2, Map.of(), 2, Map.of()));
 
         assertThat(handedOver).singleElement().satisfies(rec -> assertThat(rec.stats().placed()).isEqualTo(2));
         assertThat(skipped("duplicate-start")).isEqualTo(1);
@@ -384,10 +385,10 @@ class RecordingRouterTest {
     void mediaWithoutItsStartIsNeverAssembled() throws IOException {
         // The partition is re-read from a committed offset past rec-11's START (it was stored):
         // its later records are skipped, no spill file, nothing handed over.
-        send("rec-11", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 5)), 1).get(0));
-        send("rec-12", RtpFixtures.start("rec-12", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
-        send("rec-11", RtpFixtures.chunks(List.of(packet(AudioCodec.PCMA, 6)), 1).get(0));
-        send("rec-11", RtpFixtures.end("rec-11", "normal", STARTED_AT, 2, Map.of(), 2, Map.of()));
+        send("rec-11", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 5)), 1).get(0));
+        send("rec-12", RecordFixtures.start("rec-12", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()));
+        send("rec-11", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 6)), 1).get(0));
+        send("rec-11", RecordFixtures.end("rec-11", "normal", STARTED_AT, 2, Map.of(), 2, Map.of()));
 
         assertThat(handedOver).isEmpty();
         assertThat(skipped("unknown-recording")).isEqualTo(3);
@@ -421,8 +422,8 @@ class RecordingRouterTest {
     }
 
     private static Datagram packet(AudioCodec codec, int i) {
-        return new Datagram(arrivalMicros(i), RtpFixtures.rtp(codec.payloadType(), 100 + i, 5000L + SAMPLES_PER_PACKET * i,
-                SSRC, RtpFixtures.tonePayload(codec, i)));
+        return new Datagram(arrivalMicros(i), RtpPackets.rtp(codec.payloadType(), 100 + i, 5000L + SAMPLES_PER_PACKET * i,
+                SSRC, RecordFixtures.tonePayload(codec, i)));
     }
 
     private static short[] samples(Path file) throws IOException {

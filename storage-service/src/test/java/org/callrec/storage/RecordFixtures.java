@@ -11,15 +11,19 @@ import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.MediaChunkBuilder;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
-import org.callrec.core.rtp.RtpHeader;
+import org.callrec.testing.rtp.RtpPackets;
 
-/** Builds the records an ingest node would publish for a recording, from real RTP packets. */
-public final class RtpFixtures {
+/**
+ * Builds the records an ingest node would publish for a recording (START, MEDIA chunks of RTP
+ * datagrams, END) and the audio payloads they carry. The RTP packets themselves come from the
+ * shared {@link RtpPackets}.
+ */
+public final class RecordFixtures {
 
     /** Samples (= bytes = RTP units) per 20 ms G.711 packet. */
-    public static final int SAMPLES_PER_PACKET = 160;
+    public static final int SAMPLES_PER_PACKET = RtpPackets.PACKET_UNITS;
 
-    private RtpFixtures() {
+    private RecordFixtures() {
     }
 
     /** One datagram as received: arrival time and bytes (RTP header included). */
@@ -68,14 +72,6 @@ public final class RtpFixtures {
             out.add(payload);
         }
         return out;
-    }
-
-    /** A complete RTP packet: 12-byte fixed header, then the payload. */
-    public static byte[] rtp(int payloadType, int seq, long timestamp, long ssrc, byte[] payload) {
-        byte[] b = new byte[RtpHeader.FIXED_LENGTH + payload.length];
-        RtpHeader.writeFixed(b, 0, false, payloadType, seq & 0xFFFF, timestamp & 0xFFFF_FFFFL, ssrc);
-        System.arraycopy(payload, 0, b, RtpHeader.FIXED_LENGTH, payload.length);
-        return b;
     }
 
     /** MEDIA record values, {@code perChunk} datagrams each, in the order given. */
