@@ -55,7 +55,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 /**
- * Leases ({@code ingest.lease.ttl}, here 3 s), ALIVE records ({@code ingest.alive-interval},
+ * Leases ({@code ingest.lease.ttl}, here 6 s), ALIVE records ({@code ingest.alive-interval},
  * here 300 ms) and the allocation journal with its recovery.
  */
 @QuarkusTest
@@ -71,8 +71,11 @@ class LeaseAndRecoveryTest {
         }
     }
 
-    /** {@code ingest.lease.ttl} in these tests. */
-    static final Duration TTL = Duration.ofSeconds(3);
+    /**
+     * {@code ingest.lease.ttl} in these tests: long enough that a loaded machine renews an
+     * allocation before it lapses (3 s flaked at a load average of 20).
+     */
+    static final Duration TTL = Duration.ofSeconds(6);
     private static final String ALLOCATIONS = InternalApi.ALLOCATIONS;
     private static final String LEASES = InternalApi.LEASES;
     private static final String PHONE = "127.0.0.1";
