@@ -96,12 +96,59 @@ KAFKA_SECURITY_PROTOCOL, which Quarkus gives the services' Kafka clients as secu
 {{- end -}}
 {{- end -}}
 
+{{/* Name of the Secret holding the internal API's bearer token. */}}
+{{- define "callrec.internalTokenSecretName" -}}
+{{- if .Values.internalToken.existingSecret -}}
+{{- .Values.internalToken.existingSecret -}}
+{{- else -}}
+{{- printf "%s-internal-token" (include "callrec.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Where the internal token is mounted in ingest and control (one file, named token, whatever the Secret's key). */}}
+{{- define "callrec.internalTokenDir" -}}/etc/callrec/internal-token{{- end -}}
+
+{{/* Where the internal API's TLS material (internalTls.existingSecret) is mounted in ingest and control. */}}
+{{- define "callrec.internalTlsDir" -}}/etc/callrec/internal-tls{{- end -}}
+
+{{/* Port of ingest's internal API that control-service calls: 8443 (HTTPS) with internalTls, else 8082. */}}
+{{- define "callrec.ingestApiPort" -}}
+{{- if .Values.internalTls.existingSecret -}}8443{{- else -}}8082{{- end -}}
+{{- end -}}
+
+{{/* The token volume of ingest and control: the Secret's key always appears as the file "token". */}}
+{{- define "callrec.internalTokenVolume" -}}
+- name: internal-token
+  secret:
+    secretName: {{ include "callrec.internalTokenSecretName" . }}
+    defaultMode: 0440
+    items:
+      - key: {{ ternary .Values.internalToken.key "token" (not (empty .Values.internalToken.existingSecret)) }}
+        path: token
+{{- end -}}
+
+{{/* The internal TLS volume: only the items a component needs (dict "root" $ "keys" (list "certKey" "keyKey")). */}}
+{{- define "callrec.internalTlsVolume" -}}
+{{- $tls := .root.Values.internalTls -}}
+- name: internal-tls
+  secret:
+    secretName: {{ $tls.existingSecret }}
+    defaultMode: 0440
+    items:
+      {{- range $k := .keys }}
+      - key: {{ index $tls $k }}
+        path: {{ index (dict "certKey" "tls.crt" "keyKey" "tls.key" "caKey" "ca.crt") $k }}
+      {{- end }}
+{{- end -}}
+
 {{/* Base URLs of the ingest pods' internal API, through the headless Service (control.ingest.nodes). */}}
 {{- define "callrec.ingestNodes" -}}
 {{- $ingest := include "callrec.componentName" (dict "root" . "component" "ingest") -}}
+{{- $scheme := ternary "https" "http" (not (empty .Values.internalTls.existingSecret)) -}}
+{{- $port := include "callrec.ingestApiPort" . -}}
 {{- $urls := list -}}
 {{- range $i := until (int .Values.ingest.replicas) -}}
-{{- $urls = append $urls (printf "http://%s-%d.%s.%s.svc.%s:8082" $ingest $i $ingest $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $urls = append $urls (printf "%s://%s-%d.%s.%s.svc.%s:%s" $scheme $ingest $i $ingest $.Release.Namespace $.Values.clusterDomain $port) -}}
 {{- end -}}
 {{- join "," $urls -}}
 {{- end -}}
@@ -228,7 +275,50 @@ Negative when the grace period is too short (refused by callrec.validate).
 {{- fail (printf "ingest.env.%s: set ingest.shutdown.* instead, the grace period and the preStop wait are computed from it" $key) -}}
 {{- end -}}
 {{- end -}}
+{{- $svc := $v.control.service -}}
+{{- if and (eq $svc.type "LoadBalancer") (empty $svc.loadBalancerSourceRanges) (not $svc.allowPublicWithoutSourceRanges) -}}
+{{- fail "control.service is a LoadBalancer without loadBalancerSourceRanges: every address on the internet could open phone sessions. Set control.service.loadBalancerSourceRanges to the phones' networks, or acknowledge with control.service.allowPublicWithoutSourceRanges=true (e.g. an internal load balancer)" -}}
+{{- end -}}
+{{- if and (eq $v.s3.sse "kms") (not $v.s3.sseKmsKeyId) -}}
+{{- fail "s3.sse kms needs s3.sseKmsKeyId (the KMS key id or ARN)" -}}
+{{- end -}}
+{{- if and $v.s3.sseKmsKeyId (ne $v.s3.sse "kms") -}}
+{{- fail "s3.sseKmsKeyId is only used with s3.sse kms" -}}
+{{- end -}}
+{{- if and (not $v.s3.existingSecret) (eq $v.s3.secretKey "callrec-secret") -}}
+{{- fail "s3.secretKey callrec-secret is the well-known development key: give the store's real credentials (s3.existingSecret)" -}}
+{{- end -}}
+{{- range $component := list "control" "ingest" "storage" -}}
+{{- if hasKey (index $v $component).env "QUARKUS_PROFILE" -}}
+{{- fail (printf "%s.env.QUARKUS_PROFILE: the chart runs the services in the prod profile; the dev, test and local profiles accept well-known credentials" $component) -}}
+{{- end -}}
+{{- range $key := list "INGEST_API_TOKEN_FILE" "CONTROL_INGEST_TOKEN_FILE" "CONTROL_INGEST_TRUST_FILE" "STORAGE_IMPORT_CREDENTIALS_FILE" "STORAGE_S3_CA_FILE" -}}
+{{- if hasKey (index $v $component).env $key -}}
+{{- fail (printf "%s.env.%s: the chart mounts this file from a Secret; set internalToken, internalTls, storage.import or s3.caSecret instead" $component $key) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- if and $v.control.service.nodePort (ne $v.control.service.type "NodePort") -}}
 {{- fail "control.service.nodePort is only valid with control.service.type NodePort" -}}
 {{- end -}}
+{{- end -}}
+
+{{/* NetworkPolicy peer of the monitoring (Prometheus) pods allowed to reach the management ports. */}}
+{{- define "callrec.monitoringPeer" -}}
+{{- $m := .Values.networkPolicy.monitoring -}}
+- namespaceSelector:
+    {{- toYaml (default dict $m.namespaceSelector) | nindent 4 }}
+  podSelector:
+    {{- toYaml (default dict $m.podSelector) | nindent 4 }}
+{{- end -}}
+
+{{/* NetworkPolicy "from" of a list of CIDRs; renders nothing for [] (a rule without "from" admits any source). */}}
+{{- define "callrec.cidrPeers" -}}
+{{- if . -}}
+from:
+  {{- range $cidr := . }}
+  - ipBlock:
+      cidr: {{ $cidr }}
+  {{- end }}
+{{- end }}
 {{- end -}}

@@ -4,19 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.callrec.control.config.ControlConfig;
 import org.callrec.ingest.config.IngestConfig;
 import org.callrec.storage.config.StorageConfig;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,7 +49,7 @@ class ComposeConfigTest {
     @CsvSource({"control", "ingest", "storage"})
     @DisplayName("every environment variable of a service is one of its real configuration keys")
     void environmentKeysAreRealKeys(String service) {
-        Set<String> known = SERVICES.get(service).envNames();
+        Set<String> known = SERVICES.get(service).envNamesOrPending();
 
         Set<String> unknown = new TreeSet<>(compose.environment(service).keySet());
         unknown.removeAll(known);
@@ -56,7 +61,7 @@ class ComposeConfigTest {
     @Test
     @DisplayName("the services read the compose settings as intended: advertised address, UDP range, nodes, S3")
     void servicesReadTheSettings() {
-        Map<String, String> shell = Map.of("CALLREC_ADVERTISED_ADDRESS", "192.0.2.7");
+        Map<String, String> shell = Map.of("CALLREC_ADVERTISED_ADDRESS", "192.0.2.7", "CALLREC_S3_SECRET_KEY", "s3cr3t-s3cr3t");
 
         IngestConfig ingest = ServiceConfig.INGEST.read(IngestConfig.class, compose.resolvedEnvironment("ingest", shell));
         ControlConfig control = ServiceConfig.CONTROL.read(ControlConfig.class,
@@ -70,6 +75,70 @@ class ComposeConfigTest {
         assertThat(control.ingest().nodes()).containsExactly("http://ingest:8082");
         assertThat(storage.s3().endpoint()).isEqualTo("http://minio:9000");
         assertThat(storage.s3().createBucket()).as("minio-init creates the bucket").isFalse();
+        assertThat(storage.s3().secretKey()).isEqualTo("s3cr3t-s3cr3t");
+    }
+
+    @Test
+    @DisplayName("the S3 secret has no default: compose stops with a clear message, and the development key appears nowhere")
+    void s3SecretIsRequired() {
+        Map<String, String> shell = Map.of("CALLREC_ADVERTISED_ADDRESS", "192.0.2.7");
+
+        for (String service : List.of("minio", "minio-init", "storage")) {
+            assertThatThrownBy(() -> compose.resolvedEnvironment(service, shell)).as(service)
+                    .hasMessageContaining("CALLREC_S3_SECRET_KEY").hasMessageContaining("random secret");
+        }
+        assertThat(Repo.read("docker-compose.yml")).doesNotContain("callrec-secret");
+    }
+
+    @Test
+    @DisplayName("ingest and control read the internal token from the file the internal-token step makes, mounted read-only")
+    void internalTokenFile() {
+        String file = compose.environment("internal-token").get("TOKEN_FILE");
+
+        assertThat(file).isEqualTo("/etc/callrec/internal-token/token");
+        assertThat(compose.environment("ingest")).containsEntry("INGEST_API_TOKEN_FILE", file);
+        assertThat(compose.environment("control")).containsEntry("CONTROL_INGEST_TOKEN_FILE", file);
+        for (String service : List.of("ingest", "control")) {
+            assertThat(compose.service(service).get("volumes").toString()).as(service)
+                    .contains("internal-token:/etc/callrec/internal-token:ro");
+            assertThat(compose.service(service).get("depends_on").toString()).as(service).contains("internal-token");
+        }
+        assertThat(compose.service("internal-token").get("volumes").toString())
+                .contains("internal-token:/etc/callrec/internal-token");
+        // the token itself is in no environment
+        compose.services().keySet().forEach(service -> assertThat(compose.environment(service).keySet())
+                .as(service).noneMatch(k -> k.contains("TOKEN") && !k.endsWith("_FILE")));
+    }
+
+    @Test
+    @DisplayName("the internal-token step makes a random token once, readable by user 185 only, and keeps it on later runs")
+    void internalTokenStep(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chown to 185 needs root (CI runs as root)");
+        @SuppressWarnings("unchecked")
+        String script = ComposeFile.interpolate(((List<String>) compose.service("internal-token").get("command")).get(0),
+                Map.of());
+        Path token = dir.resolve("token");
+
+        String first = runStep(script, token);
+        String second = runStep(script, token);
+
+        assertThat(first).matches("[0-9a-f]{64}");
+        assertThat(second).as("kept across runs").isEqualTo(first);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token))).isEqualTo("r--------");
+        assertThat(Files.getAttribute(token, "unix:uid")).isEqualTo(185);
+        Files.delete(token);
+        assertThat(runStep(script, token)).as("a new volume gets a new token").matches("[0-9a-f]{64}")
+                .isNotEqualTo(first);
+    }
+
+    private static String runStep(String script, Path token) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true);
+        builder.environment().put("TOKEN_FILE", token.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return Files.readString(token);
     }
 
     @Test
@@ -91,7 +160,7 @@ class ComposeConfigTest {
     @Test
     @DisplayName("the advertised address must be given: compose stops with a clear message")
     void advertisedAddressIsRequired() {
-        assertThatThrownBy(() -> compose.resolvedEnvironment("ingest", Map.of()))
+        assertThatThrownBy(() -> compose.resolvedEnvironment("ingest", Map.of("CALLREC_S3_SECRET_KEY", "s3cr3t-s3cr3t")))
                 .hasMessageContaining("CALLREC_ADVERTISED_ADDRESS")
                 .hasMessageContaining("LAN address");
     }
@@ -99,7 +168,7 @@ class ComposeConfigTest {
     @Test
     @DisplayName("the published UDP range is exactly ingest's port pool, for any range chosen")
     void publishedRangeIsThePool() {
-        Map<String, String> shell = Map.of("CALLREC_ADVERTISED_ADDRESS", "192.0.2.7",
+        Map<String, String> shell = Map.of("CALLREC_ADVERTISED_ADDRESS", "192.0.2.7", "CALLREC_S3_SECRET_KEY", "s3cr3t-s3cr3t",
                 "CALLREC_UDP_PORT_MIN", "41000", "CALLREC_UDP_PORT_MAX", "41019");
         Map<String, String> env = compose.resolvedEnvironment("ingest", shell);
 
@@ -114,15 +183,23 @@ class ComposeConfigTest {
     @Test
     @DisplayName("every long-running service has a health check, and every dependency waits for health or completion")
     void healthChecksAndConditions() {
+        // one-shot steps (restart "no") run to completion; everything else runs on and is health-checked
+        Set<String> oneShots = new TreeSet<>();
         compose.services().forEach((name, service) -> {
-            if (!name.equals("minio-init")) {
+            if ("no".equals(service.get("restart"))) {
+                oneShots.add(name);
+            }
+        });
+        assertThat(oneShots).containsExactlyInAnyOrder("minio-init", "internal-token");
+        compose.services().forEach((name, service) -> {
+            if (!oneShots.contains(name)) {
                 assertThat(service).as("health check of %s", name).containsKey("healthcheck");
             }
             Object dependsOn = service.get("depends_on");
             if (dependsOn != null) {
                 assertThat(dependsOn).as("depends_on of %s is a map with conditions", name).isInstanceOf(Map.class);
                 ((Map<?, ?>) dependsOn).forEach((dependency, spec) -> {
-                    String expected = dependency.equals("minio-init") ? "service_completed_successfully"
+                    String expected = oneShots.contains(dependency) ? "service_completed_successfully"
                             : "service_healthy";
                     assertThat(((Map<?, ?>) spec).get("condition")).as("%s waits for %s", name, dependency)
                             .isEqualTo(expected);

@@ -93,6 +93,16 @@ final class Helm {
         return result.stdout();
     }
 
+    /** Arguments for {@link #template}/{@link #render}: a values file of the repository, then {@code --set} each of sets. */
+    static String[] values(String file, String... sets) {
+        List<String> args = new ArrayList<>(List.of("--values", Repo.path(file).toString()));
+        for (String set : sets) {
+            args.add("--set");
+            args.add(set);
+        }
+        return args.toArray(String[]::new);
+    }
+
     /** Any helm command. */
     Result run(List<String> args) {
         List<String> command = new ArrayList<>();
