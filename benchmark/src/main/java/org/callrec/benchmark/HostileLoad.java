@@ -42,13 +42,15 @@ public final class HostileLoad {
               --recordings N           real recordings opened for hostile media (8)
               --rate N                 datagrams per second (50000)
               --spill-limit BYTES      stop timestamp jumps once the spill directory passes this (8589934592)
+              --timestamp-jumps N      at most N timestamp jumps (no limit: ~10 % of the datagrams)
               --settle SECONDS         wait after the stops before the last look (20)
+              --gc true|false          full GC in each service (jcmd GC.run) before the first and last look (true)
               --seed N                 random seed (1)
             """;
 
     private static final Set<String> KNOWN = Set.of("help", "control", "media-host", "udp-range", "management",
             "management-auth-file", "pid-dir", "spill-dir", "log-dir", "commands", "datagrams", "parallel", "batch",
-            "recordings", "rate", "spill-limit", "settle", "seed");
+            "recordings", "rate", "spill-limit", "timestamp-jumps", "settle", "gc", "seed");
 
     private HostileLoad() {
     }
@@ -90,6 +92,9 @@ public final class HostileLoad {
         StackProbe probe = new StackProbe(services, path(o, "pid-dir", ".local/run"), path(o, "spill-dir", ".local/data/storage"),
                 path(o, "log-dir", ".local/logs"), auth);
 
+        if (Boolean.parseBoolean(o.getOrDefault("gc", "true"))) {
+            probe.collectGarbage();
+        }
         StackProbe.Snapshot before = probe.snapshot();
         out.println("Hostile load against " + control + ", media " + mediaHost.getHostAddress() + " ports " + range[0] + "-"
                 + range[1] + ", seed " + seed);
@@ -103,7 +108,8 @@ public final class HostileLoad {
         long t1 = System.nanoTime();
         HostileMedia media = new HostileMedia(control, mediaHost, Integer.parseInt(range[0]), Integer.parseInt(range[1]),
                 Integer.parseInt(o.getOrDefault("rate", "50000")), Long.parseLong(o.getOrDefault("spill-limit", "8589934592")),
-                () -> probe.spillBytes().orElse(0), seed + 1);
+                () -> probe.spillBytes().orElse(0),
+                Long.parseLong(o.getOrDefault("timestamp-jumps", Long.toString(Long.MAX_VALUE))), seed + 1);
         media.open(Integer.parseInt(o.getOrDefault("recordings", "8")));
         int opened = media.recordingsOpen();
         StackProbe.Snapshot during = probe.snapshot();
@@ -113,6 +119,9 @@ public final class HostileLoad {
         Duration mediaTime = Duration.ofNanos(System.nanoTime() - t1);
         Thread.sleep(Long.parseLong(o.getOrDefault("settle", "20")) * 1000);
 
+        if (Boolean.parseBoolean(o.getOrDefault("gc", "true"))) {
+            probe.collectGarbage(); // so that "heap after" is live data, not garbage not yet collected
+        }
         StackProbe.Snapshot after = probe.snapshot();
         return report(out, commands, commandTime, media, opened, mediaTime, before, during, spillAtEnd, after);
     }
@@ -133,7 +142,7 @@ public final class HostileLoad {
         out.println(m.spillGuardAt < 0 ? "  spill guard: not tripped"
                 : String.format("  spill guard: tripped after %,d datagrams (timestamp jumps stopped)", m.spillGuardAt));
 
-        out.printf("%n== Counted by the services (/q/metrics, after − before)%n");
+        out.printf("%n== Counted by the services (/q/metrics series that moved, after − before)%n");
         for (String name : after.services().keySet()) {
             StackProbe.ServiceState a = after.services().get(name);
             StackProbe.ServiceState b = before.services().get(name);
@@ -143,13 +152,13 @@ public final class HostileLoad {
             }
             for (String k : keys) {
                 double d = a.series().getOrDefault(k, 0.0) - (b == null ? 0.0 : b.series().getOrDefault(k, 0.0));
-                if (d != 0 && (k.contains("_total") || k.contains("dropped") || k.contains("commands"))) {
+                if (d != 0) {
                     out.printf("  %-8s %-90s %+,14.0f%n", name, k, d);
                 }
             }
         }
 
-        out.printf("%n== Health, heap, RSS (before → during → after)%n");
+        out.printf("%n== Health, heap, RSS (before → during → after; heap after a full GC when --gc)%n");
         int crashes = 0;
         for (String name : after.services().keySet()) {
             StackProbe.ServiceState b = before.services().get(name);

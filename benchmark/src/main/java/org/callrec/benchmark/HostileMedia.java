@@ -26,9 +26,10 @@ import org.callrec.core.protocol.CommandSyntaxException;
  * wrong RTP versions, valid RTP to unallocated ports; and, to the ports of real recordings it
  * opens itself with valid starts (stopped at the end), valid RTP from the recording's own
  * source interleaved with timestamp jumps, sequence jumps, RTP from a foreign port of the same
- * address (NAT-style), from a foreign address (127.0.0.2) and junk. Timestamp jumps stop once
- * the spill directory passes a limit (the guard is reported): this machine's disk is not the
- * experiment.
+ * address (NAT-style), from a foreign address (127.0.0.2) and junk. Timestamp jumps stop after
+ * a given number, or once the spill directory passes a limit (the guard is reported; storage
+ * writes behind the load, so the spill goes on growing after it trips): this machine's disk is
+ * not the experiment.
  */
 final class HostileMedia {
 
@@ -62,6 +63,7 @@ final class HostileMedia {
     private final long spillLimit;
     private final LongSupplier spillBytes;
     private final SplittableRandom rnd;
+    private long timestampJumps;
     private final List<Real> reals = new ArrayList<>();
     final Map<String, Long> sent = new TreeMap<>();
     final Map<String, Long> startAnswers = new TreeMap<>();
@@ -72,7 +74,8 @@ final class HostileMedia {
     long spillGuardAt = -1;
 
     HostileMedia(InetSocketAddress control, InetAddress mediaHost, int portMin, int portMax, int rate, long spillLimit,
-                 LongSupplier spillBytes, long seed) {
+                 LongSupplier spillBytes, long timestampJumps, long seed) {
+        this.timestampJumps = timestampJumps;
         this.control = control;
         this.mediaHost = mediaHost;
         this.portMin = portMin;
@@ -126,7 +129,7 @@ final class HostileMedia {
             for (long i = 0; i < count; i++) {
                 if (i % 1_000 == 0) {
                     pace(t0, i);
-                    if (i % 20_000 == 0 && spillGuardAt < 0 && spillBytes.getAsLong() > spillLimit) {
+                    if (i % 5_000 == 0 && spillGuardAt < 0 && spillBytes.getAsLong() > spillLimit) {
                         spillGuardAt = i;
                     }
                 }
@@ -149,7 +152,8 @@ final class HostileMedia {
                 Real r = reals.get(rnd.nextInt(reals.size()));
                 if (k < 50) {
                     send("valid RTP, recording's source", r.source, rtp(r, 1, SAMPLES), r.target);
-                } else if (k < 60 && spillGuardAt < 0) {
+                } else if (k < 60 && spillGuardAt < 0 && timestampJumps > 0) {
+                    timestampJumps--;
                     long jump = rnd.nextInt(4) == 0 ? rnd.nextLong(1L << 31) : rnd.nextInt(8_000 * 120);
                     send("timestamp jump, recording's source", r.source, rtp(r, 1, jump), r.target);
                 } else if (k < 70) {

@@ -65,6 +65,31 @@ final class StackProbe {
         return directorySize(spillDir);
     }
 
+    /** Asks each service's JVM for a full GC ({@code jcmd <pid> GC.run}); quietly skipped without jcmd. */
+    void collectGarbage() {
+        if (pidDir == null) {
+            return;
+        }
+        for (Service s : services.values()) {
+            OptionalLong pid = ProcessCpu.readPid(pidDir.resolve(s.name() + ".pid"));
+            if (pid.isEmpty()) {
+                continue;
+            }
+            try {
+                Process p = new ProcessBuilder("jcmd", Long.toString(pid.getAsLong()), "GC.run")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroy();
+                }
+            } catch (IOException e) {
+                return; // no jcmd here
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     private ServiceState probe(Service s) {
         OptionalLong pid = pidDir == null ? OptionalLong.empty() : ProcessCpu.readPid(pidDir.resolve(s.name() + ".pid"));
         boolean alive = pid.isPresent() && ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
