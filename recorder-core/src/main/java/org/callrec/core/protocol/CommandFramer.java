@@ -12,12 +12,20 @@ import java.util.Optional;
  * a command over the size limit raises {@link CommandTooLongException}. The rules, in full and
  * in one place: {@code docs/PROTOCOL.md}, "Framing — decisions".
  *
+ * <p>Each byte is looked at a bounded number of times, however the stream is split into reads:
+ * once as it is fed, once when its command is decoded; {@link #pendingLooksComplete()} answers in
+ * constant time from a {@link CompletenessScanner} fed as the bytes arrive (it used to re-parse
+ * the whole pending text, so a command sent one byte per read cost time quadratic in its length).
+ * {@link #bytesExamined()} counts that work for the tests.
+ *
  * <p>Not thread-safe: one instance per connection, used from that connection's event loop.
  */
 public final class CommandFramer {
 
     private final int maxCommandBytes;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
+    private final CompletenessScanner scanner = new CompletenessScanner();
+    private long examined;
     private boolean pendingCr;
     /** Once a peer has terminated a command, it is taken to terminate them all. */
     private boolean peerTerminates;
@@ -30,6 +38,7 @@ public final class CommandFramer {
     /** Feeds one read's bytes; returns the commands they complete, in order. */
     public List<Frame> feed(byte[] data) {
         List<Frame> frames = new ArrayList<>(1);
+        examined += data.length;
         for (byte b : data) {
             if (pendingCr) {
                 pendingCr = false;
@@ -47,9 +56,11 @@ public final class CommandFramer {
                 default -> {
                     if (pending.size() >= maxCommandBytes) {
                         pending.reset();
+                        scanner.reset();
                         throw new CommandTooLongException(maxCommandBytes);
                     }
                     pending.write(b);
+                    scanner.accept(b);
                 }
             }
         }
@@ -58,10 +69,19 @@ public final class CommandFramer {
 
     /**
      * True when the pending bytes already form a complete command and the peer has never
-     * terminated one: a short quiet period is enough before acting on them.
+     * terminated one: a short quiet period is enough before acting on them. Constant time: the
+     * pending bytes are not read again.
      */
     public boolean pendingLooksComplete() {
-        return !peerTerminates && !pendingCr && pending.size() > 0 && isComplete(pendingText());
+        return !peerTerminates && !pendingCr && pending.size() > 0 && scanner.complete();
+    }
+
+    /**
+     * The framer's work so far, in bytes looked at: every byte fed, plus every pending byte
+     * decoded into text. Stays within twice the bytes fed, however they were split.
+     */
+    public long bytesExamined() {
+        return examined;
     }
 
     /** True when bytes of an unfinished command are waiting for more data. */
@@ -89,32 +109,11 @@ public final class CommandFramer {
         }
     }
 
-    private String pendingText() {
-        return pending.toString(StandardCharsets.UTF_8);
-    }
-
     private String take() {
-        String text = pendingText();
+        examined += pending.size();
+        String text = pending.toString(StandardCharsets.UTF_8);
         pending.reset();
+        scanner.reset();
         return text;
-    }
-
-    /** A complete command: parses, and has the keys its cmd needs to be acted upon. */
-    static boolean isComplete(String text) {
-        if (text.endsWith("%") || (text.length() > 1 && text.charAt(text.length() - 2) == '%')) {
-            return false;
-        }
-        try {
-            Command c = CommandCodec.parse(text);
-            if (c.is(Command.START_REQUEST)) {
-                return c.get("id").isPresent() && c.get("device").isPresent() && c.get("codec").isPresent();
-            }
-            if (c.is(Command.STOP_REQUEST)) {
-                return c.get("id").isPresent();
-            }
-            return false;
-        } catch (CommandSyntaxException e) {
-            return false;
-        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
@@ -19,6 +20,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 
+import org.callrec.core.protocol.Command;
 import org.callrec.core.protocol.CommandCodec;
 import org.callrec.core.protocol.CommandFramer;
 import org.callrec.core.protocol.CommandSyntaxException;
@@ -52,6 +54,101 @@ class CommandFramerFuzzTest {
                 Tuple.of(3, Arbitraries.integers().between(1, 64)),
                 Tuple.of(1, Arbitraries.integers().between(1, 3000)))
                 .list().ofMinSize(1).ofMaxSize(50);
+    }
+
+    /** What decides completeness: keys, names, escapes, white space of every kind, odd bytes. */
+    static final List<String> COMPLETENESS_TOKENS = List.of("cmd=", "CMD=", " cmd ", "cmd", "RecordStartRequest",
+            "RecordStopRequest", "recordSTOPrequest", "Record\u017FtopRequest", "RecordStop", "Request", "id=", "ID=",
+            "%69d=", "\u0130d=", "device=", "DEVICE=", "dev", "ice=", "codec=", "Codec=", "%63odec=", "callerNumber=",
+            "=", "&", "&&", "+", " ", "\t", "\u000B", "\u3000", "\u00A0", "%20", "%09", "%E3%80%80", "%E3%80",
+            "%C3%A9", "%C3", "%FF", "%", "%4", "%41", "%\u0663\u0663", "%\uFF21\uFF21", "%+1", "%ZZ", "\uFFFD",
+            "\uD83D\uDE00", "x", "1", "PCMA", "00:11:22:33:44:55");
+
+    /** Whole pairs, valid and not, for commands that are complete or nearly so. */
+    static final List<String> PAIRS = List.of("", " ", "\t", "\u3000", "+", "%20", "=", "=1", "cmd=RecordStopRequest",
+            "cmd=RecordStartRequest", " CMD = recordstoprequest ", "cmd=+RecordStopRequest%20", "cmd=Record\u017FtopRequest",
+            "cmd=RecordStart", "cmd", "cmd=", "cmd=+", "cmd=%20", "cmd=RecordStopRequest\uFFFD", "id=1", "ID", " id ",
+            "%69d=7", "\u0130d=1", "id\u00A0=1", "%E3%80%80id%E3%80%80=1", "%E3%80id=1", "device=00:11", "DEVICE",
+            "codec=PCMA", "%63odec=", "Codec", "codec%C3=1", "x=%4", "x=%41", "x=%ZZ", "y=%C3", "z=%\u0663\u0663",
+            "z=%\uFF21\uFF21", "callerNumber=+33", "\uFFFD=1", "\uD83D\uDE00=1", "id=a=b", "%3D=1", "%26=1");
+
+    @Provide
+    Arbitrary<byte[]> unterminated() {
+        Arbitrary<byte[]> pairs = Combinators.combine(Arbitraries.of("", " ", "&", " &", "\t&"),
+                Arbitraries.of(PAIRS).list().ofMaxSize(8), Arbitraries.of("", " ", "&", "& ", "&\u3000", "%", "%4"))
+                .as((head, ps, tail) -> (head + String.join("&", ps) + tail).getBytes(StandardCharsets.UTF_8));
+        Arbitrary<byte[]> bytes = Arbitraries.frequencyOf(
+                Tuple.of(1, Fuzz.bytes(200)),
+                Tuple.of(3, pairs),
+                Tuple.of(1, Combinators.combine(pairs, Fuzz.mutations(3)).as(Fuzz::mutate)),
+                Tuple.of(2, Fuzz.tokens(COMPLETENESS_TOKENS, 40)),
+                Tuple.of(2, Combinators.combine(Fuzz.tokens(COMPLETENESS_TOKENS, 30), Fuzz.mutations(4))
+                        .as(Fuzz::mutate)));
+        // no terminators: the scanner only ever sees the bytes of one command
+        return bytes.map(b -> {
+            byte[] out = b.clone();
+            for (int i = 0; i < out.length; i++) {
+                if (out[i] == '\r' || out[i] == '\n' || out[i] == 0) {
+                    out[i] = '&';
+                }
+            }
+            return out;
+        });
+    }
+
+    @Property(tries = 1500)
+    @Label("after every byte, pendingLooksComplete says what parsing the whole pending text says")
+    void looksCompleteAsTheParserSays(@ForAll("unterminated") byte[] input) {
+        CommandFramer framer = new CommandFramer(4096);
+        for (int i = 0; i < input.length; i++) {
+            assertThat(framer.feed(new byte[] {input[i]})).isEmpty();
+            String text = new String(input, 0, i + 1, StandardCharsets.UTF_8);
+            assertThat(framer.pendingLooksComplete()).as("after %s", text).isEqualTo(parserSaysComplete(text));
+        }
+    }
+
+    /**
+     * The rule of PROTOCOL.md ("Framing — decisions"), by parsing the whole text: it parses, is a
+     * start with id, device and codec or a stop with id, and does not end inside a {@code %} escape.
+     */
+    static boolean parserSaysComplete(String text) {
+        if (text.endsWith("%") || (text.length() > 1 && text.charAt(text.length() - 2) == '%')) {
+            return false;
+        }
+        try {
+            Command c = CommandCodec.parse(text);
+            if (c.is(Command.START_REQUEST)) {
+                return c.get("id").isPresent() && c.get("device").isPresent() && c.get("codec").isPresent();
+            }
+            return c.is(Command.STOP_REQUEST) && c.get("id").isPresent();
+        } catch (CommandSyntaxException e) {
+            return false;
+        }
+    }
+
+    @Property(tries = 1000)
+    @Label("framing looks at each byte at most twice, however the reads are split and probed")
+    void workIsLinear(@ForAll("stream") byte[] input, @ForAll("reads") List<Integer> reads, @ForAll boolean byteByByte) {
+        CommandFramer framer = new CommandFramer(4096);
+
+        Fed run = feed(framer, input, byteByByte ? List.of(1) : reads, true);
+
+        // counted work, not time: robust on a loaded machine (re-parsing the pending text after
+        // each read, as the framer once did, is quadratic and fails this at once)
+        assertThat(framer.bytesExamined()).as("%d reads", run.feeds()).isLessThanOrEqualTo(2L * input.length);
+    }
+
+    @Example
+    @Label("a 4,095-byte command sent one byte per read is looked at no more than twice per byte")
+    void longCommandByteByByte() {
+        byte[] command = CommandFramerCostTest.longCommand();
+        CommandFramer framer = new CommandFramer(4096);
+
+        Fed run = feed(framer, command, List.of(1), true);
+
+        assertThat(run.frames()).hasSize(1);
+        assertThat(run.feeds()).isEqualTo(4095);
+        assertThat(framer.bytesExamined()).isLessThanOrEqualTo(2L * command.length);
     }
 
     @Property(tries = 2000)
