@@ -4,15 +4,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.callrec.infra.EmbeddedKafka;
@@ -317,13 +320,31 @@ final class RecordingStack implements AutoCloseable {
         return storage;
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * A TCP port for a child process to listen on, below the kernel's ephemeral range (Linux's
+     * default starts at 32768): a port the kernel handed out for {@code bind(0)} and then let go
+     * can be taken again by any process's next outgoing connection before the child binds it (a
+     * loaded run lost a storage start to "Address already in use"); ports below the range are only
+     * taken by an explicit bind. Never the same port twice in this JVM.
+     */
+    static synchronized int freePort() {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = 10_000 + ThreadLocalRandom.current().nextInt(22_000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new InetSocketAddress(port));
+                return port;
+            } catch (IOException inUse) {
+                // taken: try another
+            }
         }
+        throw new UncheckedIOException(new IOException("no free TCP port in 10000-31999"));
     }
+
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     @Override
     public void close() {
