@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.Priority;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.callrec.storage.config.StorageConfig;
@@ -26,7 +24,6 @@ import io.minio.PutObjectArgs;
 import io.minio.ServerSideEncryption;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigUtils;
 
 /**
@@ -58,11 +55,12 @@ public class S3Store {
     private S3Connection.Credentials credentials;
 
     /**
-     * Creates the clients before anything else starts (CDI calls lower priorities first), so that
-     * missing, well-known or unusable S3 settings stop the service at once with a message that
-     * names the key to set ({@link S3Connection.Invalid}).
+     * Logs what S3 is used with (the secret's source, never the secret). Called first thing at
+     * startup ({@link S3StartupCheck}): creating this bean checks the settings, so missing,
+     * well-known or unusable ones stop the service with a message naming the key to set
+     * ({@link S3Connection.Invalid}).
      */
-    void checkAtStartup(@Observes @Priority(1) StartupEvent event) {
+    void describe() {
         LOG.infof("S3 %s, bucket %s, access key %s, secret from %s, server-side encryption %s%s", config.s3().endpoint(),
                 bucket(), credentials.accessKey(), credentials.source(), config.s3().sse().name().toLowerCase(Locale.ROOT),
                 config.s3().caFile().map(f -> ", CA " + f).orElse(""));
