@@ -56,7 +56,8 @@ class ComposeConfigTest {
     @Test
     @DisplayName("the services read the compose settings as intended: advertised address, UDP range, nodes, S3")
     void servicesReadTheSettings() {
-        Map<String, String> shell = Map.of("CALLREC_ADVERTISED_ADDRESS", "192.0.2.7");
+        Map<String, String> shell = Map.of("CALLREC_ADVERTISED_ADDRESS", "192.0.2.7",
+                "CALLREC_S3_SECRET_KEY", "a-secret-of-our-own");
 
         IngestConfig ingest = ServiceConfig.INGEST.read(IngestConfig.class, compose.resolvedEnvironment("ingest", shell));
         ControlConfig control = ServiceConfig.CONTROL.read(ControlConfig.class,
@@ -94,6 +95,17 @@ class ComposeConfigTest {
         assertThatThrownBy(() -> compose.resolvedEnvironment("ingest", Map.of()))
                 .hasMessageContaining("CALLREC_ADVERTISED_ADDRESS")
                 .hasMessageContaining("LAN address");
+    }
+
+    @Test
+    @DisplayName("no well-known S3 secret: compose stops with a clear message unless CALLREC_S3_SECRET_KEY is given")
+    void s3SecretIsRequired() {
+        for (String service : List.of("minio", "minio-init", "storage")) {
+            assertThatThrownBy(() -> compose.resolvedEnvironment(service, Map.of("CALLREC_ADVERTISED_ADDRESS", "192.0.2.7")))
+                    .as(service).hasMessageContaining("CALLREC_S3_SECRET_KEY").hasMessageContaining("of your own");
+        }
+        assertThat(compose.resolvedEnvironment("storage", Map.of("CALLREC_S3_SECRET_KEY", "a-secret-of-our-own")))
+                .containsEntry("STORAGE_S3_SECRET_KEY", "a-secret-of-our-own");
     }
 
     @Test
