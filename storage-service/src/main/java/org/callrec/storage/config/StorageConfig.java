@@ -174,7 +174,7 @@ public interface StorageConfig {
          * {@code STORAGE_S3_SECRET_KEY}): never pass it as {@code -D} on a command line. Outside
          * the {@code dev}, {@code test} and {@code local} profiles one of the two is required and a
          * well-known default ({@code callrec-secret}, {@code minioadmin} …) refuses to start.
-         * Defaults to nothing ({@code callrec-secret} in those profiles).
+         * Defaults to nothing ({@code callrec-secret} in {@code dev} and {@code test}).
          */
         Optional<String> secretKey();
 

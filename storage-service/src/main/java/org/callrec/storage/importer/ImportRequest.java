@@ -66,7 +66,9 @@ public record ImportRequest(String tenant, String device, String callId, String 
             throw new Invalid("tenant '" + asked + "' is not this credential's: an import goes to the tenant of its"
                     + " credential ('" + tenant + "'); leave the tenant parameter out");
         }
-        return parse(params);
+        ImportRequest r = parse(params);
+        return new ImportRequest(tenant, r.device, r.callId, r.direction, r.localNumber, r.localName, r.remoteNumber,
+                r.remoteName, r.fileName, r.recordedAt, r.fields, r.params);
     }
 
     /** Reads and checks the parameters (first value of each), the tenant among them. */

@@ -319,8 +319,14 @@ class PhoneFileImportTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         assertThat(json.readTree(r.body()).get("audioKey").asText()).startsWith("default/2025/01/02/");
 
-        // acme's credential naming another tenant is refused, and nothing lands under that tenant.
+        // acme's credential naming no tenant imports into acme.
         authorization = "Bearer " + ACME_TOKEN;
+        r = post(file, Map.of("recordedAt", "2025-01-02T03:04:05Z"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(json.readTree(r.body()).get("tenant").asText()).isEqualTo("acme");
+        assertThat(json.readTree(r.body()).get("audioKey").asText()).startsWith("acme/2025/01/02/");
+
+        // acme's credential naming another tenant is refused, and nothing lands under that tenant.
         r = post(file, Map.of("tenant", "victim", "recordedAt", "2025-01-02T03:04:05Z"));
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("\"bad-request\"", "tenant of its credential");
