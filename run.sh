@@ -11,6 +11,22 @@ ROOT=$(pwd)
 # shellcheck source=scripts/local-env.sh
 . "$ROOT/scripts/local-env.sh"
 mkdir -p "$RUN_DIR" "$LOG_DIR" "$DATA_DIR"
+# The three services run in the Quarkus profile "local": the development defaults are accepted
+# there (outside dev/test/local, storage refuses the well-known S3 secret).
+export QUARKUS_PROFILE=local
+
+# Secrets of this run: files of mode 600 under $RUN_DIR, passed as file paths (or in the
+# environment), never on a command line (ps shows those to every local user) nor in a log.
+new_secret() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+write_secret() { (umask 077; printf '%s\n' "$2" > "$1"); }
+[ -n "$S3_SECRET_KEY" ] || S3_SECRET_KEY=$(new_secret)
+write_secret "$S3_SECRET_FILE" "$S3_SECRET_KEY"
+# storage's import credential: the service's file holds the token's SHA-256 only; the client's
+# header file (for curl -H @file) holds the token.
+IMPORT_TOKEN=$(new_secret)
+write_secret "$IMPORT_CREDENTIALS_FILE" "$TENANT sha256:$(printf '%s' "$IMPORT_TOKEN" | sha256sum | cut -d' ' -f1)"
+write_secret "$IMPORT_HEADER_FILE" "Authorization: Bearer $IMPORT_TOKEN"
+unset IMPORT_TOKEN
 
 INFRA_JAR=$(ls embedded-infra/target/embedded-infra-*.jar 2>/dev/null | grep -v -e sources -e tests | head -1 || true)
 needed=(control-service/target/quarkus-app/quarkus-run.jar
@@ -42,6 +58,7 @@ stop_all() {
       rm -f "$f"
     fi
   done
+  rm -f "$S3_SECRET_FILE" "$IMPORT_CREDENTIALS_FILE" "$IMPORT_HEADER_FILE"
   echo "Stopped."
   exit 0
 }
@@ -84,10 +101,11 @@ start ingest "$LOG_DIR/ingest.log" "$JAVA" -Dquarkus.http.port="$INGEST_HTTP" \
   -jar media-ingest-service/target/quarkus-app/quarkus-run.jar
 
 echo "Starting storage-service (HTTP $STORAGE_HTTP, management $STORAGE_MANAGEMENT)…"
-start storage "$LOG_DIR/storage.log" "$JAVA" -Dquarkus.http.port="$STORAGE_HTTP" \
+STORAGE_S3_SECRET_KEY_FILE=$S3_SECRET_FILE STORAGE_IMPORT_CREDENTIALS_FILE=$IMPORT_CREDENTIALS_FILE \
+  start storage "$LOG_DIR/storage.log" "$JAVA" -Dquarkus.http.port="$STORAGE_HTTP" \
   -Dquarkus.management.port="$STORAGE_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
   -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dstorage.s3.endpoint="http://$S3_HOST:$S3_PORT" \
-  -Dstorage.s3.bucket="$S3_BUCKET" -Dstorage.s3.access-key="$S3_ACCESS_KEY" -Dstorage.s3.secret-key="$S3_SECRET_KEY" \
+  -Dstorage.s3.bucket="$S3_BUCKET" -Dstorage.s3.access-key="$S3_ACCESS_KEY" \
   -Dstorage.work-dir="$DATA_DIR/storage" \
   -jar storage-service/target/quarkus-app/quarkus-run.jar
 wait_for ingest "$INGEST_HTTP" "$LOG_DIR/ingest.log"
@@ -107,7 +125,8 @@ wait_for control "$CONTROL_MANAGEMENT" "$LOG_DIR/control.log"
 cat <<INFO
 
   Phones:   recording server $ADVERTISED, port $CONTROL_PORT (TCP); RTP to UDP $UDP_MIN-$UDP_MAX
-  S3:       http://$S3_HOST:$S3_PORT  bucket $S3_BUCKET  access key $S3_ACCESS_KEY  secret key $S3_SECRET_KEY
+  S3:       http://$S3_HOST:$S3_PORT  bucket $S3_BUCKET  access key $S3_ACCESS_KEY  secret key in $S3_SECRET_FILE
+  Import:   curl -H @$IMPORT_HEADER_FILE -H 'Content-Type: application/octet-stream' --data-binary @FILE http://127.0.0.1:$STORAGE_HTTP/api/v1/imports  (tenant $TENANT)
   Kafka:    127.0.0.1:$KAFKA_PORT
   Logs:     $LOG_DIR   Data: $DATA_DIR
   Health:   http://127.0.0.1:$CONTROL_MANAGEMENT/q/health/ready (control)  http://127.0.0.1:$INGEST_MANAGEMENT/q/health/ready (ingest)  http://127.0.0.1:$STORAGE_MANAGEMENT/q/health/ready (storage)

@@ -110,7 +110,7 @@ set +e
 "$JAVA" "${JAVA_OPTS[@]}" -cp benchmark/target/benchmark.jar org.callrec.benchmark.FleetBenchmark \
   --control "127.0.0.1:$CONTROL_PORT" --phones "$PHONES" --duration "$DURATION" \
   --kafka "127.0.0.1:$KAFKA_PORT" --s3 "http://$S3_HOST:$S3_PORT" --bucket "$S3_BUCKET" \
-  --access-key "$S3_ACCESS_KEY" --secret-key "$S3_SECRET_KEY" --pid-dir "$RUN_DIR" "$@" | tee "$REPORT"
+  --access-key "$S3_ACCESS_KEY" --secret-key-file "$S3_SECRET_FILE" --pid-dir "$RUN_DIR" "$@" | tee "$REPORT"
 status=${PIPESTATUS[0]}
 set -e
 log "report saved to ${REPORT#"$ROOT"/} (exit status $status)"

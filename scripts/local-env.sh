@@ -11,7 +11,8 @@ S3_HOST=${CALLREC_S3_HOST:-127.0.0.1}
 S3_PORT=${CALLREC_S3_PORT:-9000}
 S3_BUCKET=${CALLREC_S3_BUCKET:-recordings}
 S3_ACCESS_KEY=${CALLREC_S3_ACCESS_KEY:-callrec}
-S3_SECRET_KEY=${CALLREC_S3_SECRET_KEY:-callrec-secret}
+# Unset: run.sh makes a random one per run. Services read it from S3_SECRET_FILE, never a command line.
+S3_SECRET_KEY=${CALLREC_S3_SECRET_KEY:-}
 STATE_DIR=${CALLREC_STATE_DIR:-$ROOT/.local}
 DATA_DIR=${CALLREC_DATA_DIR:-$STATE_DIR/data}
 CONTROL_HTTP=${CALLREC_CONTROL_HTTP_PORT:-8081}
@@ -23,4 +24,8 @@ STORAGE_MANAGEMENT=${CALLREC_STORAGE_MANAGEMENT_PORT:-9083}
 LOG_JSON=${CALLREC_LOG_JSON:-false}
 JAVA=${JAVA:-java}
 RUN_DIR=$STATE_DIR/run
+# Secrets of one run (mode 600, deleted when run.sh stops)
+S3_SECRET_FILE=$RUN_DIR/s3-secret-key
+IMPORT_CREDENTIALS_FILE=$RUN_DIR/import-credentials
+IMPORT_HEADER_FILE=$RUN_DIR/import-authorization.header
 LOG_DIR=$STATE_DIR/logs

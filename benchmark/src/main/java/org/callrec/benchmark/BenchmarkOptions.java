@@ -62,6 +62,7 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
               --bucket NAME              bucket when an event names none        [recordings]
               --access-key KEY           S3 access key                          [callrec]
               --secret-key KEY           S3 secret key                          [callrec-secret]
+              --secret-key-file FILE     read the S3 secret key from FILE (keeps it off the command line)
               --pid-dir DIR              <service>.pid files (%s)  [.local/run]
               --completion-timeout D     wait for completion events             [120s]
               --kafka-timeout D          wait for the Kafka partition assignment [30s]
@@ -124,6 +125,7 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
                 case "--bucket" -> bucket = v;
                 case "--access-key" -> accessKey = v;
                 case "--secret-key" -> secretKey = v;
+                case "--secret-key-file" -> secretKey = readSecret(v);
                 case "--pid-dir" -> pidDir = Path.of(v);
                 case "--completion-timeout" -> completionTimeout = Durations.parse(v);
                 case "--kafka-timeout" -> kafkaTimeout = Durations.parse(v);
@@ -145,6 +147,18 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
             return Terminator.valueOf(v.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--terminator wants none|lf|crlf|nul, got '" + v + "'");
+        }
+    }
+
+    private static String readSecret(String file) {
+        try {
+            String secret = java.nio.file.Files.readString(Path.of(file)).strip();
+            if (secret.isEmpty()) {
+                throw new IllegalArgumentException("--secret-key-file " + file + " is empty");
+            }
+            return secret;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--secret-key-file: cannot read " + file + ": " + e.getMessage());
         }
     }
 

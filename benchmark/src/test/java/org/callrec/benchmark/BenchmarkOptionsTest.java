@@ -70,4 +70,14 @@ class BenchmarkOptionsTest {
         assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--phones"}))
                 .hasMessageContaining("needs a value");
     }
+
+    @Test
+    @DisplayName("--secret-key-file reads the S3 secret from a file, so that it is on no command line")
+    void secretKeyFromFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("s3-secret-key"), "3f9c0e1d2b4a\n");
+        assertThat(BenchmarkOptions.parse(new String[] {"--secret-key-file", file.toString()}).secretKey())
+                .isEqualTo("3f9c0e1d2b4a");
+        assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--secret-key-file", dir.resolve("none").toString()}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot read");
+    }
 }

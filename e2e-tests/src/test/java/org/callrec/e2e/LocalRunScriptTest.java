@@ -45,7 +45,9 @@ class LocalRunScriptTest {
         env.put("CALLREC_S3_PORT", Integer.toString(s3));
         env.put("CALLREC_CONTROL_HTTP_PORT", Integer.toString(RecordingStack.freePort()));
         env.put("CALLREC_INGEST_HTTP_PORT", Integer.toString(RecordingStack.freePort()));
-        env.put("CALLREC_STORAGE_HTTP_PORT", Integer.toString(RecordingStack.freePort()));
+        int storageHttp = RecordingStack.freePort();
+        env.put("CALLREC_STORAGE_HTTP_PORT", Integer.toString(storageHttp));
+        env.remove("CALLREC_S3_SECRET_KEY"); // run.sh makes one for the run
         int controlManagement = RecordingStack.freePort();
         env.put("CALLREC_CONTROL_MANAGEMENT_PORT", Integer.toString(controlManagement));
         env.put("CALLREC_INGEST_MANAGEMENT_PORT", Integer.toString(RecordingStack.freePort()));
@@ -53,6 +55,7 @@ class LocalRunScriptTest {
         env.put("CALLREC_UDP_PORT_MIN", Integer.toString(udpMin));
         env.put("CALLREC_UDP_PORT_MAX", Integer.toString(udpMin + 49));
         Process run = pb.start();
+        List<String> secrets = new java.util.ArrayList<>();
         try {
             // 1. It comes up and says where phones must point.
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
@@ -78,15 +81,52 @@ class LocalRunScriptTest {
             assertThat(scraped.body()).contains(
                     "callrec_control_commands_total{command=\"RecordStartRequest\",result=\"success\"} 2.0");
 
-            // 3. Their WAV and JSON objects appear in the bucket.
+            // 3. The run's secrets are files only its user may read, and on no command line.
+            Path runDir = state.resolve("run");
+            String s3Secret = Files.readString(runDir.resolve("s3-secret-key")).strip();
+            String importHeader = Files.readString(runDir.resolve("import-authorization.header")).strip();
+            String importToken = importHeader.substring(importHeader.lastIndexOf(' ') + 1);
+            assertThat(s3Secret).hasSizeGreaterThanOrEqualTo(32).isNotEqualTo("callrec-secret");
+            for (String f : List.of("s3-secret-key", "import-authorization.header", "import-credentials")) {
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(runDir.resolve(f)))).as(f).isEqualTo("rw-------");
+            }
+            assertThat(Files.readString(runDir.resolve("import-credentials"))).as("the service's file holds a hash")
+                    .doesNotContain(importToken).contains("sha256:");
+            try (Stream<Path> pidFiles = Files.list(runDir)) {
+                for (Path pidFile : pidFiles.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                    String cmdline = Files.readString(Path.of("/proc", Files.readString(pidFile).strip(), "cmdline"))
+                            .replace('\0', ' ');
+                    assertThat(cmdline).as("%s command line", pidFile.getFileName()).doesNotContain(s3Secret, importToken);
+                }
+            }
+
+            // 4. storage's import: refused without the credential, accepted with the run's (the
+            //    body is no phone file, so it ends at 400 invalid-file: past the credential).
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI imports = java.net.URI.create("http://127.0.0.1:" + storageHttp + "/api/v1/imports");
+            java.net.http.HttpResponse<String> anonymous = http.send(java.net.http.HttpRequest.newBuilder(imports)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[64])).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
+            java.net.http.HttpResponse<String> known = http.send(java.net.http.HttpRequest.newBuilder(imports)
+                    .header("Authorization", "Bearer " + importToken)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[64])).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(known.statusCode()).as(known.body()).isEqualTo(400);
+            assertThat(known.body()).contains("invalid-file");
+            secrets.add(s3Secret);
+            secrets.add(importToken);
+
+            // 5. Their WAV and JSON objects appear in the bucket.
             try (MinioClient s3Client = MinioClient.builder().endpoint("http://127.0.0.1:" + s3)
-                    .credentials("callrec", "callrec-secret").build()) {
+                    .credentials("callrec", s3Secret).build()) {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(keys(s3Client))
                         .filteredOn(k -> k.startsWith("default/") && k.endsWith(".wav")).hasSize(2));
                 assertThat(keys(s3Client)).filteredOn(k -> k.endsWith(".json")).hasSize(2);
             }
         } finally {
-            // 4. SIGTERM stops every service and the script itself, cleanly.
+            // 6. SIGTERM stops every service and the script itself, cleanly.
             run.destroy();
             boolean exited = run.waitFor(90, TimeUnit.SECONDS);
             if (!exited) {
@@ -97,8 +137,16 @@ class LocalRunScriptTest {
         assertThat(run.exitValue()).as(read(output)).isZero();
         assertThat(read(output)).contains("Stopped.");
         try (Stream<Path> pids = Files.list(state.resolve("run"))) {
-            assertThat(pids).as("no pid file left behind").isEmpty();
+            assertThat(pids).as("no pid file or secret left behind").isEmpty();
         }
+        // No secret in run.sh's output or any service's log.
+        assertThat(secrets).hasSize(2);
+        try (Stream<Path> logs = Files.list(state.resolve("logs"))) {
+            for (Path log : logs.toList()) {
+                assertThat(Files.readString(log)).as("%s", log.getFileName()).doesNotContain(secrets.toArray(String[]::new));
+            }
+        }
+        assertThat(read(output)).doesNotContain(secrets.toArray(String[]::new));
     }
 
     private static List<String> keys(MinioClient s3) throws Exception {

@@ -66,7 +66,21 @@ final class RecordingStack implements AutoCloseable {
         this(false, false);
     }
 
+    /**
+     * S3 credentials of this stack: real, random ones (no well-known default), as production
+     * needs; storage reads the secret from {@link #s3SecretFile}, never from its command line.
+     */
+    private final String s3AccessKey = "e2e-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private final String s3SecretKey = java.util.HexFormat.of().formatHex(
+            java.nio.ByteBuffer.allocate(16).putLong(ThreadLocalRandom.current().nextLong())
+                    .putLong(ThreadLocalRandom.current().nextLong()).array());
+    private final Path s3SecretFile;
+
     private RecordingStack(boolean restartableKafka, boolean restartableS3) throws IOException {
+        s3SecretFile = Files.createTempFile("callrec-e2e-s3-secret", "",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(s3SecretFile, s3SecretKey + "\n");
         if (restartableKafka) {
             kafkaDir = Files.createTempDirectory("callrec-kafka-e2e");
             kafka = EmbeddedKafka.builder().port(freePort()).logDir(kafkaDir).start();
@@ -76,11 +90,11 @@ final class RecordingStack implements AutoCloseable {
         if (restartableS3) {
             s3DataDir = Files.createTempDirectory("callrec-s3-e2e");
             s3Port = freePort();
-            s3 = EmbeddedS3.builder().port(s3Port).dataDir(s3DataDir).start();
+            s3 = EmbeddedS3.builder().port(s3Port).dataDir(s3DataDir).credentials(s3AccessKey, s3SecretKey).start();
         } else {
             s3DataDir = null;
             s3Port = 0;
-            s3 = EmbeddedS3.start();
+            s3 = EmbeddedS3.builder().credentials(s3AccessKey, s3SecretKey).start();
         }
         s3.createBucket(BUCKET);
         controlPort = freePort();
@@ -144,7 +158,7 @@ final class RecordingStack implements AutoCloseable {
 
     /** Starts the S3 server again on the same port with the objects it had. */
     void startS3() {
-        s3 = EmbeddedS3.builder().port(s3Port).dataDir(s3DataDir).start();
+        s3 = EmbeddedS3.builder().port(s3Port).dataDir(s3DataDir).credentials(s3AccessKey, s3SecretKey).start();
     }
 
     /**
@@ -272,7 +286,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         c.put("storage.s3.endpoint", s3.endpoint());
         c.put("storage.s3.access-key", s3.accessKey());
-        c.put("storage.s3.secret-key", s3.secretKey());
+        c.put("storage.s3.secret-key-file", s3SecretFile.toString());
         c.put("storage.s3.bucket", bucket);
         c.put("storage.work-dir", workDir.toString());
         return c;
@@ -360,6 +374,7 @@ final class RecordingStack implements AutoCloseable {
         if (kafkaDir != null) {
             deleteQuietly(kafkaDir);
         }
+        deleteQuietly(s3SecretFile);
     }
 
     private static void deleteQuietly(Path dir) {

@@ -90,7 +90,9 @@ public final class LocalInfra {
         System.out.println("S3 endpoint:             " + startedS3.endpoint() + "  (data: " + dataDir.resolve("s3") + ")");
         System.out.println("S3 bucket:               " + bucket);
         System.out.println("S3 access key:           " + startedS3.accessKey());
-        System.out.println("S3 secret key:           " + startedS3.secretKey());
+        // never the secret itself: this output is a log file
+        System.out.println("S3 secret key:           " + (env.containsKey("CALLREC_S3_SECRET_KEY")
+                ? "from CALLREC_S3_SECRET_KEY (not printed)" : "the development default (EmbeddedS3.DEFAULT_SECRET_KEY)"));
     }
 
     /** Closes S3, then Kafka; runs in the shutdown hook, also after a failed start. */

@@ -111,7 +111,7 @@ class StorageServiceTest {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer());
         completed.subscribe(List.of(config.kafka().completedTopic()));
         s3 = MinioClient.builder().endpoint(config.s3().endpoint())
-                .credentials(config.s3().accessKey(), config.s3().secretKey()).build();
+                .credentials(config.s3().accessKey().orElseThrow(), config.s3().secretKey().orElseThrow()).build();
     }
 
     @AfterEach

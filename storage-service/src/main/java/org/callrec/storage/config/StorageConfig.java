@@ -2,6 +2,7 @@ package org.callrec.storage.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import org.callrec.core.chunk.Topics;
@@ -45,6 +46,11 @@ public interface StorageConfig {
      */
     @WithDefault("${java.io.tmpdir}/callrec-storage")
     Path workDir();
+
+    /** The folder of the imports' work files: {@code storage.import.work-dir}, else {@code storage.work-dir/imports}. */
+    default Path importWorkDir() {
+        return imports().workDir().orElseGet(() -> workDir().resolve("imports")).toAbsolutePath().normalize();
+    }
 
     /**
      * How far (in media time) a packet may trail the newest one and still be put back in place;
@@ -160,13 +166,46 @@ public interface StorageConfig {
         @WithDefault("http://127.0.0.1:9000")
         String endpoint();
 
-        /** Access key. Defaults to callrec. */
-        @WithDefault("callrec")
-        String accessKey();
+        /**
+         * Access key. Required outside the {@code dev}, {@code test} and {@code local} profiles
+         * (which use {@code callrec}). Defaults to nothing.
+         */
+        Optional<String> accessKey();
 
-        /** Secret key. Defaults to callrec-secret. */
-        @WithDefault("callrec-secret")
-        String secretKey();
+        /**
+         * Secret key; prefer {@code storage.s3.secret-key-file} (or the environment variable
+         * {@code STORAGE_S3_SECRET_KEY}): never pass it as {@code -D} on a command line. Outside
+         * the {@code dev}, {@code test} and {@code local} profiles one of the two is required and a
+         * well-known default ({@code callrec-secret}, {@code minioadmin} …) refuses to start.
+         * Defaults to nothing ({@code callrec-secret} in {@code dev} and {@code test}).
+         */
+        Optional<String> secretKey();
+
+        /**
+         * A file holding the secret key (one line; surrounding white space is ignored), e.g. a
+         * mounted Kubernetes Secret. Set this or {@code storage.s3.secret-key}, not both.
+         * Defaults to nothing.
+         */
+        Optional<Path> secretKeyFile();
+
+        /**
+         * Server-side encryption asked for on every PUT: {@code none}; {@code s3} (SSE-S3,
+         * {@code x-amz-server-side-encryption: AES256}, keys managed by the store); {@code kms}
+         * (SSE-KMS with {@code storage.s3.sse-kms-key-id}; the MinIO SDK sends it over HTTPS only).
+         * Defaults to none.
+         */
+        @WithDefault("none")
+        Sse sse();
+
+        /** The KMS key id (or ARN) used with {@code storage.s3.sse=kms}. Defaults to nothing (required with kms). */
+        Optional<String> sseKmsKeyId();
+
+        /**
+         * PEM file with the certificate(s) of the CA(s) that signed the S3 endpoint's TLS
+         * certificate (a private CA). When set, S3 connections trust exactly these certificates
+         * instead of the JVM's default trust store. Defaults to nothing (the JVM's trust store).
+         */
+        Optional<Path> caFile();
 
         /** Bucket the recordings are stored in. Defaults to recordings. */
         @WithDefault("recordings")
@@ -195,8 +234,52 @@ public interface StorageConfig {
         Duration probeInterval();
     }
 
+    /** Server-side encryption of the objects ({@code storage.s3.sse}). */
+    enum Sse {
+        /** No encryption header: the bucket's default applies. */
+        NONE,
+        /** SSE-S3: {@code x-amz-server-side-encryption: AES256}. */
+        S3,
+        /** SSE-KMS: {@code aws:kms} with {@code storage.s3.sse-kms-key-id}. */
+        KMS
+    }
+
     /** The import endpoint for the phone's own recording files. */
     interface Import {
+
+        /**
+         * File of the credentials allowed to import, one per line: {@code <tenant> <token>} or
+         * {@code <tenant> sha256:<hex of the token's SHA-256>}, {@code #} comments; the tenant of
+         * the credential is the tenant the file is stored under. Re-read when it changes. Without
+         * it the import is disabled (404). Defaults to nothing.
+         */
+        Optional<Path> credentialsFile();
+
+        /** How often the credentials file is checked for changes. Defaults to 10s. */
+        @WithDefault("10s")
+        Duration credentialsReloadInterval();
+
+        /**
+         * Imports received or converted at the same time; one more is answered 503
+         * {@code too-many-imports} with {@code Retry-After}. Defaults to 2.
+         */
+        @WithDefault("2")
+        int maxConcurrent();
+
+        /**
+         * An import whose body sends nothing for this long is cut off (its work file deleted, its
+         * slot freed). Defaults to 30s.
+         */
+        @WithDefault("30s")
+        Duration idleTimeout();
+
+        /**
+         * Folder of the imports' work files (the received file and its PCM), apart from the
+         * recordings' spill files; only this service's own files in it ({@code *.phone},
+         * {@code import-*.pcm}) are deleted at startup. Must not be {@code storage.work-dir}
+         * itself. Defaults to {@code storage.work-dir}/imports.
+         */
+        Optional<Path> workDir();
 
         /**
          * Largest file accepted by {@code POST /api/v1/imports}; a larger body is refused with 413

@@ -21,7 +21,7 @@ import org.callrec.storage.upload.ObjectKeys;
  * value is optional. Unknown parameters are kept (under {@code fields} in the metadata), like
  * unknown keys of the phone's start command.
  *
- * @param tenant       tenant ({@code default} when absent)
+ * @param tenant       tenant: the credential's ({@link #parse(Map, String)})
  * @param device       the phone's MAC address, normalised ({@code aa:bb:cc:dd:ee:ff}), or empty
  * @param callId       the phone's call/session id, or empty
  * @param direction    {@code in}, {@code out} or empty
@@ -56,8 +56,23 @@ public record ImportRequest(String tenant, String device, String callId, String 
         }
     }
 
-    /** Reads and checks the parameters (first value of each). */
-    public static ImportRequest parse(Map<String, String> params) throws Invalid {
+    /**
+     * Reads and checks the parameters (first value of each) of an import into {@code tenant}, the
+     * tenant of the request's credential: a {@code tenant} parameter naming another is refused.
+     */
+    public static ImportRequest parse(Map<String, String> params, String tenant) throws Invalid {
+        String asked = params.getOrDefault("tenant", "").strip();
+        if (!asked.isEmpty() && !asked.equals(tenant)) {
+            throw new Invalid("tenant '" + asked + "' is not this credential's: an import goes to the tenant of its"
+                    + " credential ('" + tenant + "'); leave the tenant parameter out");
+        }
+        ImportRequest r = parse(params);
+        return new ImportRequest(tenant, r.device, r.callId, r.direction, r.localNumber, r.localName, r.remoteNumber,
+                r.remoteName, r.fileName, r.recordedAt, r.fields, r.params);
+    }
+
+    /** Reads and checks the parameters (first value of each), the tenant among them. */
+    static ImportRequest parse(Map<String, String> params) throws Invalid {
         Map<String, String> p = new TreeMap<>(params);
         String device = "";
         String rawDevice = p.getOrDefault("device", "").strip();

@@ -7,7 +7,7 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Locale;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -21,9 +21,10 @@ import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.ServerSideEncryption;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
-import okhttp3.OkHttpClient;
+import io.quarkus.runtime.configuration.ConfigUtils;
 
 /**
  * The bucket, through the MinIO SDK (blocking: called from the upload pool and the consumer
@@ -49,25 +50,28 @@ public class S3Store {
     private volatile String lastFailure = "";
     /** The probe's client, with the short time limit of readiness checks ({@code storage.health.check-timeout}). */
     private MinioClient checkClient;
+    /** What {@code storage.s3.sse} asks for on every PUT; null for none. */
+    private ServerSideEncryption sse;
+    private S3Connection.Credentials credentials;
+
+    /**
+     * Logs what S3 is used with (the secret's source, never the secret). Called first thing at
+     * startup ({@link S3StartupCheck}): creating this bean checks the settings, so missing,
+     * well-known or unusable ones stop the service with a message naming the key to set
+     * ({@link S3Connection.Invalid}).
+     */
+    void describe() {
+        LOG.infof("S3 %s, bucket %s, access key %s, secret from %s, server-side encryption %s%s", config.s3().endpoint(),
+                bucket(), credentials.accessKey(), credentials.source(), config.s3().sse().name().toLowerCase(Locale.ROOT),
+                config.s3().caFile().map(f -> ", CA " + f).orElse(""));
+    }
 
     @PostConstruct
     void init() {
-        client = client(config.s3().timeout().toMillis());
-        checkClient = client(config.health().checkTimeout().toMillis());
-    }
-
-    private MinioClient client(long timeoutMillis) {
-        OkHttpClient http = new OkHttpClient.Builder()
-                .connectTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                .readTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                .writeTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                .build();
-        return MinioClient.builder()
-                .endpoint(config.s3().endpoint())
-                .region(config.s3().region())
-                .credentials(config.s3().accessKey(), config.s3().secretKey())
-                .httpClient(http, true)
-                .build();
+        credentials = S3Connection.credentials(config.s3(), ConfigUtils.getProfiles());
+        sse = S3Connection.encryption(config.s3()).orElse(null);
+        client = S3Connection.client(config.s3(), credentials, config.s3().timeout().toMillis());
+        checkClient = S3Connection.client(config.s3(), credentials, config.health().checkTimeout().toMillis());
     }
 
     @PreDestroy
@@ -167,6 +171,7 @@ public class S3Store {
                     .object(key)
                     .stream(in, header.length + fileBytes, null)
                     .contentType(contentType)
+                    .sse(sse)
                     .build());
         }
     }
@@ -179,6 +184,7 @@ public class S3Store {
                     .object(key)
                     .stream(new ByteArrayInputStream(bytes), (long) bytes.length, null)
                     .contentType(contentType)
+                    .sse(sse)
                     .build());
             succeeded();
         } catch (MinioException | RuntimeException e) {

@@ -51,4 +51,13 @@ class ImportRequestTest {
         assertThatThrownBy(() -> ImportRequest.parse(Map.of("recordedAt", "today"))).hasMessageContaining("ISO-8601");
         assertThatThrownBy(() -> ImportRequest.parse(Map.of("timeZone", "Mars/Olympus"))).hasMessageContaining("time zone");
     }
+
+    @Test
+    @DisplayName("the tenant is the credential's: absent or equal is fine, another is refused")
+    void tenantOfTheCredential() throws Exception {
+        assertThat(ImportRequest.parse(Map.of(), "acme").tenant()).isEqualTo("acme");
+        assertThat(ImportRequest.parse(Map.of("tenant", "acme"), "acme").tenant()).isEqualTo("acme");
+        assertThatThrownBy(() -> ImportRequest.parse(Map.of("tenant", "globex"), "acme"))
+                .isInstanceOf(ImportRequest.Invalid.class).hasMessageContaining("tenant of its credential");
+    }
 }

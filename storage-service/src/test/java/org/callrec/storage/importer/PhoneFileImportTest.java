@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.quarkus.test.common.WithTestResource;
@@ -68,15 +69,24 @@ class PhoneFileImportTest {
     @TestHTTPResource("/api/v1/imports")
     URI imports;
 
+    /** The credentials of the test profile (src/test/resources/import-credentials). */
+    static final String ACME_TOKEN = "test-import-token-acme-0001";
+    static final String DEFAULT_TOKEN = "test-import-token-default-0001";
+
+    @Inject
+    MeterRegistry registry;
+
     private MinioClient s3;
     private HttpClient client = HTTP;
+    /** The {@code Authorization} header sent; null sends none. */
+    private String authorization = "Bearer " + ACME_TOKEN;
     private boolean expectContinue;
     private KafkaConsumer<String, String> completed;
 
     @BeforeEach
     void connect() {
         s3 = MinioClient.builder().endpoint(config.s3().endpoint())
-                .credentials(config.s3().accessKey(), config.s3().secretKey()).build();
+                .credentials(config.s3().accessKey().orElseThrow(), config.s3().secretKey().orElseThrow()).build();
         completed = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer());
@@ -117,6 +127,9 @@ class PhoneFileImportTest {
                 .timeout(Duration.ofSeconds(60)).expectContinue(expectContinue).POST(body);
         if (contentType != null) {
             b.header("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            b.header("Authorization", authorization);
         }
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -261,5 +274,109 @@ class PhoneFileImportTest {
         // The service still answers afterwards.
         client = HTTP;
         assertThat(post(file, Map.of()).statusCode()).isEqualTo(201);
+    }
+
+    private double counted(String name, String tag, String value) {
+        var c = registry.find(name).tag(tag, value).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    @DisplayName("no credential, another scheme or a wrong token: 401 with WWW-Authenticate: Bearer, counted by reason, nothing stored")
+    void credentialsAreRequired() throws Exception {
+        byte[] file = phoneFile(new PhoneFileLayout(ByteOrder.LITTLE_ENDIAN, Framing.PAYLOAD), tone(5));
+        double stored = counted("callrec.storage.imports", "result", "stored");
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("missing", null);
+        cases.put("not-bearer", "Basic YWNtZTp0ZXN0");
+        cases.put("unknown-token", "Bearer " + ACME_TOKEN + "x");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            double before = counted("callrec.storage.import.auth.failures", "reason", c.getKey());
+            authorization = c.getValue();
+
+            HttpResponse<String> r = post(file, Map.of());
+
+            assertThat(r.statusCode()).as(c.getKey()).isEqualTo(401);
+            assertThat(r.headers().firstValue("WWW-Authenticate")).as(c.getKey()).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("Bearer "));
+            assertThat(json.readTree(r.body()).get("error").asText()).isEqualTo("unauthorized");
+            assertThat(counted("callrec.storage.import.auth.failures", "reason", c.getKey())).isEqualTo(before + 1);
+        }
+        // A presented but wrong token is told so (RFC 6750's invalid_token); the store saw nothing.
+        assertThat(post(file, Map.of()).headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                v -> assertThat(v).contains("error=\"invalid_token\""));
+        assertThat(counted("callrec.storage.imports", "result", "stored")).isEqualTo(stored);
+    }
+
+    @Test
+    @DisplayName("the tenant is the credential's: none named goes to it, another named is refused")
+    void tenantComesFromTheCredential() throws Exception {
+        byte[] file = phoneFile(new PhoneFileLayout(ByteOrder.LITTLE_ENDIAN, Framing.PAYLOAD), tone(7));
+
+        // The default tenant's credential (listed by its SHA-256) imports into "default".
+        authorization = "Bearer " + DEFAULT_TOKEN;
+        HttpResponse<String> r = post(file, Map.of("recordedAt", "2025-01-02T03:04:05Z"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(json.readTree(r.body()).get("audioKey").asText()).startsWith("default/2025/01/02/");
+
+        // acme's credential naming no tenant imports into acme.
+        authorization = "Bearer " + ACME_TOKEN;
+        r = post(file, Map.of("recordedAt", "2025-01-02T03:04:05Z"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(json.readTree(r.body()).get("tenant").asText()).isEqualTo("acme");
+        assertThat(json.readTree(r.body()).get("audioKey").asText()).startsWith("acme/2025/01/02/");
+
+        // acme's credential naming another tenant is refused, and nothing lands under that tenant.
+        r = post(file, Map.of("tenant", "victim", "recordedAt", "2025-01-02T03:04:05Z"));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("\"bad-request\"", "tenant of its credential");
+        assertThat(s3.listObjects(io.minio.ListObjectsArgs.builder().bucket(config.s3().bucket()).prefix("victim/")
+                .recursive(true).build())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("imports beyond storage.import.max-concurrent get 503 + Retry-After; a broken-off or idle upload frees its slot and its work file")
+    void concurrentImportsAreBounded() throws Exception {
+        java.nio.file.Path workDir = config.importWorkDir();
+        // Two uploads that send their headers and a first part of the body, then stall.
+        List<java.net.Socket> held = new ArrayList<>();
+        for (int i = 0; i < config.imports().maxConcurrent(); i++) {
+            java.net.Socket socket = new java.net.Socket(imports.getHost(), imports.getPort());
+            socket.getOutputStream().write(("POST " + imports.getPath() + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + ACME_TOKEN + "\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[1000]);
+            socket.getOutputStream().flush();
+            held.add(socket);
+        }
+        var running = registry.get("callrec.storage.imports.running").gauge();
+        await().atMost(Duration.ofSeconds(10)).until(() -> running.value() == config.imports().maxConcurrent());
+        try (var files = java.nio.file.Files.list(workDir)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".phone"))).hasSize(config.imports().maxConcurrent());
+        }
+
+        // One more is refused at once, with a hint when to come back.
+        byte[] file = phoneFile(new PhoneFileLayout(ByteOrder.LITTLE_ENDIAN, Framing.PAYLOAD), tone(5));
+        HttpResponse<String> r = post(file, Map.of());
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(json.readTree(r.body()).get("error").asText()).isEqualTo("too-many-imports");
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("5");
+
+        // The first client goes away; the second one stays silent past storage.import.idle-timeout (2 s here).
+        held.get(0).close();
+        await().atMost(Duration.ofSeconds(15)).until(() -> running.value() == 0);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            try (var files = java.nio.file.Files.list(workDir)) {
+                assertThat(files).as("work files deleted").isEmpty();
+            }
+        });
+        assertThat(held.get(1).getInputStream().read()).as("the idle upload's connection is closed").isEqualTo(-1);
+        held.get(1).close();
+
+        // The slots are free again.
+        assertThat(post(file, Map.of()).statusCode()).isEqualTo(201);
+        try (var files = java.nio.file.Files.list(workDir)) {
+            assertThat(files).as("work files deleted after a stored import too").isEmpty();
+        }
     }
 }
