@@ -20,7 +20,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A private CA and one server certificate signed by it, made for a test with the JDK's
- * {@code keytool} (valid two days, RSA 2048, the server certificate names {@code 127.0.0.1} and
+ * {@code keytool} (valid two days, EC P-256, the server certificate names {@code 127.0.0.1} and
  * {@code localhost}), as PEM files the way a Kubernetes TLS Secret holds them, and as a
  * PKCS#12 key store for Java servers.
  *
@@ -44,15 +44,15 @@ public record TestCertificates(Path dir, Path caCert, Path serverCert, Path serv
             Path ca = dir.resolve("ca.crt");
             Path csr = dir.resolve("server.csr");
             Path signed = dir.resolve("server-only.crt");
-            keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=callrec test CA",
+            keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=callrec test CA",
                     "-ext", "bc:c", "-validity", "2", "-keystore", caStore.toString());
             keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-file", ca.toString());
-            keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
+            keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
                     "-validity", "2", "-keystore", store.toString());
             keytool("-certreq", "-alias", "server", "-keystore", store.toString(), "-file", csr.toString());
             keytool("-gencert", "-alias", "ca", "-keystore", caStore.toString(), "-infile", csr.toString(),
                     "-outfile", signed.toString(), "-rfc", "-validity", "2", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                    "-ext", "KU=digitalSignature,keyEncipherment", "-ext", "EKU=serverAuth");
+                    "-ext", "KU=digitalSignature", "-ext", "EKU=serverAuth");
             keytool("-importcert", "-noprompt", "-alias", "ca", "-keystore", store.toString(), "-file", ca.toString());
             keytool("-importcert", "-alias", "server", "-keystore", store.toString(), "-file", signed.toString());
 
