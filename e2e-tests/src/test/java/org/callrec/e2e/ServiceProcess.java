@@ -60,6 +60,39 @@ final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
+    /** How a service that was expected to refuse to start ended: its exit code and its output. */
+    record Exited(int exitCode, String output) {
+    }
+
+    /**
+     * Runs the service with {@code config} and waits for it to exit by itself, as one that
+     * refuses to start does; one still running after {@code timeout} is killed and answered
+     * with exit code -1.
+     */
+    static Exited runUntilExit(String module, Map<String, String> config, Duration timeout) throws IOException {
+        Path root = Path.of(System.getProperty("callrec.root", ".."));
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        Path log = Files.createTempFile("callrec-" + module, ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            boolean exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!exited) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            return new Exited(exited ? p.exitValue() : -1, Files.readString(log));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException(e);
+        }
+    }
+
     /**
      * Starts the service with its management interface on {@code managementPort} (health and
      * metrics) and waits until {@code /q/health/ready} there answers 200.
