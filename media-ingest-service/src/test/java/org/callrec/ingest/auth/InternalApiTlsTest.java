@@ -49,10 +49,19 @@ class InternalApiTlsTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            // HTTPS on the port plain HTTP would use, as the docs advise (QUARKUS_HTTP_SSL_PORT=8082)
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                port = s.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             return Map.of(
                     "quarkus.http.ssl.certificate.files", certificates.serverCert().toString(),
                     "quarkus.http.ssl.certificate.key-files", certificates.serverKey().toString(),
-                    "quarkus.http.insecure-requests", "disabled");
+                    "quarkus.http.insecure-requests", "disabled",
+                    "quarkus.http.test-port", Integer.toString(port),
+                    "quarkus.http.test-ssl-port", Integer.toString(port));
         }
 
         @Override
