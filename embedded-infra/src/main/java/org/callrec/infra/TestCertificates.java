@@ -59,11 +59,7 @@ public record TestCertificates(Path dir, Path caCert, Path serverCert, Path serv
             Path chain = dir.resolve("server.crt");
             Files.writeString(chain, Files.readString(signed) + Files.readString(ca));
             Path key = dir.resolve("server.key");
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(store)) {
-                ks.load(in, PASSWORD.toCharArray());
-            }
-            PrivateKey pk = (PrivateKey) ks.getKey("server", PASSWORD.toCharArray());
+            PrivateKey pk = (PrivateKey) load(store).getKey("server", PASSWORD.toCharArray());
             Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
                     + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pk.getEncoded())
                     + "\n-----END PRIVATE KEY-----\n");
@@ -78,12 +74,8 @@ public record TestCertificates(Path dir, Path caCert, Path serverCert, Path serv
     /** An SSL context for a Java server presenting the server certificate. */
     public SSLContext serverContext() {
         try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(keyStore)) {
-                ks.load(in, PASSWORD.toCharArray());
-            }
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, PASSWORD.toCharArray());
+            kmf.init(load(keyStore), PASSWORD.toCharArray());
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf.getKeyManagers(), null, null);
             return context;
@@ -113,6 +105,14 @@ public record TestCertificates(Path dir, Path caCert, Path serverCert, Path serv
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static KeyStore load(Path file) throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            ks.load(in, PASSWORD.toCharArray());
+        }
+        return ks;
     }
 
     private static void keytool(String... args) throws IOException {
