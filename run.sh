@@ -28,6 +28,11 @@ write_secret "$IMPORT_CREDENTIALS_FILE" "$TENANT sha256:$(printf '%s' "$IMPORT_T
 write_secret "$IMPORT_HEADER_FILE" "Authorization: Bearer $IMPORT_TOKEN"
 unset IMPORT_TOKEN
 
+# The service credential control-service presents to ingest's internal API: new for each run,
+# readable by this user only, handed over as a file path in the environment (never on a command line).
+INTERNAL_TOKEN_FILE="$RUN_DIR/internal-token"
+(umask 077 && rm -f "$INTERNAL_TOKEN_FILE" && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$INTERNAL_TOKEN_FILE" && echo >> "$INTERNAL_TOKEN_FILE")
+
 INFRA_JAR=$(ls embedded-infra/target/embedded-infra-*.jar 2>/dev/null | grep -v -e sources -e tests | head -1 || true)
 needed=(control-service/target/quarkus-app/quarkus-run.jar
         media-ingest-service/target/quarkus-app/quarkus-run.jar
@@ -58,7 +63,7 @@ stop_all() {
       rm -f "$f"
     fi
   done
-  rm -f "$S3_SECRET_FILE" "$IMPORT_CREDENTIALS_FILE" "$IMPORT_HEADER_FILE"
+  rm -f "$S3_SECRET_FILE" "$IMPORT_CREDENTIALS_FILE" "$IMPORT_HEADER_FILE" "$INTERNAL_TOKEN_FILE"
   echo "Stopped."
   exit 0
 }
@@ -94,7 +99,7 @@ CALLREC_S3_ACCESS_KEY=$S3_ACCESS_KEY CALLREC_S3_SECRET_KEY=$S3_SECRET_KEY CALLRE
 wait_for infra "INFRA READY" "$LOG_DIR/infra.log"
 
 echo "Starting media-ingest-service (HTTP $INGEST_HTTP, management $INGEST_MANAGEMENT, UDP $UDP_MIN-$UDP_MAX)…"
-start ingest "$LOG_DIR/ingest.log" "$JAVA" -Dquarkus.http.port="$INGEST_HTTP" \
+INGEST_API_TOKEN_FILE="$INTERNAL_TOKEN_FILE" start ingest "$LOG_DIR/ingest.log" "$JAVA" -Dquarkus.http.port="$INGEST_HTTP" \
   -Dquarkus.management.port="$INGEST_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
   -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dingest.advertised-address="$ADVERTISED" \
   -Dingest.ports.min="$UDP_MIN" -Dingest.ports.max="$UDP_MAX" -Dingest.node-id=ingest-local \
@@ -112,7 +117,7 @@ wait_for ingest "$INGEST_HTTP" "$LOG_DIR/ingest.log"
 wait_for ingest "$INGEST_MANAGEMENT" "$LOG_DIR/ingest.log"
 
 echo "Starting control-service (TCP $CONTROL_PORT, management $CONTROL_MANAGEMENT)…"
-start control "$LOG_DIR/control.log" "$JAVA" -Dquarkus.http.port="$CONTROL_HTTP" \
+CONTROL_INGEST_TOKEN_FILE="$INTERNAL_TOKEN_FILE" start control "$LOG_DIR/control.log" "$JAVA" -Dquarkus.http.port="$CONTROL_HTTP" \
   -Dquarkus.management.port="$CONTROL_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
   -Dcontrol.port="$CONTROL_PORT" -Dcontrol.default-tenant="$TENANT" \
   -Dcontrol.ingest.nodes="http://127.0.0.1:$INGEST_HTTP" \

@@ -34,6 +34,11 @@ import com.sun.net.httpserver.HttpServer;
  * ({@code POST /internal/v1/allocations}, {@code POST /internal/v1/allocations/{id}/release},
  * {@code GET /internal/v1/node}, {@code POST /internal/v1/leases}) on
  * a random port, remembers every request it got, and can be told to misbehave.
+ *
+ * <p>Like a real node it answers 401 {@code unauthorized} to a call without
+ * {@code Authorization: Bearer} and the token of {@link #TOKEN_FILE} (the file
+ * {@code %test.control.ingest.token-file} names), and counts such calls: every test that makes
+ * a call proves control-service sends the credential.
  */
 public final class FakeIngestNode implements AutoCloseable {
 
@@ -68,6 +73,8 @@ public final class FakeIngestNode implements AutoCloseable {
     private static final String NODE_PATH = InternalApi.NODE;
     private static final String LEASES_PATH = InternalApi.LEASES;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The service credential of the tests, relative to the module (Surefire's working directory). */
+    public static final java.nio.file.Path TOKEN_FILE = java.nio.file.Path.of("src/test/resources/internal-api-token");
 
     private final String name;
     private final String address;
@@ -86,10 +93,12 @@ public final class FakeIngestNode implements AutoCloseable {
     private volatile Behaviour onRelease = Behaviour.ANSWER;
     private volatile Behaviour onProbe = Behaviour.ANSWER;
     private volatile String rejectToken = RefusalReason.BAD_REQUEST.token();
+    private volatile String expectedAuthorization = "Bearer " + token();
+    private final AtomicInteger unauthorizedCalls = new AtomicInteger();
     private volatile CountDownLatch hanging = new CountDownLatch(1);
     private volatile CountDownLatch holding = new CountDownLatch(1);
 
-    private FakeIngestNode(String name, String address, int firstPort) throws IOException {
+    private FakeIngestNode(String name, String address, int firstPort, javax.net.ssl.SSLContext tls) throws IOException {
         this.name = name;
         this.address = address;
         this.firstPort = firstPort;
@@ -99,10 +108,17 @@ public final class FakeIngestNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext(BASE_PATH, this::handle);
-        server.createContext(NODE_PATH, this::status);
-        server.createContext(LEASES_PATH, this::handleLeases);
+        if (tls == null) {
+            this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } else {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                    new InetSocketAddress("127.0.0.1", 0), 0);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            this.server = https;
+        }
+        server.createContext(BASE_PATH, this::handle).getFilters().add(authorization());
+        server.createContext(NODE_PATH, this::status).getFilters().add(authorization());
+        server.createContext(LEASES_PATH, this::handleLeases).getFilters().add(authorization());
         server.setExecutor(executor);
         server.start();
     }
@@ -113,7 +129,16 @@ public final class FakeIngestNode implements AutoCloseable {
      */
     public static FakeIngestNode start(String name, String address, int firstPort) {
         try {
-            return new FakeIngestNode(name, address, firstPort);
+            return new FakeIngestNode(name, address, firstPort, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** As {@link #start}, serving HTTPS only, with the server certificate of {@code tls}. */
+    public static FakeIngestNode startTls(String name, String address, int firstPort, javax.net.ssl.SSLContext tls) {
+        try {
+            return new FakeIngestNode(name, address, firstPort, tls);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -121,7 +146,8 @@ public final class FakeIngestNode implements AutoCloseable {
 
     /** Base URL, as in {@code control.ingest.nodes}. */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return (server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http") + "://127.0.0.1:"
+                + server.getAddress().getPort();
     }
 
     public String name() {
@@ -131,6 +157,26 @@ public final class FakeIngestNode implements AutoCloseable {
     /** The address this node advertises to phones. */
     public String address() {
         return address;
+    }
+
+    /** The token of {@link #TOKEN_FILE}. */
+    public static String token() {
+        try {
+            return java.nio.file.Files.readString(TOKEN_FILE).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** From now on the node accepts only {@code token} (until {@link #reset()}): a node with another credential. */
+    public FakeIngestNode acceptOnly(String token) {
+        this.expectedAuthorization = "Bearer " + token;
+        return this;
+    }
+
+    /** Calls answered 401 because they carried no or another token. */
+    public int unauthorizedCalls() {
+        return unauthorizedCalls.get();
     }
 
     /** Sets how allocations are answered. */
@@ -209,6 +255,8 @@ public final class FakeIngestNode implements AutoCloseable {
         forgotten.clear();
         leaseCalls.clear();
         rejectToken = RefusalReason.BAD_REQUEST.token();
+        expectedAuthorization = "Bearer " + token();
+        unauthorizedCalls.set(0);
         CountDownLatch previous = hanging;
         hanging = new CountDownLatch(1);
         previous.countDown();
@@ -225,6 +273,31 @@ public final class FakeIngestNode implements AutoCloseable {
         holding.countDown();
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    /** Answers 401 unless the call carries the expected token, as a node's credential check does. */
+    private com.sun.net.httpserver.Filter authorization() {
+        return new com.sun.net.httpserver.Filter() {
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                if (expectedAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                    chain.doFilter(exchange);
+                    return;
+                }
+                unauthorizedCalls.incrementAndGet();
+                try (exchange) {
+                    exchange.getRequestBody().readAllBytes();
+                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                    send(exchange, 401, new ApiError(RefusalReason.UNAUTHORIZED.token(), "fake node " + name
+                            + ": no or another token"));
+                }
+            }
+
+            @Override
+            public String description() {
+                return "service credential";
+            }
+        };
     }
 
     private void handle(HttpExchange exchange) throws IOException {

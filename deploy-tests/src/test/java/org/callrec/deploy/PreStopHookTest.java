@@ -30,6 +30,9 @@ import com.sun.net.httpserver.HttpServer;
 class PreStopHookTest {
 
     private static final String NODE = "/dev/tcp/127.0.0.1/8082";
+    /** Where the chart mounts the service credential in the ingest pods. */
+    private static final String TOKEN_FILE = "/etc/callrec/internal-token/token";
+    private static final String TOKEN = "0123456789abcdef0123456789abcdef";
     private static final String ONE_RECORDING =
             "[{\"recordingId\":\"r1\",\"phoneAddress\":\"192.0.2.10\",\"port\":40000,\"packetsAccepted\":7}]";
 
@@ -88,6 +91,22 @@ class PreStopHookTest {
     }
 
     @Test
+    @DisplayName("sends the first token of the mounted file; with another token the node refuses and the hook ends")
+    void sendsTheToken() throws Exception {
+        startNode(() -> "[]");
+        String script = script();
+
+        Run wrongToken = run(script, "fedcba9876543210fedcba9876543210\n");
+        assertThat(wrongToken.exitCode()).isZero();
+        assertThat(requests).first().isEqualTo("401 POST " + InternalApi.NODE_DRAIN);
+
+        requests.clear();
+        Run right = run(script);
+        assertThat(right.exitCode()).isZero();
+        assertThat(requests).containsExactly("POST " + InternalApi.NODE_DRAIN, "GET " + InternalApi.ALLOCATIONS);
+    }
+
+    @Test
     @DisplayName("a pod whose node does not answer ends its hook at once")
     void nodeGoneEndsAtOnce() throws Exception {
         int closedPort;
@@ -110,6 +129,13 @@ class PreStopHookTest {
         node = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         node.createContext("/", exchange -> {
             String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                // as a real node does: no token, no drain
+                requests.add("401 " + request);
+                exchange.sendResponseHeaders(401, -1);
+                exchange.close();
+                return;
+            }
             requests.add(request);
             String body = switch (request) {
                 case "POST " + InternalApi.NODE_DRAIN -> "{\"node\":\"callrec-ingest-0\",\"openRecordings\":1}";
@@ -139,7 +165,7 @@ class PreStopHookTest {
         List<String> command = Rendered.container(Rendered.of(helm.render(args)).ingest().getSpec().getTemplate())
                 .getLifecycle().getPreStop().getExec().getCommand();
         assertThat(command).hasSize(3).startsWith("bash", "-c");
-        assertThat(command.get(2)).contains(NODE);
+        assertThat(command.get(2)).contains(NODE).contains(TOKEN_FILE);
         return command.get(2);
     }
 
@@ -147,7 +173,19 @@ class PreStopHookTest {
     }
 
     private Run run(String script) throws Exception {
-        return exec(script.replace(NODE, "/dev/tcp/127.0.0.1/" + node.getAddress().getPort()));
+        return run(script, "# the chart's Secret, or internalToken.existingSecret\n\n  " + TOKEN + "  \nold-token-during-rotation-0000\n");
+    }
+
+    /** Runs the hook against the fake node, with {@code tokenFile} as the mounted token file's content. */
+    private Run run(String script, String tokenFile) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("internal-token", "");
+        java.nio.file.Files.writeString(file, tokenFile);
+        try {
+            return exec(script.replace(NODE, "/dev/tcp/127.0.0.1/" + node.getAddress().getPort())
+                    .replace(TOKEN_FILE, file.toString()));
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
     }
 
     private static Run exec(String script) throws Exception {

@@ -44,7 +44,8 @@ class LocalRunScriptTest {
         env.put("CALLREC_KAFKA_PORT", Integer.toString(RecordingStack.freePort()));
         env.put("CALLREC_S3_PORT", Integer.toString(s3));
         env.put("CALLREC_CONTROL_HTTP_PORT", Integer.toString(RecordingStack.freePort()));
-        env.put("CALLREC_INGEST_HTTP_PORT", Integer.toString(RecordingStack.freePort()));
+        int ingestHttp = RecordingStack.freePort();
+        env.put("CALLREC_INGEST_HTTP_PORT", Integer.toString(ingestHttp));
         int storageHttp = RecordingStack.freePort();
         env.put("CALLREC_STORAGE_HTTP_PORT", Integer.toString(storageHttp));
         env.remove("CALLREC_S3_SECRET_KEY"); // run.sh makes one for the run
@@ -63,6 +64,23 @@ class LocalRunScriptTest {
             assertThat(run.isAlive()).as("run.sh output:%n%s", read(output)).isTrue();
             assertThat(read(output)).contains("port " + control + " (TCP)", "http://127.0.0.1:" + s3, "bucket recordings",
                     "http://127.0.0.1:" + controlManagement + "/q/metrics");
+
+            // ... with a service credential of its own: a file only this user can read, whose token
+            // is on no command line, and without which ingest's internal API answers 401
+            Path token = state.resolve("run/internal-token");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
+                    .isEqualTo("rw-------");
+            String secret = Files.readString(token).strip();
+            assertThat(secret).matches("[0-9a-f]{64}");
+            Process ps = new ProcessBuilder("ps", "-eo", "args").redirectErrorStream(true).start();
+            String commandLines = new String(ps.getInputStream().readAllBytes());
+            assertThat(commandLines).contains("media-ingest-service").doesNotContain(secret);
+            java.net.http.HttpResponse<String> refused = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + ingestHttp
+                            + org.callrec.core.allocation.InternalApi.NODE_DRAIN))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(401);
 
             // 2. The README's simulator command records two calls against it.
             Process phones = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

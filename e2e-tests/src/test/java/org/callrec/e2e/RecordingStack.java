@@ -61,6 +61,8 @@ final class RecordingStack implements AutoCloseable {
     private ServiceProcess storage;
     private final java.util.List<ServiceProcess> extras = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ServiceProcess control;
+    /** The service credential of this stack's control and ingest (a new token per stack, mode 600). */
+    final Path internalTokenFile;
 
     private RecordingStack() throws IOException {
         this(false, false);
@@ -102,6 +104,19 @@ final class RecordingStack implements AutoCloseable {
         udpMin = 20000 + ThreadLocalRandom.current().nextInt(400) * 100;
         udpMax = udpMin + 99;
         storageWorkDir = Files.createTempDirectory("callrec-storage-e2e");
+        internalTokenFile = newTokenFile();
+    }
+
+    /** A file with a new random token, readable by this user only, as {@code run.sh} makes one. */
+    static Path newTokenFile() throws IOException {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        Path file = Files.createTempFile("callrec-internal-token", "",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, java.util.HexFormat.of().formatHex(random) + "\n");
+        file.toFile().deleteOnExit();
+        return file;
     }
 
     /** Starts infrastructure and the three services. */
@@ -262,6 +277,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("ingest.ports.min", Integer.toString(udpMin));
         c.put("ingest.ports.max", Integer.toString(udpMax));
         c.put("ingest.ports.quarantine", "2s");
+        c.put("ingest.api.token-file", internalTokenFile.toString());
         c.putAll(ingestConfig);
         ingest = ServiceProcess.startReady("media-ingest-service", c, freePort());
     }
@@ -314,6 +330,7 @@ final class RecordingStack implements AutoCloseable {
         c.put("control.host", "127.0.0.1");
         c.put("control.default-tenant", TENANT);
         c.put("control.ingest.nodes", "http://127.0.0.1:" + ingestHttpPort);
+        c.put("control.ingest.token-file", internalTokenFile.toString());
         c.putAll(controlConfig);
         control = ServiceProcess.startReady("control-service", c, freePort());
     }

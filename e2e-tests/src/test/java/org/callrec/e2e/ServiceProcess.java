@@ -40,24 +40,56 @@ final class ServiceProcess implements AutoCloseable {
      * configuration as system properties and waits until {@code readyPort} accepts TCP.
      */
     static ServiceProcess start(String module, Map<String, String> config, int readyPort) throws IOException {
+        List<String> cmd = command(module, config);
+        Path logs = Path.of(System.getProperty("callrec.e2e.logs", "target/e2e-logs"));
+        Files.createDirectories(logs);
+        Path log = logs.resolve(module + "-" + System.currentTimeMillis() + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ServiceProcess service = new ServiceProcess(module, p, log);
+        service.awaitPort(readyPort, Duration.ofSeconds(60));
+        return service;
+    }
+
+    /** The java command line of {@code <root>/<module>/target/quarkus-app/quarkus-run.jar} with {@code config}. */
+    private static List<String> command(String module, Map<String, String> config) {
         Path root = Path.of(System.getProperty("callrec.root", ".."));
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build with ./mvnw verify (or package) first");
         }
-        Path logs = Path.of(System.getProperty("callrec.e2e.logs", "target/e2e-logs"));
-        Files.createDirectories(logs);
-        Path log = logs.resolve(module + "-" + System.currentTimeMillis() + ".log");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar.toString());
+        return cmd;
+    }
+
+    /** How a service that was expected to refuse to start ended: its exit code and its output. */
+    record Exited(int exitCode, String output) {
+    }
+
+    /**
+     * Runs the service with {@code config} and waits for it to exit by itself, as one that
+     * refuses to start does; one still running after {@code timeout} is killed and answered
+     * with exit code -1.
+     */
+    static Exited runUntilExit(String module, Map<String, String> config, Duration timeout) throws IOException {
+        List<String> cmd = command(module, config);
+        Path log = Files.createTempFile("callrec-" + module, ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ServiceProcess service = new ServiceProcess(module, p, log);
-        service.awaitPort(readyPort, Duration.ofSeconds(60));
-        return service;
+        try {
+            boolean exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!exited) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            return new Exited(exited ? p.exitValue() : -1, Files.readString(log));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException(e);
+        }
     }
 
     /**

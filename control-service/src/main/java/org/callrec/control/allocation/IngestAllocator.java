@@ -80,12 +80,15 @@ public class IngestAllocator {
 
     private void probeAll() {
         for (String node : nodes) {
-            client.status(node).onSuccess(response -> answered(node));
+            client.status(node).onSuccess(response -> answered(node, response));
         }
     }
 
-    private void answered(String node) {
-        lastAnswer.put(node, System.nanoTime());
+    /** Notes an answer of {@code node}; a 401 does not count: a node that refuses our credential is of no use. */
+    private void answered(String node, HttpResponse<Buffer> response) {
+        if (!IngestNodeClient.unauthorized(response)) {
+            lastAnswer.put(node, System.nanoTime());
+        }
     }
 
     /** Nodes that answered anything within three probe intervals. */
@@ -116,7 +119,7 @@ public class IngestAllocator {
         AllocateRequest attempt = tried == 0 ? request : withNewId(request);
         return client.allocate(node, attempt).transform(ar -> {
             if (ar.succeeded()) {
-                answered(node);
+                answered(node, ar.result());
             }
             String problem;
             if (ar.failed()) {
@@ -170,7 +173,7 @@ public class IngestAllocator {
         String id = placement.recordingId();
         return client.release(placement.nodeUrl(), id, request).transform(ar -> {
             if (ar.succeeded()) {
-                answered(placement.nodeUrl());
+                answered(placement.nodeUrl(), ar.result());
             }
             if (ar.succeeded() && (ar.result().statusCode() == 200 || ar.result().statusCode() == 404)) {
                 return Future.succeededFuture();

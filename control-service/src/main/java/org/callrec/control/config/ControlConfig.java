@@ -1,7 +1,9 @@
 package org.callrec.control.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -119,5 +121,31 @@ public interface ControlConfig {
          */
         @WithDefault("5s")
         Duration probeInterval();
+
+        /**
+         * File of the service credential sent on every call to a node
+         * ({@code Authorization: Bearer <token>}): its first token (one per line, 16 to 512
+         * characters {@code [A-Za-z0-9._~+/=-]}, blank lines and {@code #} comments ignored). The
+         * nodes accept the tokens of their {@code ingest.api.token-file}. The service does not
+         * start without a usable file. Defaults to nothing: required in every profile but
+         * {@code %test}.
+         */
+        Path tokenFile();
+
+        /**
+         * How often the token file is read again, so that a rotated token is sent without a
+         * restart; a file that became unusable keeps the token read before (logged at WARN).
+         * Defaults to 10s.
+         */
+        @WithDefault("10s")
+        Duration tokenReloadInterval();
+
+        /**
+         * PEM file of the CA certificate(s) that sign the nodes' TLS certificates, for
+         * {@code https://} node URLs in {@code control.ingest.nodes}; the host name (or IP) of
+         * the URL must be in the certificate. Unset, the JVM's default trust store is used.
+         * Defaults to unset.
+         */
+        Optional<Path> trustFile();
     }
 }

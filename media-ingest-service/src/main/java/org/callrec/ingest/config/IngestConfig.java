@@ -1,5 +1,6 @@
 package org.callrec.ingest.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -67,6 +68,29 @@ public interface IngestConfig {
 
     /** Readiness checks. */
     Health health();
+
+    /** The internal API's credential (control-service calls it). */
+    Api api();
+
+    /** Who may call the internal API ({@code org.callrec.core.allocation.InternalApi}). */
+    interface Api {
+        /**
+         * File of the bearer token(s) every call to the internal API must carry
+         * ({@code Authorization: Bearer <token>}): one per line, 16 to 512 characters
+         * {@code [A-Za-z0-9._~+/=-]}, blank lines and {@code #} comments ignored; every token in
+         * it is accepted (two during a rotation). The node does not start without a usable file.
+         * Defaults to nothing: required in every profile but {@code %test}.
+         */
+        Path tokenFile();
+
+        /**
+         * How often the token file is read again, so that a rotated token (a Kubernetes Secret
+         * is updated in place) is accepted without a restart; a file that became unusable keeps
+         * the tokens read before (logged at WARN). Defaults to 10s.
+         */
+        @WithDefault("10s")
+        Duration tokenReloadInterval();
+    }
 
     /** Readiness checks (management port, {@code /q/health/ready}). */
     interface Health {

@@ -31,6 +31,7 @@ import org.callrec.core.chunk.MediaChunk;
 import org.callrec.core.chunk.RecordType;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.ingest.IngestTestResources;
+import org.callrec.ingest.InternalApiToken;
 import org.callrec.ingest.MediaTopicReader;
 import org.callrec.ingest.config.IngestConfig;
 import org.callrec.testing.rtp.RtpPackets;
@@ -152,7 +153,8 @@ class NodeDrainTest {
     private String http10(String method, String path) throws Exception {
         try (Socket socket = new Socket(url.getHost(), url.getPort())) {
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write((method + " " + path + " HTTP/1.0\r\nContent-Length: 0\r\n\r\n")
+            socket.getOutputStream().write((method + " " + path + " HTTP/1.0\r\nAuthorization: "
+                    + InternalApiToken.authorization() + "\r\nContent-Length: 0\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }

@@ -100,6 +100,7 @@ class KafkaClientPropertiesTest {
         SmallRyeConfig c = new SmallRyeConfigBuilder()
                 .withMapping(IngestConfig.class)
                 .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withDefaultValue("ingest.api.token-file", org.callrec.ingest.InternalApiToken.FILE.toString())
                 .withDefaultValue("ingest.kafka.delivery-timeout", "2m")
                 .withDefaultValue("ingest.kafka.publish-queue", "100")
                 .withDefaultValue("ingest.kafka.publish-queue-bytes", "1000000")

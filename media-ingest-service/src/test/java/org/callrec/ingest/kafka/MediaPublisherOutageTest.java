@@ -107,6 +107,7 @@ class MediaPublisherOutageTest {
         SmallRyeConfig c = new SmallRyeConfigBuilder()
                 .withMapping(IngestConfig.class)
                 .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withDefaultValue("ingest.api.token-file", org.callrec.ingest.InternalApiToken.FILE.toString())
                 .withDefaultValue("ingest.kafka.recording-buffer-bytes", Long.toString(recordingBytes))
                 .withDefaultValue("ingest.kafka.publish-queue-bytes", Long.toString(nodeBytes))
                 .withDefaultValue("ingest.kafka.media-topic", "outage-test")

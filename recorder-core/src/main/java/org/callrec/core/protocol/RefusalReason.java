@@ -30,7 +30,9 @@ public enum RefusalReason {
     /** A {@code cmd} that is neither a start nor a stop. */
     UNKNOWN_COMMAND("unknown-command"),
     /** A command over the size limit; the connection is closed after the answer. */
-    COMMAND_TOO_LONG("command-too-long");
+    COMMAND_TOO_LONG("command-too-long"),
+    /** A call to an internal API without the service credential, or with a wrong one (HTTP 401). */
+    UNAUTHORIZED("unauthorized");
 
     private final String token;
 

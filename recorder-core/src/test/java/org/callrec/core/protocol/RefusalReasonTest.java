@@ -30,6 +30,7 @@ class RefusalReasonTest {
         expected.put(RefusalReason.INTERNAL_ERROR, "internal-error");
         expected.put(RefusalReason.UNKNOWN_COMMAND, "unknown-command");
         expected.put(RefusalReason.COMMAND_TOO_LONG, "command-too-long");
+        expected.put(RefusalReason.UNAUTHORIZED, "unauthorized");
 
         assertThat(Arrays.stream(RefusalReason.values()).map(RefusalReason::token))
                 .containsExactlyElementsOf(expected.values());
