@@ -1,12 +1,7 @@
 package org.callrec.control.protocol;
 
-import org.callrec.control.allocation.IngestAllocator;
-import org.callrec.control.config.ControlConfig;
-import org.callrec.control.lease.LeaseRenewer;
-import org.callrec.control.metrics.ControlMetrics;
+import org.callrec.control.session.ConnectionServices;
 import org.callrec.control.session.ControlConnection;
-import org.callrec.control.session.ControlSessions;
-import org.callrec.core.protocol.StartRules;
 
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
@@ -15,30 +10,18 @@ import io.vertx.core.net.NetServerOptions;
 /** Serves the phones' TCP control connections; several instances share the port. */
 public final class ControlVerticle extends AbstractVerticle {
 
-    private final ControlConfig config;
-    private final IngestAllocator ingest;
-    private final LeaseRenewer leases;
-    private final ControlSessions sessions;
-    private final StartRules startRules;
-    private final ControlMetrics metrics;
+    private final ConnectionServices services;
     private int actualPort;
 
-    public ControlVerticle(ControlConfig config, IngestAllocator ingest, LeaseRenewer leases, ControlSessions sessions,
-                           StartRules startRules, ControlMetrics metrics) {
-        this.config = config;
-        this.ingest = ingest;
-        this.leases = leases;
-        this.sessions = sessions;
-        this.startRules = startRules;
-        this.metrics = metrics;
+    public ControlVerticle(ConnectionServices services) {
+        this.services = services;
     }
 
     @Override
     public void start(Promise<Void> started) {
         vertx.createNetServer(new NetServerOptions().setTcpKeepAlive(true).setTcpNoDelay(true))
-                .connectHandler(socket -> new ControlConnection(vertx, socket, config, ingest, leases, sessions, startRules,
-                        metrics).start())
-                .listen(config.port(), config.host())
+                .connectHandler(socket -> new ControlConnection(vertx, socket, services).start())
+                .listen(services.config().port(), services.config().host())
                 .onSuccess(server -> {
                     actualPort = server.actualPort();
                     started.complete();
