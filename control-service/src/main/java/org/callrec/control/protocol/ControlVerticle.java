@@ -7,8 +7,18 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.net.NetServerOptions;
 
-/** Serves the phones' TCP control connections; several instances share the port. */
+/**
+ * Serves the phones' TCP control connections; several instances share the port.
+ *
+ * <p>Each connection's socket receive buffer, and the buffer each read fills, is
+ * {@link #READ_BUFFER_BYTES} (or two commands of {@code control.protocol.max-command-bytes},
+ * whichever is larger): phones send a few short commands, and a connection whose reading is
+ * paused (back-pressure) then holds at most a few such buffers, not Netty's default 64 KiB ones.
+ */
 public final class ControlVerticle extends AbstractVerticle {
+
+    /** Smallest socket receive / read buffer of a phone connection, bytes. */
+    public static final int READ_BUFFER_BYTES = 16 * 1024;
 
     private final ConnectionServices services;
     private int actualPort;
@@ -19,7 +29,9 @@ public final class ControlVerticle extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        vertx.createNetServer(new NetServerOptions().setTcpKeepAlive(true).setTcpNoDelay(true))
+        int readBuffer = Math.max(READ_BUFFER_BYTES, 2 * (services.config().protocol().maxCommandBytes() + 2));
+        vertx.createNetServer(new NetServerOptions().setTcpKeepAlive(true).setTcpNoDelay(true)
+                        .setReceiveBufferSize(readBuffer))
                 .connectHandler(socket -> new ControlConnection(vertx, socket, services).start())
                 .listen(services.config().port(), services.config().host())
                 .onSuccess(server -> {

@@ -35,6 +35,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
 
 /**
  * One phone's control connection. Commands are handled strictly one after the other, in the
@@ -51,6 +52,8 @@ import io.vertx.core.net.NetSocket;
 public final class ControlConnection {
 
     private static final Logger LOG = Logger.getLogger(ControlConnection.class);
+    /** How long an answer-then-close may wait for the answer to leave before the connection is dropped. */
+    private static final long ABORT_AFTER_MILLIS = 2_000;
 
     private final Vertx vertx;
     private final NetSocket socket;
@@ -172,8 +175,31 @@ public final class ControlConnection {
     /** After the commands already queued: answers {@code cmd=ErrorResponse&…&reason=<reason>} and closes. */
     private void closeAfterAnswer(RefusalReason reason, Terminator terminator) {
         queue.stopReading();
-        queue.add(() -> closed ? Future.succeededFuture()
-                : socket.end(Buffer.buffer(CommandCodec.format(Answers.error(reason.token())) + terminator.text())));
+        queue.add(() -> {
+            if (closed) {
+                return Future.succeededFuture();
+            }
+            socket.end(Buffer.buffer(CommandCodec.format(Answers.error(reason.token())) + terminator.text()));
+            // a peer that reads nothing would hold the graceful close (it waits for the answers to leave)
+            vertx.setTimer(ABORT_AFTER_MILLIS, id -> abort());
+            return Future.succeededFuture();
+        });
+    }
+
+    /**
+     * Closes the connection at once, dropping answers not yet sent: Vert.x's {@code close()}
+     * first waits for every queued write to leave, which a peer that never reads never allows.
+     */
+    private void abort() {
+        if (closed) {
+            return;
+        }
+        if (socket instanceof NetSocketInternal internal) {
+            // from Vert.x's own handler context: the close skips Vert.x's graceful one and goes out now
+            internal.channelHandlerContext().close();
+        } else {
+            socket.close();
+        }
     }
 
     /** Open recordings and commands not yet finished on this connection. */
@@ -318,7 +344,7 @@ public final class ControlConnection {
                 metrics.idleClosed();
                 LOG.debugf("Closing the control connection from %s: idle for %d ms with no recording", phoneAddress,
                         quietFor / 1_000_000);
-                socket.close();
+                abort();
                 return;
             }
             scheduleIdleCheck(quietFor >= idleNanos ? idleNanos : idleNanos - quietFor);
