@@ -44,7 +44,7 @@ import io.vertx.core.net.impl.NetSocketInternal;
  * it is answered are the protocol's rules in recorder-core ({@link StartRules},
  * {@link StopRequest}, {@link Answers}); who may connect and how much a source may take is
  * {@link Admission}'s. This class sequences the commands, runs the quiet-period timer of
- * unterminated bytes and the idle timer, and cleans up. When the connection closes or fails, its
+ * unterminated bytes and the {@link IdleTimer}, and cleans up. When the connection closes or fails, its
  * open recordings end with reason {@code socket-error}, keeping what was recorded — unless the
  * instance is shutting down and its drain is over ({@link ControlSessions}): then the recordings
  * are left to their ingest node's lease.
@@ -63,13 +63,11 @@ public final class ControlConnection {
     private final CommandFramer framer;
     private final CommandQueue queue;
     private final String phoneAddress;
-    private final long idleNanos;
+    private final IdleTimer idle;
     /** Open recordings by the phone's id. */
     private final Map<String, Placement> open = new LinkedHashMap<>();
     private Admission.Source source;
     private long incompleteTimer = -1;
-    private long idleTimer = -1;
-    private long lastRead = System.nanoTime();
     private boolean closed;
     private boolean overflowed;
     /** Open recordings (read by the shutdown drain). */
@@ -84,7 +82,8 @@ public final class ControlConnection {
         this.framer = new CommandFramer(services.config().protocol().maxCommandBytes());
         this.phoneAddress = socket.remoteAddress().hostAddress();
         this.queue = new CommandQueue(socket, services.config().admission().maxQueuedCommands(), metrics, phoneAddress);
-        this.idleNanos = services.config().admission().idleTimeout().toNanos();
+        this.idle = new IdleTimer(vertx, services.config().admission().idleTimeout().toNanos(),
+                () -> open.isEmpty() && queue.size() == 0, this::closeIdle);
     }
 
     /**
@@ -114,14 +113,14 @@ public final class ControlConnection {
         socket.handler(this::onData);
         socket.closeHandler(v -> onClose());
         socket.exceptionHandler(e -> LOG.debugf("Control connection from %s failed: %s", phoneAddress, e.toString()));
-        scheduleIdleCheck(idleNanos);
+        idle.start();
     }
 
     private void onData(Buffer data) {
         if (overflowed) {
             return;
         }
-        lastRead = System.nanoTime();
+        idle.touch();
         cancelIncompleteTimer();
         List<Frame> frames;
         try {
@@ -314,7 +313,7 @@ public final class ControlConnection {
         services.admission().recordingEnded(source, 1);
         metrics.recordingsClosed(1);
         // the idle timeout counts from the end of the last recording
-        lastRead = System.nanoTime();
+        idle.touch();
         return services.ingest().release(placement, new ReleaseRequest(stop.reason(), stop.fields()))
                 .compose(v -> {
                     metrics.command(Command.STOP_REQUEST, ControlMetrics.SUCCESS);
@@ -325,30 +324,11 @@ public final class ControlConnection {
                 });
     }
 
-    /**
-     * The idle timeout: a connection that holds no recording, has no command in hand and read
-     * nothing for {@code control.admission.idle-timeout} is closed. One with an open recording
-     * is never closed by it (a call on hold sends no commands).
-     */
-    private void scheduleIdleCheck(long delayNanos) {
-        if (idleNanos <= 0 || closed) {
-            return;
-        }
-        idleTimer = vertx.setTimer(Math.max(1, delayNanos / 1_000_000), id -> {
-            idleTimer = -1;
-            if (closed) {
-                return;
-            }
-            long quietFor = System.nanoTime() - lastRead;
-            if (open.isEmpty() && queue.size() == 0 && quietFor >= idleNanos) {
-                metrics.idleClosed();
-                LOG.debugf("Closing the control connection from %s: idle for %d ms with no recording", phoneAddress,
-                        quietFor / 1_000_000);
-                abort();
-                return;
-            }
-            scheduleIdleCheck(quietFor >= idleNanos ? idleNanos : idleNanos - quietFor);
-        });
+    /** The idle timeout ran out on a connection with no recording and no command in hand. */
+    private void closeIdle() {
+        metrics.idleClosed();
+        LOG.debugf("Closing the control connection from %s: idle with no recording", phoneAddress);
+        abort();
     }
 
     private void onClose() {
@@ -357,10 +337,7 @@ public final class ControlConnection {
         metrics.connectionClosed();
         services.admission().disconnect(source);
         cancelIncompleteTimer();
-        if (idleTimer >= 0) {
-            vertx.cancelTimer(idleTimer);
-            idleTimer = -1;
-        }
+        idle.stop();
         // A last command without terminator, sent right before the close, is still a command —
         // if it is whole (a peer that terminates its commands left a truncated one: ignored).
         if (!overflowed && framer.pendingLooksComplete()) {
