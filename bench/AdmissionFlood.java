@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * idle  PORT N SOURCES HOLD_S   N connections, round robin from 127.0.0.10 … (10+SOURCES-1), held HOLD_S s
- * flood PORT FLOODERS SECONDS   FLOODERS connections from 127.0.0.200 sending cmd=X\n without reading
+ * flood PORT FLOODERS SECONDS [big]  FLOODERS connections from 127.0.0.200 sending without reading:
+ *                               2,000 "cmd=X\n" per write, or with "big" one 4 KB command per write
+ *                               (whose answers, as long, back up: reading is paused, not overflowed)
  * </pre>
  */
 public final class AdmissionFlood {
@@ -24,7 +26,8 @@ public final class AdmissionFlood {
         switch (args[0]) {
             case "idle" -> idle(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]));
-            case "flood" -> flood(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "flood" -> flood(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    args.length > 4 && args[4].equals("big"));
             default -> throw new IllegalArgumentException("idle|flood");
         }
     }
@@ -73,14 +76,20 @@ public final class AdmissionFlood {
         }
     }
 
-    static void flood(int port, int flooders, int seconds) throws Exception {
-        byte[] chunk = "cmd=X\n".repeat(2000).getBytes(StandardCharsets.US_ASCII);
+    static void flood(int port, int flooders, int seconds, boolean big) throws Exception {
+        byte[] chunk = (big ? "cmd=FloodRequest&id=" + "x".repeat(4000) + "\n" : "cmd=X\n".repeat(2000))
+                .getBytes(StandardCharsets.US_ASCII);
         AtomicLong written = new AtomicLong();
         AtomicLong cut = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         List<Socket> sockets = new ArrayList<>();
         for (int i = 0; i < flooders; i++) {
-            Socket s = connect("127.0.0.200", port);
+            Socket s = new Socket();
+            if (big) {
+                s.setReceiveBufferSize(4096); // never read: the answers back up at once
+            }
+            s.bind(new InetSocketAddress("127.0.0.200", 0));
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             sockets.add(s);
             OutputStream out = s.getOutputStream();
             Thread t = new Thread(() -> {

@@ -39,6 +39,11 @@ java bench/AdmissionFlood.java idle "$PORT" "$N" "$SOURCES" 15 | while read -r l
 done
 sleep 2; report "idle connections closed"
 java bench/AdmissionFlood.java flood "$PORT" "$FLOODERS" "$SECONDS_" | tail -3
-report "after the flood"
+report "after the small-command flood"
+java bench/AdmissionFlood.java flood "$PORT" "$FLOODERS" "$SECONDS_" big | while read -r line; do
+  echo "$line"
+  case "$line" in *"so far"*) seen=$(( ${seen:-0} + 1 )); [ "$seen" = 5 ] && report "during the 4 KB flood (5 s)" ;; esac
+done | grep -v "so far" || true
+report "after the 4 KB flood"
 echo "refusals:"; refusals
 echo "control's log: $LOG"

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -288,18 +287,14 @@ class AdmissionTest {
     }
 
     private double refusals(String limit) {
-        Counter c = registry.find("callrec.control.admission.refusals").tag("limit", limit).counter();
-        return c == null ? 0 : c.count();
+        return Meters.refusals(registry, limit);
     }
 
     private double starts(String result) {
-        Counter c = registry.find("callrec.control.commands").tag("command", "RecordStartRequest").tag("result", result)
-                .counter();
-        return c == null ? 0 : c.count();
+        return Meters.count(registry, "callrec.control.commands", "command", "RecordStartRequest", "result", result);
     }
 
     private double counter(String name) {
-        Counter c = registry.find(name).counter();
-        return c == null ? 0 : c.count();
+        return Meters.count(registry, name);
     }
 }
