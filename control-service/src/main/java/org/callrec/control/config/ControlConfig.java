@@ -44,6 +44,82 @@ public interface ControlConfig {
     /** What happens on SIGTERM. */
     Shutdown shutdown();
 
+    /** Who may connect to the phone port and how much each source may take. */
+    Admission admission();
+
+    /** Log lines about bad input. */
+    Log log();
+
+    /**
+     * Admission control on the phone port. A "source" is the connection's remote IPv4 address,
+     * or the /64 prefix of its IPv6 address (one site's LAN). The defaults let one customer site
+     * of a few hundred phones behind one NAT address work (see the service docs).
+     */
+    interface Admission {
+        /**
+         * Networks (CIDR, IPv4 or IPv6, a bare address is one host) phones may connect from;
+         * others get {@code forbidden-source} and are closed. Empty: every source. Defaults to empty.
+         */
+        Optional<List<String>> allowedNetworks();
+
+        /**
+         * Connections this instance holds at most; the next one gets {@code too-many-connections}
+         * and is closed. The limit in force is the smaller of this and three quarters of the
+         * process's file-descriptor limit. Defaults to 10000.
+         */
+        @WithDefault("10000")
+        int maxConnections();
+
+        /** Connections one source may hold at once. Defaults to 500. */
+        @WithDefault("500")
+        int maxConnectionsPerSource();
+
+        /**
+         * Recordings one source may hold open at once, over all its connections; the next start
+         * is answered {@code too-many-recordings}. Defaults to 400.
+         */
+        @WithDefault("400")
+        int maxOpenRecordingsPerSource();
+
+        /**
+         * Starts per second one source may make on average (a token bucket refilled at this
+         * rate); a start over it is answered {@code rate-limited}. Defaults to 5.
+         */
+        @WithDefault("5")
+        double startRate();
+
+        /** Starts one source may make in a burst (the token bucket's size). Defaults to 100. */
+        @WithDefault("100")
+        int startBurst();
+
+        /**
+         * A connection that holds no recording and sent nothing for this long is closed (a
+         * connection with an open recording is never closed by it: a call on hold sends no
+         * commands). 0 turns it off. Defaults to 5m.
+         */
+        @WithDefault("5m")
+        Duration idleTimeout();
+
+        /**
+         * Commands one connection may have read but not yet answered. Reading pauses when the
+         * queue is full (and while answers are not being read by the peer); a read bringing more
+         * than fit is answered {@code too-many-commands} and the connection is closed. Defaults to 32.
+         */
+        @WithDefault("32")
+        int maxQueuedCommands();
+    }
+
+    /** Log lines about bad input (refused connections and starts, unparsable or unknown commands). */
+    interface Log {
+        /** Lines of one category written per {@code control.log.bad-input-interval}; the rest are counted. Defaults to 20. */
+        @WithDefault("20")
+        int badInputLines();
+
+        /** The interval of {@code control.log.bad-input-lines}, after which one "suppressed K" line is written. Defaults to 10s. */
+        @WithDefault("10s")
+        Duration badInputInterval();
+    }
+
     /** Leases (the ingest node ends a recording whose lease is older than its {@code ingest.lease.ttl}). */
     interface Lease {
         /**

@@ -9,9 +9,11 @@ import java.util.stream.Stream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.callrec.control.admission.AdmissionLimit;
 import org.callrec.core.protocol.Command;
 import org.callrec.core.protocol.RefusalReason;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -40,6 +42,7 @@ public class ControlMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger activeRecordings = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger readingPaused = new AtomicInteger();
 
     @Inject
     public ControlMetrics(MeterRegistry registry) {
@@ -49,6 +52,43 @@ public class ControlMetrics {
                 .register(registry);
         Gauge.builder("callrec.control.connections.active", connections, AtomicInteger::get)
                 .description("Phone control connections open on this instance")
+                .register(registry);
+        Gauge.builder("callrec.control.connections.reading.paused", readingPaused, AtomicInteger::get)
+                .description("Connections whose reading is paused: their command queue is full or their answers back up")
+                .register(registry);
+        for (AdmissionLimit limit : AdmissionLimit.values()) {
+            admissionCounter(limit); // every pair shows from the start, at 0
+        }
+        registry.counter("callrec.control.connections.idle.closed");
+    }
+
+    private Counter admissionCounter(AdmissionLimit limit) {
+        return Counter.builder("callrec.control.admission.refusals")
+                .description("Connections, starts and reads refused by a limit of the phone port")
+                .tag("limit", limit.tag())
+                .tag("reason", limit.reason().token())
+                .register(registry);
+    }
+
+    /** A limit of the phone port refused a connection, a start or a read. */
+    public void admissionRefused(AdmissionLimit limit) {
+        admissionCounter(limit).increment();
+    }
+
+    /** A connection holding no recording was closed after {@code control.admission.idle-timeout} of silence. */
+    public void idleClosed() {
+        registry.counter("callrec.control.connections.idle.closed").increment();
+    }
+
+    /** A connection's reading was paused ({@code true}) or resumed. */
+    public void readingPaused(boolean paused) {
+        readingPaused.addAndGet(paused ? 1 : -1);
+    }
+
+    /** Publishes the connection cap in force. */
+    public void connectionLimit(int limit) {
+        Gauge.builder("callrec.control.connections.limit", () -> limit)
+                .description("Connections this instance accepts at most (control.admission.max-connections, below the descriptor limit)")
                 .register(registry);
     }
 

@@ -8,10 +8,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.callrec.control.admission.Admission;
 import org.callrec.control.allocation.IngestAllocator;
 import org.callrec.control.config.ControlConfig;
 import org.callrec.control.lease.LeaseRenewer;
+import org.callrec.control.log.BadInputLog;
 import org.callrec.control.metrics.ControlMetrics;
+import org.callrec.control.session.ConnectionServices;
 import org.callrec.control.session.ControlSessions;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.protocol.StartRules;
@@ -40,7 +43,14 @@ public class ControlServer {
     @Inject
     ControlSessions sessions;
     @Inject
+    Admission admission;
+    @Inject
+    BadInputLog badInput;
+    @Inject
     Vertx vertx;
+
+    /** How often sources that hold nothing and whose start bucket refilled are forgotten. */
+    static final long SOURCE_SWEEP_MILLIS = 30_000;
 
     /** Shutdown order: the drain runs before the lease renewals stop. */
     public static final int SHUTDOWN_ORDER = LeaseRenewer.SHUTDOWN_ORDER - 10;
@@ -56,9 +66,13 @@ public class ControlServer {
         int instances = config.protocol().instances() > 0 ? config.protocol().instances()
                 : Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
         StartRules startRules = new StartRules(codecs);
+        ConnectionServices services = new ConnectionServices(config, ingest, leases, sessions, startRules, metrics,
+                admission, badInput);
+        metrics.connectionLimit(admission.maxConnections());
+        vertx.setPeriodic(SOURCE_SWEEP_MILLIS, id -> admission.sweep());
         ControlVerticle[] first = new ControlVerticle[1];
         vertx.deployVerticle(() -> {
-            ControlVerticle v = new ControlVerticle(config, ingest, leases, sessions, startRules, metrics);
+            ControlVerticle v = new ControlVerticle(services);
             if (first[0] == null) {
                 first[0] = v;
             }

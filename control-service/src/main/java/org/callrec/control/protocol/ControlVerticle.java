@@ -1,44 +1,39 @@
 package org.callrec.control.protocol;
 
-import org.callrec.control.allocation.IngestAllocator;
-import org.callrec.control.config.ControlConfig;
-import org.callrec.control.lease.LeaseRenewer;
-import org.callrec.control.metrics.ControlMetrics;
+import org.callrec.control.session.ConnectionServices;
 import org.callrec.control.session.ControlConnection;
-import org.callrec.control.session.ControlSessions;
-import org.callrec.core.protocol.StartRules;
 
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.net.NetServerOptions;
 
-/** Serves the phones' TCP control connections; several instances share the port. */
+/**
+ * Serves the phones' TCP control connections; several instances share the port.
+ *
+ * <p>Each connection's socket receive buffer, and the buffer each read fills, is
+ * {@link #READ_BUFFER_BYTES} (or two commands of {@code control.protocol.max-command-bytes},
+ * whichever is larger): phones send a few short commands, and a connection whose reading is
+ * paused (back-pressure) then holds at most a few such buffers, not Netty's default 64 KiB ones.
+ */
 public final class ControlVerticle extends AbstractVerticle {
 
-    private final ControlConfig config;
-    private final IngestAllocator ingest;
-    private final LeaseRenewer leases;
-    private final ControlSessions sessions;
-    private final StartRules startRules;
-    private final ControlMetrics metrics;
+    /** Smallest socket receive / read buffer of a phone connection, bytes. */
+    public static final int READ_BUFFER_BYTES = 16 * 1024;
+
+    private final ConnectionServices services;
     private int actualPort;
 
-    public ControlVerticle(ControlConfig config, IngestAllocator ingest, LeaseRenewer leases, ControlSessions sessions,
-                           StartRules startRules, ControlMetrics metrics) {
-        this.config = config;
-        this.ingest = ingest;
-        this.leases = leases;
-        this.sessions = sessions;
-        this.startRules = startRules;
-        this.metrics = metrics;
+    public ControlVerticle(ConnectionServices services) {
+        this.services = services;
     }
 
     @Override
     public void start(Promise<Void> started) {
-        vertx.createNetServer(new NetServerOptions().setTcpKeepAlive(true).setTcpNoDelay(true))
-                .connectHandler(socket -> new ControlConnection(vertx, socket, config, ingest, leases, sessions, startRules,
-                        metrics).start())
-                .listen(config.port(), config.host())
+        int readBuffer = Math.max(READ_BUFFER_BYTES, 2 * (services.config().protocol().maxCommandBytes() + 2));
+        vertx.createNetServer(new NetServerOptions().setTcpKeepAlive(true).setTcpNoDelay(true)
+                        .setReceiveBufferSize(readBuffer))
+                .connectHandler(socket -> new ControlConnection(vertx, socket, services).start())
+                .listen(services.config().port(), services.config().host())
                 .onSuccess(server -> {
                     actualPort = server.actualPort();
                     started.complete();

@@ -4,14 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
+import org.callrec.control.admission.Admission;
+import org.callrec.control.admission.AdmissionLimit;
 import org.callrec.control.allocation.AllocationFailure;
-import org.callrec.control.allocation.IngestAllocator;
 import org.callrec.control.allocation.Placement;
-import org.callrec.control.config.ControlConfig;
-import org.callrec.control.lease.LeaseRenewer;
-import org.callrec.logging.RecordingMdc;
+import org.callrec.control.log.BadInputLog;
 import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.ReleaseRequest;
@@ -24,118 +22,198 @@ import org.callrec.core.protocol.CommandFramer;
 import org.callrec.core.protocol.CommandSyntaxException;
 import org.callrec.core.protocol.CommandTooLongException;
 import org.callrec.core.protocol.Frame;
+import org.callrec.core.protocol.RefusalReason;
 import org.callrec.core.protocol.StartRequest;
 import org.callrec.core.protocol.StartRules;
 import org.callrec.core.protocol.StopRequest;
-import org.callrec.core.protocol.RefusalReason;
 import org.callrec.core.protocol.Terminator;
+import org.callrec.core.text.LogText;
+import org.callrec.logging.RecordingMdc;
 import org.jboss.logging.Logger;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
 
 /**
  * One phone's control connection. Commands are handled strictly one after the other, in the
- * order they arrived; a connection may open several recordings in sequence (or at once, up to
- * a limit). What a command must carry and how it is answered are the protocol's rules in
- * recorder-core ({@link StartRules}, {@link StopRequest}, {@link Answers}); this class
- * sequences the commands, runs the quiet-period timer of unterminated bytes and cleans up. When the connection closes or fails, its open recordings end with reason
- * {@code socket-error}, keeping what was recorded — unless the instance is shutting down and
- * its drain is over ({@link ControlSessions}): then the recordings are left to their ingest
- * node's lease.
+ * order they arrived ({@link CommandQueue}, bounded, with back-pressure); a connection may open
+ * several recordings in sequence (or at once, up to a limit). What a command must carry and how
+ * it is answered are the protocol's rules in recorder-core ({@link StartRules},
+ * {@link StopRequest}, {@link Answers}); who may connect and how much a source may take is
+ * {@link Admission}'s. This class sequences the commands, runs the quiet-period timer of
+ * unterminated bytes and the {@link IdleTimer}, and cleans up. When the connection closes or fails, its
+ * open recordings end with reason {@code socket-error}, keeping what was recorded — unless the
+ * instance is shutting down and its drain is over ({@link ControlSessions}): then the recordings
+ * are left to their ingest node's lease.
  */
 public final class ControlConnection {
 
     private static final Logger LOG = Logger.getLogger(ControlConnection.class);
+    /** How long an answer-then-close may wait for the answer to leave before the connection is dropped. */
+    private static final long ABORT_AFTER_MILLIS = 2_000;
 
     private final Vertx vertx;
     private final NetSocket socket;
-    private final ControlConfig config;
-    private final IngestAllocator ingest;
-    private final LeaseRenewer leases;
-    private final ControlSessions sessions;
-    private final StartRules startRules;
+    private final ConnectionServices services;
     private final ControlMetrics metrics;
+    private final BadInputLog badInput;
     private final CommandFramer framer;
+    private final CommandQueue queue;
     private final String phoneAddress;
+    private final IdleTimer idle;
     /** Open recordings by the phone's id. */
     private final Map<String, Placement> open = new LinkedHashMap<>();
-    private Future<Void> tail = Future.succeededFuture();
+    private Admission.Source source;
     private long incompleteTimer = -1;
     private boolean closed;
-    /** Commands queued or being handled, plus open recordings (read by the shutdown drain). */
-    private volatile int steps;
+    private boolean overflowed;
+    /** Open recordings (read by the shutdown drain). */
     private volatile int openCount;
 
-    public ControlConnection(Vertx vertx, NetSocket socket, ControlConfig config, IngestAllocator ingest,
-                             LeaseRenewer leases, ControlSessions sessions, StartRules startRules,
-                             ControlMetrics metrics) {
+    public ControlConnection(Vertx vertx, NetSocket socket, ConnectionServices services) {
         this.vertx = vertx;
         this.socket = socket;
-        this.config = config;
-        this.ingest = ingest;
-        this.leases = leases;
-        this.sessions = sessions;
-        this.startRules = startRules;
-        this.metrics = metrics;
-        this.framer = new CommandFramer(config.protocol().maxCommandBytes());
+        this.services = services;
+        this.metrics = services.metrics();
+        this.badInput = services.badInput();
+        this.framer = new CommandFramer(services.config().protocol().maxCommandBytes());
         this.phoneAddress = socket.remoteAddress().hostAddress();
+        this.queue = new CommandQueue(socket, services.config().admission().maxQueuedCommands(), metrics, phoneAddress);
+        this.idle = new IdleTimer(vertx, services.config().admission().idleTimeout().toNanos(),
+                () -> open.isEmpty() && queue.size() == 0, this::closeIdle);
     }
 
-    /** Wires the socket's handlers (or closes the connection at once while shutting down). */
+    /**
+     * Admits the connection and wires the socket's handlers — or closes it at once while
+     * shutting down, or answers {@code cmd=ErrorResponse&result=failed&reason=<token>} and
+     * closes it when a limit refuses it.
+     */
     public void start() {
-        if (sessions.draining()) {
+        if (services.sessions().draining()) {
             // A phone connecting now would get a session that ends in seconds: let it go elsewhere.
             socket.close();
             return;
         }
-        sessions.add(this);
+        Admission.Admitted admitted = services.admission().connect(phoneAddress);
+        if (!admitted.ok()) {
+            AdmissionLimit limit = admitted.refused();
+            metrics.admissionRefused(limit);
+            badInput.infof(BadInputLog.REFUSED_CONNECTION, "Refused a control connection from %s: %s (limit %s)",
+                    phoneAddress, limit.reason().token(), limit.tag());
+            // One answer, no terminator (no command to mirror), then the close.
+            socket.end(Buffer.buffer(CommandCodec.format(Answers.error(limit.reason().token()))));
+            return;
+        }
+        source = admitted.source();
+        services.sessions().add(this);
         metrics.connectionOpened();
         socket.handler(this::onData);
         socket.closeHandler(v -> onClose());
         socket.exceptionHandler(e -> LOG.debugf("Control connection from %s failed: %s", phoneAddress, e.toString()));
+        idle.start();
     }
 
     private void onData(Buffer data) {
+        if (overflowed) {
+            return;
+        }
+        idle.touch();
         cancelIncompleteTimer();
         List<Frame> frames;
         try {
             frames = framer.feed(data.getBytes());
         } catch (CommandTooLongException e) {
-            LOG.warnf("Phone %s sent a command over %d bytes; closing the connection", phoneAddress,
-                    config.protocol().maxCommandBytes());
+            badInput.warnf(BadInputLog.BAD_COMMAND, "Phone %s sent a command over %d bytes; closing the connection",
+                    phoneAddress, services.config().protocol().maxCommandBytes());
             metrics.command(ControlMetrics.INVALID_COMMAND, RefusalReason.COMMAND_TOO_LONG.token());
-            enqueue(() -> reply(Answers.error(RefusalReason.COMMAND_TOO_LONG.token()), Terminator.NONE).compose(v -> socket.close()));
+            closeAfterAnswer(RefusalReason.COMMAND_TOO_LONG, Terminator.NONE);
             return;
         }
-        frames.forEach(f -> enqueue(() -> handle(f)));
+        if (!queue.fits(frames.size())) {
+            overflow(frames.get(0).terminator());
+            return;
+        }
+        frames.forEach(f -> queue.add(() -> handle(f)));
         if (framer.hasPending()) {
             // Unterminated bytes: act on them once the peer has been quiet for a moment (briefly
             // when they already form a whole command, longer when they cannot be one yet).
-            long quiet = framer.pendingLooksComplete() ? config.protocol().unterminatedCommandDelay().toMillis()
-                    : config.protocol().incompleteCommandTimeout().toMillis();
+            long quiet = framer.pendingLooksComplete()
+                    ? services.config().protocol().unterminatedCommandDelay().toMillis()
+                    : services.config().protocol().incompleteCommandTimeout().toMillis();
             incompleteTimer = vertx.setTimer(Math.max(1, quiet), id -> {
                 incompleteTimer = -1;
-                framer.flushPending().ifPresent(f -> enqueue(() -> handle(f)));
+                framer.flushPending().ifPresent(this::enqueueOne);
             });
+        }
+    }
+
+    private void enqueueOne(Frame frame) {
+        if (overflowed) {
+            return;
+        }
+        if (!queue.fits(1)) {
+            overflow(frame.terminator());
+            return;
+        }
+        queue.add(() -> handle(frame));
+    }
+
+    /** One read brought more commands than the queue holds: answer once and close, reading nothing more. */
+    private void overflow(Terminator terminator) {
+        overflowed = true;
+        metrics.admissionRefused(AdmissionLimit.COMMAND_QUEUE);
+        metrics.command(ControlMetrics.INVALID_COMMAND, RefusalReason.TOO_MANY_COMMANDS.token());
+        badInput.warnf(BadInputLog.BAD_COMMAND, "Phone %s sent more commands at once than its queue holds (%d); closing the connection",
+                phoneAddress, queue.capacity());
+        closeAfterAnswer(RefusalReason.TOO_MANY_COMMANDS, terminator);
+    }
+
+    /** After the commands already queued: answers {@code cmd=ErrorResponse&…&reason=<reason>} and closes. */
+    private void closeAfterAnswer(RefusalReason reason, Terminator terminator) {
+        queue.stopReading();
+        queue.add(() -> {
+            if (closed) {
+                return Future.succeededFuture();
+            }
+            socket.end(Buffer.buffer(CommandCodec.format(Answers.error(reason.token())) + terminator.text()));
+            // a peer that reads nothing would hold the graceful close (it waits for the answers to leave)
+            vertx.setTimer(ABORT_AFTER_MILLIS, id -> abort());
+            return Future.succeededFuture();
+        });
+    }
+
+    /**
+     * Closes the connection at once, dropping answers not yet sent: Vert.x's {@code close()}
+     * first waits for every queued write to leave, which a peer that never reads never allows.
+     */
+    private void abort() {
+        if (closed) {
+            return;
+        }
+        if (socket instanceof NetSocketInternal internal) {
+            // from Vert.x's own handler context: the close skips Vert.x's graceful one and goes out now
+            internal.channelHandlerContext().close();
+        } else {
+            socket.close();
         }
     }
 
     /** Open recordings and commands not yet finished on this connection. */
     int busy() {
-        return steps + openCount;
+        return queue.size() + openCount;
     }
 
-    private void enqueue(Supplier<Future<Void>> step) {
-        // Steps run even after the connection closed (a stop that came just before the close
-        // still ends its recording with the phone's reason); replies are then not written.
-        steps++;
-        tail = tail.transform(ignored -> step.get().recover(e -> {
-            LOG.warnf(e, "Phone %s: command handling failed", phoneAddress);
-            return Future.succeededFuture();
-        }).onComplete(done -> steps--));
+    /** Commands queued or being handled on this connection, and the most it may hold. */
+    int queuedCommands() {
+        return queue.size();
+    }
+
+    /** Whether this connection's reading is paused (full queue, answers backing up). */
+    boolean readingPaused() {
+        return queue.paused();
     }
 
     private Future<Void> handle(Frame frame) {
@@ -143,7 +221,8 @@ public final class ControlConnection {
         try {
             command = CommandCodec.parse(frame.text());
         } catch (CommandSyntaxException e) {
-            LOG.infof("Phone %s sent an unparsable command (%s)", phoneAddress, e.getMessage());
+            badInput.infof(BadInputLog.BAD_COMMAND, "Phone %s sent an unparsable command (%s)", phoneAddress,
+                    LogText.escape(e.getMessage()));
             metrics.command(ControlMetrics.INVALID_COMMAND, RefusalReason.BAD_REQUEST.token());
             return reply(Answers.error(RefusalReason.BAD_REQUEST.token()), frame.terminator());
         }
@@ -157,16 +236,17 @@ public final class ControlConnection {
         if (command.is(Command.START_REQUEST)) {
             return start(command, frame.terminator());
         }
-        LOG.infof("Phone %s sent unknown command %s", phoneAddress, command.name());
+        badInput.infof(BadInputLog.BAD_COMMAND, "Phone %s sent unknown command %s", phoneAddress,
+                LogText.escape(command.name()));
         metrics.command(ControlMetrics.OTHER_COMMAND, RefusalReason.UNKNOWN_COMMAND.token());
         return reply(Answers.unknownCommand(command), frame.terminator());
     }
 
     private Future<Void> start(Command command, Terminator terminator) {
-        StartRules.Result checked = startRules.check(command);
+        StartRules.Result checked = services.startRules().check(command);
         if (checked instanceof StartRules.Refused refused) {
-            LOG.infof("Phone %s: start %s refused (%s): %s", phoneAddress, refused.phoneId(), refused.reason(),
-                    refused.detail());
+            badInput.infof(BadInputLog.REFUSED_START, "Phone %s: start %s refused (%s): %s", phoneAddress,
+                    LogText.escape(refused.phoneId()), refused.reason(), LogText.escape(refused.detail()));
             return refuse(refused.phoneId(), refused.reason(), terminator);
         }
         StartRequest start = ((StartRules.Valid) checked).request();
@@ -177,36 +257,46 @@ public final class ControlConnection {
             metrics.command(Command.START_REQUEST, ControlMetrics.SUCCESS);
             return reply(startSucceeded(phoneId, existing), terminator);
         }
-        if (sessions.draining()) {
+        if (services.sessions().draining()) {
             return refuse(phoneId, RefusalReason.SHUTTING_DOWN.token(), terminator);
         }
-        if (open.size() >= config.protocol().maxOpenRecordingsPerConnection()) {
-            return refuse(phoneId, RefusalReason.TOO_MANY_RECORDINGS.token(), terminator);
+        AdmissionLimit limit = open.size() >= services.config().protocol().maxOpenRecordingsPerConnection()
+                ? AdmissionLimit.CONNECTION_RECORDINGS : services.admission().startRecording(source);
+        if (limit != null) {
+            metrics.admissionRefused(limit);
+            badInput.infof(BadInputLog.REFUSED_START, "Phone %s: start %s refused (%s, limit %s)", phoneAddress,
+                    LogText.escape(phoneId), limit.reason().token(), limit.tag());
+            return refuse(phoneId, limit.reason().token(), terminator);
         }
-        AllocateRequest request = new AllocateRequest(RecordingIds.next(), config.defaultTenant(), phoneId,
+        // From here one of the source's recordings is reserved: given back when it ends or never opens.
+        AllocateRequest request = new AllocateRequest(RecordingIds.next(), services.config().defaultTenant(), phoneId,
                 start.device(), start.codec().name(), start.direction(), phoneAddress, start.fields());
-        return ingest.allocate(request).transform(ar -> {
+        return services.ingest().allocate(request).transform(ar -> {
             if (ar.failed()) {
+                services.admission().recordingEnded(source, 1);
                 String reason = ar.cause() instanceof AllocationFailure f ? f.reason() : RefusalReason.INTERNAL_ERROR.token();
                 RecordingMdc.run(request.recordingId(), () -> LOG.warnf("Phone %s: start %s failed: %s", phoneAddress,
-                        phoneId, ar.cause().getMessage()));
+                        LogText.escape(phoneId), ar.cause().getMessage()));
                 return refuse(phoneId, reason, terminator);
             }
             Placement placement = ar.result();
             if (closed) {
                 // The phone left while we were allocating and never got the endpoint: end it
                 // right away, as a recording that never was (storage keeps nothing if it is empty).
+                services.admission().recordingEnded(source, 1);
                 metrics.command(Command.START_REQUEST, ControlMetrics.CONNECTION_CLOSED);
-                return ingest.release(placement, new ReleaseRequest(StopReason.ALLOCATION_ABANDONED.token(), Map.of()));
+                return services.ingest().release(placement,
+                        new ReleaseRequest(StopReason.ALLOCATION_ABANDONED.token(), Map.of()));
             }
             open.put(phoneId, placement);
             openCount = open.size();
-            leases.hold(placement);
+            services.leases().hold(placement);
             metrics.recordingOpened();
             metrics.command(Command.START_REQUEST, ControlMetrics.SUCCESS);
             RecordingMdc.run(placement.recordingId(), () -> LOG.infof(
                     "Recording %s started: phone %s id=%s %s → %s:%d", placement.recordingId(), phoneAddress,
-                    phoneId, start.codec(), placement.allocation().address(), placement.allocation().port()));
+                    LogText.escape(phoneId), start.codec(), placement.allocation().address(),
+                    placement.allocation().port()));
             return reply(startSucceeded(phoneId, placement), terminator);
         });
     }
@@ -219,33 +309,46 @@ public final class ControlConnection {
             metrics.command(Command.STOP_REQUEST, RefusalReason.UNKNOWN_RECORDING.token());
             return reply(Answers.stopFailed(stop.phoneId(), RefusalReason.UNKNOWN_RECORDING.token()), terminator);
         }
-        leases.drop(placement);
+        services.leases().drop(placement);
+        services.admission().recordingEnded(source, 1);
         metrics.recordingsClosed(1);
-        return ingest.release(placement, new ReleaseRequest(stop.reason(), stop.fields()))
+        // the idle timeout counts from the end of the last recording
+        idle.touch();
+        return services.ingest().release(placement, new ReleaseRequest(stop.reason(), stop.fields()))
                 .compose(v -> {
                     metrics.command(Command.STOP_REQUEST, ControlMetrics.SUCCESS);
                     RecordingMdc.run(placement.recordingId(), () -> LOG.infof(
                             "Recording %s stopped by phone %s (reason %s)", placement.recordingId(), phoneAddress,
-                            stop.reason()));
+                            LogText.escape(stop.reason())));
                     return reply(Answers.stopSucceeded(stop.phoneId()), terminator);
                 });
     }
 
+    /** The idle timeout ran out on a connection with no recording and no command in hand. */
+    private void closeIdle() {
+        metrics.idleClosed();
+        LOG.debugf("Closing the control connection from %s: idle with no recording", phoneAddress);
+        abort();
+    }
+
     private void onClose() {
         closed = true;
+        queue.stopReading();
         metrics.connectionClosed();
+        services.admission().disconnect(source);
         cancelIncompleteTimer();
+        idle.stop();
         // A last command without terminator, sent right before the close, is still a command —
         // if it is whole (a peer that terminates its commands left a truncated one: ignored).
-        if (framer.pendingLooksComplete()) {
-            framer.flushPending().ifPresent(f -> enqueue(() -> handle(f)));
+        if (!overflowed && framer.pendingLooksComplete()) {
+            framer.flushPending().ifPresent(f -> queue.add(() -> handle(f)));
         }
         // Let in-flight commands finish (an allocation in flight is released when it lands).
-        tail.onComplete(ignored -> {
-            boolean leave = sessions.leavingOpen();
+        queue.whenIdle(() -> {
+            boolean leave = services.sessions().leavingOpen();
             List<Future<Void>> releases = new ArrayList<>();
             for (Placement placement : open.values()) {
-                leases.drop(placement);
+                services.leases().drop(placement);
                 if (leave) {
                     // Shutting down: the phone may still stream; its ingest node records until
                     // the lease lapses (control-lost) rather than losing what is still sent.
@@ -257,14 +360,16 @@ public final class ControlConnection {
                 RecordingMdc.run(placement.recordingId(), () -> LOG.infof(
                         "Recording %s ended: control connection from %s closed", placement.recordingId(),
                         phoneAddress));
-                releases.add(ingest.release(placement, new ReleaseRequest(StopReason.SOCKET_ERROR.token(), Map.of())));
+                releases.add(services.ingest().release(placement,
+                        new ReleaseRequest(StopReason.SOCKET_ERROR.token(), Map.of())));
             }
             metrics.recordingsClosed(open.size());
+            services.admission().recordingEnded(source, open.size());
             open.clear();
             // Counted as busy (a shutdown drain waits) until the releases are done.
             Future.join(releases).onComplete(done -> {
                 openCount = 0;
-                sessions.remove(this);
+                services.sessions().remove(this);
             });
         });
     }
@@ -279,11 +384,17 @@ public final class ControlConnection {
         return reply(Answers.startFailed(phoneId, reason), terminator);
     }
 
+    /**
+     * Writes an answer without waiting for it to leave: a peer that does not read makes the
+     * write queue full, which pauses reading ({@link CommandQueue}), so answers never pile up.
+     */
     private Future<Void> reply(Command command, Terminator terminator) {
         if (closed) {
             return Future.succeededFuture();
         }
-        return socket.write(CommandCodec.format(command) + terminator.text());
+        socket.write(CommandCodec.format(command) + terminator.text());
+        queue.updateReading();
+        return Future.succeededFuture();
     }
 
     private void cancelIncompleteTimer() {

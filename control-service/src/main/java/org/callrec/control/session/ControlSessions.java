@@ -58,4 +58,14 @@ public class ControlSessions {
     public int connections() {
         return connections.size();
     }
+
+    /** The most commands any live connection has queued or in hand now (bounded by {@code control.admission.max-queued-commands} + 1). */
+    public int mostQueuedCommands() {
+        return connections.stream().mapToInt(ControlConnection::queuedCommands).max().orElse(0);
+    }
+
+    /** Live connections whose reading is paused now. */
+    public long readingPaused() {
+        return connections.stream().filter(ControlConnection::readingPaused).count();
+    }
 }

@@ -32,7 +32,15 @@ public enum RefusalReason {
     /** A command over the size limit; the connection is closed after the answer. */
     COMMAND_TOO_LONG("command-too-long"),
     /** A call to an internal API without the service credential, or with a wrong one (HTTP 401). */
-    UNAUTHORIZED("unauthorized");
+    UNAUTHORIZED("unauthorized"),
+    /** The source address started recordings faster than its start rate allows (control's admission). */
+    RATE_LIMITED("rate-limited"),
+    /** The source address, or the instance, holds as many connections as it may; the connection is closed. */
+    TOO_MANY_CONNECTIONS("too-many-connections"),
+    /** The source address is outside the allowed networks; the connection is closed. */
+    FORBIDDEN_SOURCE("forbidden-source"),
+    /** One read brought more commands than the connection's queue holds; the connection is closed. */
+    TOO_MANY_COMMANDS("too-many-commands");
 
     private final String token;
 

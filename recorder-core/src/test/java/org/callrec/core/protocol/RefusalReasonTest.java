@@ -31,6 +31,10 @@ class RefusalReasonTest {
         expected.put(RefusalReason.UNKNOWN_COMMAND, "unknown-command");
         expected.put(RefusalReason.COMMAND_TOO_LONG, "command-too-long");
         expected.put(RefusalReason.UNAUTHORIZED, "unauthorized");
+        expected.put(RefusalReason.RATE_LIMITED, "rate-limited");
+        expected.put(RefusalReason.TOO_MANY_CONNECTIONS, "too-many-connections");
+        expected.put(RefusalReason.FORBIDDEN_SOURCE, "forbidden-source");
+        expected.put(RefusalReason.TOO_MANY_COMMANDS, "too-many-commands");
 
         assertThat(Arrays.stream(RefusalReason.values()).map(RefusalReason::token))
                 .containsExactlyElementsOf(expected.values());
