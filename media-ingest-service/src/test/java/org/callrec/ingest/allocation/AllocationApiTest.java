@@ -34,6 +34,7 @@ import org.callrec.core.allocation.InternalApi;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.MediaChunk;
+import org.callrec.core.chunk.RecordOrigin;
 import org.callrec.core.chunk.RecordType;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
@@ -365,6 +366,10 @@ class AllocationApiTest {
         assertThat(start.ingestNode()).isEqualTo(IngestTestResources.NODE_ID);
         assertThat(start.mediaPort()).isEqualTo(port);
         assertThat(start.fields()).containsOnly(entry("remote_name", "Alice"), entry("remote_number", "100"));
+        // every record names where it comes from: this node and the recording's port
+        assertThat(records).allSatisfy(r -> assertThat(RecordOrigin.parseHeader(
+                r.headers().lastHeader(RecordOrigin.HEADER).value()))
+                .isEqualTo(new RecordOrigin(IngestTestResources.NODE_ID, port)));
 
         // chunks numbered 0, 1, 2 …, carrying exactly the datagrams sent, in order
         List<MediaChunk> chunks = records.subList(1, records.size() - 1).stream()

@@ -195,6 +195,10 @@ public class ImportRoute {
         } else if (error instanceof PhoneFileException) {
             count("invalid");
             fail(ctx, 400, "invalid-file", error.getMessage());
+        } else if (error instanceof PhoneFileImporter.Conflict) {
+            count("conflict");
+            LOG.warnf("Import of %s (tenant %s) refused: %s", request.fileName(), request.tenant(), error.getMessage());
+            fail(ctx, 409, "object-conflict", error.getMessage());
         } else if (error instanceof PhoneFileImporter.StoreFailed) {
             count("failed");
             LOG.warnf("Import of %s (tenant %s) failed: %s", request.fileName(), request.tenant(), error.getMessage());
