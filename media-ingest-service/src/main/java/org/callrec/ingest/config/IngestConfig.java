@@ -74,7 +74,7 @@ public interface IngestConfig {
     /**
      * Recording ids: control-service mints each one (a UUIDv7); this node accepts one only if it is
      * a canonical UUIDv7 whose embedded time is within {@link #window()} of this node's clock and
-     * that it has not accepted (or refused) within that window, so an id is never accepted twice.
+     * that it has not accepted before (remembered for that window), so an id is never accepted twice.
      */
     interface RecordingIds {
         /**
@@ -88,7 +88,7 @@ public interface IngestConfig {
         /**
          * How many ids the node remembers within {@link #window()}; when that many are held,
          * further allocations are refused with {@code no-capacity} (never an id forgotten early).
-         * ~100 bytes each. Defaults to 100000 (1,600 allocations a second for a 60s window).
+         * ~100 bytes each; 100,000 within 60s is 1,600 allocations a second. Defaults to 100000.
          */
         @WithDefault("100000")
         int remembered();
