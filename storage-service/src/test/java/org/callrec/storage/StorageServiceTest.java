@@ -37,6 +37,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.audio.WavFile;
+import org.callrec.core.chunk.ChunkCodec;
+import org.callrec.core.chunk.RecordOrigin;
+import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.chunk.Topics;
 import org.callrec.core.id.RecordingIds;
 import org.callrec.storage.RecordFixtures.Datagram;
@@ -390,6 +393,75 @@ class StorageServiceTest {
 
         assertThat(read(key + ".wav")).isEqualTo(wav);
         assertThat(read(key + ".json")).isEqualTo(metadata);
+    }
+
+    @Test
+    @DisplayName("a START for an open id from another ingest node is refused: the recording keeps only its own audio and is ended only by its own END")
+    void aForeignStartIsNeverMergedIntoAnOpenRecording() throws Exception {
+        String id = RecordingIds.next();
+        String key = "acme/2025/03/04/" + id;
+        RecordOrigin own = new RecordOrigin("ingest-0", 40000); // what RecordFixtures.start names
+        RecordOrigin forger = new RecordOrigin("ingest-7", 40100);
+        List<Datagram> datagrams = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            datagrams.add(audioPacket(i));
+        }
+        List<byte[]> chunks = RecordFixtures.chunks(datagrams, 5);
+
+        String foreignOrigin = "callrec_storage_records_skipped_total{reason=\"foreign-origin\"}";
+        double skippedBefore = metric(foreignOrigin);
+        publish(id, RecordFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(), Map.of()), own);
+        publish(id, chunks.get(0), own);
+        // The same id allocated on another node: START, a chunk of other audio, END.
+        publish(id, ChunkCodec.encodeStart(new RecordingStarted(id, "acme", "p", "", AudioCodec.PCMA, "in",
+                "127.0.0.5", "ingest-7", 40100, STARTED_AT.toEpochMilli() + 50, Map.of())), forger);
+        publish(id, RecordFixtures.chunks(List.of(audioPacket(20)), 1).get(0), forger);
+        publish(id, RecordFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 100, 1, Map.of(), 1, Map.of()), forger);
+        await().atMost(PATIENCE).until(() -> metric(foreignOrigin) == skippedBefore + 2);
+        assertThat(exists(key + ".json")).as("the forged END did not end it").isFalse();
+
+        publish(id, chunks.get(1), own);
+        publish(id, RecordFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 200, 10, Map.of(), 2, Map.of()), own);
+        awaitCompletion(id, 1);
+
+        assertThat(WavFile.parse(read(key + ".wav")).samples()).hasSize(10 * SAMPLES_PER_PACKET);
+        JsonNode doc = json.readTree(read(key + ".json"));
+        assertThat(doc.get("phone").get("address").asText()).isEqualTo("10.1.2.3");
+        assertThat(get(metrics).body()).contains("reason=\"foreign-start\"");
+    }
+
+    @Test
+    @DisplayName("a different recording under the keys of a stored one is refused and counted: the stored objects stay, no second event")
+    void aDifferentRecordingNeverReplacesAStoredOne() throws Exception {
+        String id = RecordingIds.next();
+        String key = "acme/2025/03/04/" + id;
+        RecordOrigin own = new RecordOrigin("ingest-0", 40000);
+        publish(id, RecordFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(), Map.of()), own);
+        publish(id, RecordFixtures.chunks(List.of(audioPacket(0), audioPacket(1)), 2).get(0), own);
+        publish(id, RecordFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 40, 2, Map.of(), 1, Map.of()), own);
+        awaitCompletion(id, 1);
+        byte[] wav = read(key + ".wav");
+        byte[] metadata = read(key + ".json");
+        double conflictsBefore = metric("callrec_storage_objects_conflicts_total{object=\"audio\"}");
+
+        // The same id and origin again, with other audio (the same day: the same keys)
+        publish(id, RecordFixtures.start(id, "acme", AudioCodec.PCMA, STARTED_AT.toEpochMilli(), Map.of()), own);
+        publish(id, RecordFixtures.chunks(List.of(audioPacket(5)), 1).get(0), own);
+        publish(id, RecordFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 900, 1, Map.of(), 1, Map.of()), own);
+
+        await().atMost(PATIENCE).until(() ->
+                metric("callrec_storage_objects_conflicts_total{object=\"audio\"}") == conflictsBefore + 1);
+        assertThat(read(key + ".wav")).isEqualTo(wav);
+        assertThat(read(key + ".json")).isEqualTo(metadata);
+        completed.poll(Duration.ofSeconds(2)).forEach(events::add);
+        assertThat(events.stream().filter(e -> id.equals(e.key()))).as("no second event").hasSize(1);
+        assertThat(metric("callrec_storage_recordings_failed_total{reason=\"object-conflict\"}")).isPositive();
+    }
+
+    private RecordMetadata publish(String id, byte[] value, RecordOrigin origin) throws Exception {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.MEDIA, id, value);
+        r.headers().add(RecordOrigin.HEADER, origin.toHeader());
+        return producer.send(r).get();
     }
 
     private Datagram audioPacket(int slot) {

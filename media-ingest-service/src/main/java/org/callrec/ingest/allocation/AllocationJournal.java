@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,7 +37,7 @@ import io.smallrye.common.annotation.Identifier;
  * The node's allocations on the compacted topic {@code ingest.kafka.allocations-topic}, keyed by
  * recording id: the recording's START record (which names the node and the UDP port) while it
  * is open, a tombstone once it ended. Writes go through one thread, in order, never on the
- * caller's thread. {@link #readOpen(String)} reads the topic back at start. Its producer and reader
+ * caller's thread. {@link #readOpen(String, Consumer)} reads the topic back at start. Its producer and reader
  * get every {@code kafka.*} property ({@link KafkaClientProperties}).
  */
 @ApplicationScoped
@@ -106,9 +107,11 @@ public class AllocationJournal {
 
     /**
      * Reads the whole journal and returns the recordings it holds open on {@code nodeId}, in
-     * journal order. Blocks up to {@code ingest.recovery.timeout}; empty when it cannot be read.
+     * journal order; {@code seenIds} gets the id of every START record read (any node's, open or
+     * ended but not yet compacted away). Blocks up to {@code ingest.recovery.timeout}; empty when
+     * it cannot be read.
      */
-    public List<RecordingStarted> readOpen(String nodeId) {
+    public List<RecordingStarted> readOpen(String nodeId, Consumer<String> seenIds) {
         if (!config.recovery().enabled()) {
             return List.of();
         }
@@ -136,6 +139,7 @@ public class AllocationJournal {
                     }
                     try {
                         RecordingStarted s = ChunkCodec.decodeStart(r.value());
+                        seenIds.accept(s.recordingId());
                         if (nodeId.equals(s.ingestNode())) {
                             open.put(r.key(), s);
                         } else {

@@ -58,6 +58,8 @@ public class Allocations {
     MediaSockets sockets;
     @Inject
     ThisHost host;
+    @Inject
+    RecordingIdGuard ids;
 
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong ended = new AtomicLong();
@@ -144,12 +146,22 @@ public class Allocations {
         }
         RecordingSession existing = registry.get(request.recordingId());
         if (existing != null) {
-            return Future.succeededFuture(allocationOf(existing));
+            // control-service asking again (a retry): the same answer, but only for the same call
+            if (sameCall(existing.start(), request)) {
+                return Future.succeededFuture(allocationOf(existing));
+            }
+            return Future.failedFuture(ids.refuse("recording " + request.recordingId()
+                    + " is open on this node for another tenant or phone"));
         }
         if (registry.isLingering(request.recordingId())
                 || registry.wasReleasedBeforeAllocated(request.recordingId())) {
             return Future.failedFuture(new AllocationException(409, RefusalReason.RECORDING_ENDED.token(),
                     "recording " + request.recordingId() + " has just ended"));
+        }
+        try {
+            ids.accept(request.recordingId());
+        } catch (AllocationException e) {
+            return Future.failedFuture(e);
         }
         return sockets.bindFree(request.recordingId()).compose(bound -> open(request, bound));
     }
@@ -232,10 +244,11 @@ public class Allocations {
     /**
      * Takes over the recordings the journal says this node held: binds their UDP ports again
      * and goes on recording them (no second START: storage sees the same recording continue,
-     * the time the node was away being a gap in RTP). Their leases start now.
+     * the time the node was away being a gap in RTP). Their leases start now. Every id the
+     * journal still holds is remembered as not new ({@link RecordingIdGuard}).
      */
     void recover() {
-        for (RecordingStarted start : journal.readOpen(nodeId())) {
+        for (RecordingStarted start : journal.readOpen(nodeId(), ids::remember)) {
             String id = start.recordingId();
             MediaSockets.Rebound rebound = sockets.bindAgain(start);
             RecordingSession session = rebound.session();
@@ -276,6 +289,11 @@ public class Allocations {
                 finish(session, StopReason.INGEST_SHUTDOWN.token(), Map.of());
             }
         }
+    }
+
+    private static boolean sameCall(RecordingStarted open, AllocateRequest request) {
+        return open.tenant().equals(request.tenant())
+                && open.phoneAddress().equals(ThisHost.normaliseAddress(request.phoneAddress()));
     }
 
     private Allocation allocationOf(RecordingSession s) {

@@ -57,6 +57,9 @@ public interface IngestConfig {
     /** The UDP port pool. */
     Ports ports();
 
+    /** Which recording ids an allocation may carry (each is accepted once). */
+    RecordingIds recordingIds();
+
     /** Batching of packets into Kafka records. */
     Chunk chunk();
 
@@ -90,6 +93,29 @@ public interface IngestConfig {
          */
         @WithDefault("10s")
         Duration tokenReloadInterval();
+    }
+
+    /**
+     * Recording ids: control-service mints each one (a UUIDv7); this node accepts one only if it is
+     * a canonical UUIDv7 whose embedded time is within {@link #window()} of this node's clock and
+     * that it has not accepted before (remembered for that window), so an id is never accepted twice.
+     */
+    interface RecordingIds {
+        /**
+         * How far an id's embedded time may be from this node's clock (either way); also how long
+         * an accepted id is remembered. Bounds the clock skew between control and ingest.
+         * Defaults to 60s.
+         */
+        @WithDefault("60s")
+        Duration window();
+
+        /**
+         * How many ids the node remembers within {@link #window()}; when that many are held,
+         * further allocations are refused with {@code no-capacity} (never an id forgotten early).
+         * ~100 bytes each; 100,000 within 60s is 1,600 allocations a second. Defaults to 100000.
+         */
+        @WithDefault("100000")
+        int remembered();
     }
 
     /** Readiness checks (management port, {@code /q/health/ready}). */

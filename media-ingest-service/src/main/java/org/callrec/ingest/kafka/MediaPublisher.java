@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.callrec.core.chunk.RecordOrigin;
 import org.callrec.ingest.config.IngestConfig;
 import org.callrec.logging.RecordingMdc;
 import org.jboss.logging.Logger;
@@ -29,7 +30,8 @@ import io.smallrye.common.annotation.Identifier;
  * producer ({@code acks=all}, unlimited retries within {@code ingest.kafka.delivery-timeout};
  * every {@code kafka.*} property reaches it, see {@link KafkaClientProperties}).
  * One thread keeps each recording's start, chunks and end in order; the recording id as key
- * keeps them on one partition; idempotence keeps retries from duplicating or reordering them.
+ * keeps them on one partition, and each carries the {@link RecordOrigin#HEADER} header (this
+ * node and the recording's port) so storage never merges another node's records into it; idempotence keeps retries from duplicating or reordering them.
  *
  * <p><b>While Kafka is unreachable</b> records wait — in this queue and in the producer's own
  * buffer — until Kafka acknowledges them. What waits is bounded by record count and bytes per
@@ -121,8 +123,7 @@ public class MediaPublisher {
             pendingRecords.decrementAndGet();
             return Outcome.RECORDING_FULL;
         }
-        queue.add(new Pending(account, new ProducerRecord<>(config.kafka().mediaTopic(), account.recordingId(), value),
-                packets));
+        queue.add(new Pending(account, record(account, value), packets));
         return Outcome.QUEUED;
     }
 
@@ -134,8 +135,17 @@ public class MediaPublisher {
         pendingRecords.incrementAndGet();
         pendingBytes.addAndGet(value.length);
         account.force(value.length);
-        queue.add(new Pending(account, new ProducerRecord<>(config.kafka().mediaTopic(), account.recordingId(), value),
-                0));
+        queue.add(new Pending(account, record(account, value), 0));
+    }
+
+    /** The recording's record, keyed by its id, with its {@link RecordOrigin#HEADER} header. */
+    private ProducerRecord<String, byte[]> record(PublishAccount account, byte[] value) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(config.kafka().mediaTopic(), account.recordingId(),
+                value);
+        if (account.originHeader() != null) {
+            r.headers().add(RecordOrigin.HEADER, account.originHeader());
+        }
+        return r;
     }
 
     /** Records handed over and not yet acknowledged by Kafka. */

@@ -3,6 +3,7 @@ package org.callrec.ingest.kafka;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.callrec.core.chunk.RecordOrigin;
 import org.jboss.logging.Logger;
 
 /**
@@ -14,16 +15,30 @@ public final class PublishAccount {
     private static final Logger LOG = Logger.getLogger(PublishAccount.class);
 
     private final String recordingId;
+    private final byte[] origin;
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicLong failedPackets = new AtomicLong();
     private final AtomicBoolean warned = new AtomicBoolean();
 
+    /** An account whose records carry no {@link RecordOrigin} header (tests of the publisher). */
     public PublishAccount(String recordingId) {
         this.recordingId = recordingId;
+        this.origin = null;
+    }
+
+    /** An account whose records carry the {@link RecordOrigin#HEADER} of {@code origin}. */
+    public PublishAccount(String recordingId, RecordOrigin origin) {
+        this.recordingId = recordingId;
+        this.origin = origin.toHeader();
     }
 
     public String recordingId() {
         return recordingId;
+    }
+
+    /** The {@link RecordOrigin#HEADER} value every record of this recording carries, or null. */
+    byte[] originHeader() {
+        return origin;
     }
 
     /** Bytes handed to the publisher and not yet acknowledged (or refused) by Kafka. */

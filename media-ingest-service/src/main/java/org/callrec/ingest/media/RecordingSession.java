@@ -8,6 +8,7 @@ import org.callrec.core.allocation.ReleaseResult;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.DropReason;
 import org.callrec.core.chunk.MediaChunkBuilder;
+import org.callrec.core.chunk.RecordOrigin;
 import org.callrec.core.chunk.RecordingAlive;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
@@ -71,7 +72,7 @@ public final class RecordingSession {
         this.sameHostSources = sameHostSources;
         this.socket = socket;
         this.publisher = publisher;
-        this.account = new PublishAccount(start.recordingId());
+        this.account = new PublishAccount(start.recordingId(), RecordOrigin.of(start));
         this.chunk = new MediaChunkBuilder(chunkMaxBytes, maxDatagramBytes);
         this.scratch = new byte[maxDatagramBytes];
         this.chunkNanos = chunkNanos;

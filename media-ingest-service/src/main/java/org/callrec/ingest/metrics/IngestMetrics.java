@@ -5,7 +5,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.callrec.core.chunk.DropReason;
+import org.callrec.core.protocol.RefusalReason;
 import org.callrec.ingest.allocation.Allocations;
+import org.callrec.ingest.allocation.RecordingIdGuard;
 import org.callrec.ingest.kafka.MediaPublisher;
 import org.callrec.ingest.media.PacketCounters;
 
@@ -30,6 +32,8 @@ public class IngestMetrics {
     MediaPublisher publisher;
     @Inject
     PacketCounters counters;
+    @Inject
+    RecordingIdGuard ids;
 
     void register(@Observes StartupEvent event) {
         FunctionCounter.builder("callrec.ingest.packets.received", counters, PacketCounters::received)
@@ -49,6 +53,14 @@ public class IngestMetrics {
                 .register(registry);
         FunctionCounter.builder("callrec.ingest.recordings.ended", allocations, Allocations::recordingsEnded)
                 .description("Recordings ended on this node (END record queued)")
+                .register(registry);
+        FunctionCounter.builder("callrec.ingest.recording.ids.refused", ids, RecordingIdGuard::refusedDuplicates)
+                .description("Allocations refused because their recording id was not new")
+                .tag("reason", RefusalReason.DUPLICATE_RECORDING.token())
+                .register(registry);
+        FunctionCounter.builder("callrec.ingest.recording.ids.refused", ids, RecordingIdGuard::refusedFull)
+                .description("Allocations refused because their recording id was not new")
+                .tag("reason", RefusalReason.NO_CAPACITY.token())
                 .register(registry);
         FunctionCounter.builder("callrec.ingest.kafka.send.failures", publisher, MediaPublisher::sendFailures)
                 .description("Records Kafka refused after its own retries")

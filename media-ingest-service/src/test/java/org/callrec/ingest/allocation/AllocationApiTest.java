@@ -14,12 +14,14 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -32,9 +34,11 @@ import org.callrec.core.allocation.InternalApi;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.MediaChunk;
+import org.callrec.core.chunk.RecordOrigin;
 import org.callrec.core.chunk.RecordType;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.id.RecordingIds;
 import org.callrec.ingest.IngestTestResources;
 import org.callrec.ingest.MediaTopicReader;
 import org.callrec.ingest.config.IngestConfig;
@@ -69,6 +73,8 @@ class AllocationApiTest {
     IngestConfig config;
     @Inject
     Allocations allocations;
+    @Inject
+    RecordingIdGuard ids;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -142,6 +148,64 @@ class AllocationApiTest {
 
         allocate(request(recordingId)).then().statusCode(409).body("error", equalTo("recording-ended"));
         assertThat(allocations.freePorts()).isEqualTo(freeBefore);
+    }
+
+    @Test
+    @DisplayName("an id is accepted once: allocating a released id again, after its linger, is 409 duplicate-recording and counted")
+    void aReleasedIdIsNeverAllocatedAgain() {
+        String recordingId = newId();
+        allocate(request(recordingId)).then().statusCode(200);
+        release(recordingId, Map.of("reason", "hangup")).then().statusCode(200);
+        long before = ids.refusedDuplicates();
+
+        // while it lingers the answer is recording-ended; once the linger is over the recording is
+        // gone from the node, and its id still is not new
+        await().atMost(WAIT).until(() -> !"recording-ended".equals(allocate(request(recordingId)).path("error")));
+        allocate(request(recordingId)).then().statusCode(409).body("error", equalTo("duplicate-recording"));
+        assertThat(ids.refusedDuplicates()).isGreaterThan(before);
+        assertThat(allocations.sessions()).isEmpty();
+    }
+
+    static Stream<Arguments> idsThatAreNotNew() {
+        SecureRandom random = new SecureRandom();
+        byte[] bits = new byte[16];
+        random.nextBytes(bits);
+        long now = System.currentTimeMillis();
+        return Stream.of(
+                Arguments.of("a UUIDv4", UUID.randomUUID().toString()),
+                Arguments.of("a name", "rec-1"),
+                Arguments.of("an upper-case UUIDv7", RecordingIds.next().toUpperCase(Locale.ROOT)),
+                Arguments.of("a UUIDv7 minted 2 minutes ago", RecordingIds.derived(now - 120_000, bits)),
+                Arguments.of("a UUIDv7 minted 2 minutes ahead", RecordingIds.derived(now + 120_000, bits)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("idsThatAreNotNew")
+    @DisplayName("an id that is not a fresh canonical UUIDv7 is 409 duplicate-recording and takes no port")
+    void anIdThatCannotBeNewIsRefused(String description, String recordingId) {
+        int freeBefore = allocations.freePorts();
+
+        allocate(request(recordingId)).then().statusCode(409).body("error", equalTo("duplicate-recording"));
+
+        assertThat(allocations.freePorts()).isEqualTo(freeBefore);
+        assertThat(allocations.sessions()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("an allocate for an open id from another phone or tenant is 409 duplicate-recording, the open one goes on")
+    void anOpenIdForAnotherCallIsRefused() {
+        String recordingId = newId();
+        int port = allocate(request(recordingId)).then().statusCode(200).extract().path("port");
+
+        allocate(with(request(recordingId), "phoneAddress", "127.0.0.5")).then().statusCode(409)
+                .body("error", equalTo("duplicate-recording"));
+        allocate(with(request(recordingId), "tenant", "other")).then().statusCode(409)
+                .body("error", equalTo("duplicate-recording"));
+
+        assertThat(allocations.sessions()).singleElement().satisfies(s -> {
+            assertThat(s.port()).isEqualTo(port);
+            assertThat(s.start().phoneAddress()).isEqualTo(PHONE);
+        });
     }
 
     static Stream<Arguments> badRequests() {
@@ -302,6 +366,10 @@ class AllocationApiTest {
         assertThat(start.ingestNode()).isEqualTo(IngestTestResources.NODE_ID);
         assertThat(start.mediaPort()).isEqualTo(port);
         assertThat(start.fields()).containsOnly(entry("remote_name", "Alice"), entry("remote_number", "100"));
+        // every record names where it comes from: this node and the recording's port
+        assertThat(records).allSatisfy(r -> assertThat(RecordOrigin.parseHeader(
+                r.headers().lastHeader(RecordOrigin.HEADER).value()))
+                .isEqualTo(new RecordOrigin(IngestTestResources.NODE_ID, port)));
 
         // chunks numbered 0, 1, 2 …, carrying exactly the datagrams sent, in order
         List<MediaChunk> chunks = records.subList(1, records.size() - 1).stream()
@@ -468,6 +536,6 @@ class AllocationApiTest {
     }
 
     private static String newId() {
-        return UUID.randomUUID().toString();
+        return RecordingIds.next();
     }
 }

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -39,6 +38,7 @@ import org.callrec.core.chunk.RecordType;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.chunk.StopReason;
+import org.callrec.core.id.RecordingIds;
 import org.callrec.ingest.IngestTestResources;
 import org.callrec.ingest.MediaTopicReader;
 import org.callrec.ingest.config.IngestConfig;
@@ -275,6 +275,6 @@ class LeaseAndRecoveryTest {
     }
 
     private static String newId() {
-        return UUID.randomUUID().toString();
+        return RecordingIds.next();
     }
 }

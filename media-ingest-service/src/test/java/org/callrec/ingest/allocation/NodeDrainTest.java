@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -30,6 +29,7 @@ import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.MediaChunk;
 import org.callrec.core.chunk.RecordType;
 import org.callrec.core.chunk.RecordingEnded;
+import org.callrec.core.id.RecordingIds;
 import org.callrec.ingest.IngestTestResources;
 import org.callrec.ingest.InternalApiToken;
 import org.callrec.ingest.MediaTopicReader;
@@ -93,7 +93,7 @@ class NodeDrainTest {
         given().get(InternalApi.NODE).then().statusCode(200).body("draining", equalTo(false));
 
         // A call is being recorded: the phone sends 20 packets
-        String open = UUID.randomUUID().toString();
+        String open = RecordingIds.next();
         int port = given().contentType(ContentType.JSON).body(request(open)).post(ALLOCATIONS)
                 .then().statusCode(200).extract().path("port");
         try (DatagramSocket phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
@@ -112,7 +112,7 @@ class NodeDrainTest {
                     .body("openRecordings", equalTo(1));
 
             // A new call is refused as after SIGTERM: control-service tries its next node
-            given().contentType(ContentType.JSON).body(request(UUID.randomUUID().toString())).post(ALLOCATIONS)
+            given().contentType(ContentType.JSON).body(request(RecordingIds.next())).post(ALLOCATIONS)
                     .then().statusCode(503).body("error", equalTo("shutting-down"));
 
             // Readiness is down for the allocations check only; liveness stays up

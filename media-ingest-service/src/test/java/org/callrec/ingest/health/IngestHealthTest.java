@@ -16,11 +16,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
 import org.callrec.core.allocation.InternalApi;
+import org.callrec.core.id.RecordingIds;
 import org.callrec.ingest.IngestTestResources;
 import org.callrec.ingest.allocation.Allocations;
 import org.callrec.testing.rtp.RtpPackets;
@@ -97,7 +97,7 @@ class IngestHealthTest {
         double ended = sample("callrec_ingest_recordings_ended_total");
 
         // One recording: a port leaves the pool, the recording is active.
-        String recordingId = UUID.randomUUID().toString();
+        String recordingId = RecordingIds.next();
         int port = given().contentType(ContentType.JSON).body(request(recordingId))
                 .post(InternalApi.ALLOCATIONS).then().statusCode(200).extract().path("port");
         assertThat(sample("callrec_ingest_ports_free")).isEqualTo(IngestTestResources.POOL_SIZE - 1.0);

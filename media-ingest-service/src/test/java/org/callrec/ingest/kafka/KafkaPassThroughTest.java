@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -20,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.callrec.core.allocation.InternalApi;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordType;
+import org.callrec.core.id.RecordingIds;
 import org.callrec.ingest.IngestTestResources;
 import org.callrec.ingest.MediaTopicReader;
 import org.callrec.ingest.config.IngestConfig;
@@ -104,7 +104,7 @@ class KafkaPassThroughTest {
     @Test
     @DisplayName("with these properties the node reaches the broker and publishes a recording from START to END")
     void theNodeStillWorks() throws IOException {
-        String recordingId = UUID.randomUUID().toString();
+        String recordingId = RecordingIds.next();
 
         // Readiness: the health admin client reaches the broker
         await().atMost(Duration.ofSeconds(30)).until(() -> reachability.current().up());

@@ -47,6 +47,22 @@ public final class RecordingIds {
         return fromBits(epochMillis, digest).toString();
     }
 
+    /**
+     * Whether {@code id} is a version-7 UUID (RFC 9562 variant) in its canonical form: 36
+     * lower-case characters, as {@link #next()} writes them. Never throws.
+     */
+    public static boolean isVersion7(String id) {
+        if (id == null || id.length() != 36) {
+            return false;
+        }
+        try {
+            UUID u = UUID.fromString(id);
+            return u.version() == 7 && u.variant() == 2 && u.toString().equals(id);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Milliseconds since the epoch encoded in a version-7 id. */
     public static long timestampMillis(String id) {
         return UUID.fromString(id).getMostSignificantBits() >>> 16;

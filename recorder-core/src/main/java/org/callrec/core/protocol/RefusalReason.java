@@ -21,6 +21,11 @@ public enum RefusalReason {
     UNKNOWN_RECORDING("unknown-recording"),
     /** An ingest node refuses an allocation for an id it just released (or released before it was allocated). */
     RECORDING_ENDED("recording-ended"),
+    /**
+     * An ingest node refuses an allocation whose recording id is not new: seen before, or not a
+     * version-7 UUID minted within {@code ingest.recording-ids.window} of the node's clock.
+     */
+    DUPLICATE_RECORDING("duplicate-recording"),
     /** The instance (control-service) or the node (ingest) drains for shutdown: another may take the call. */
     SHUTTING_DOWN("shutting-down"),
     /** The connection already holds as many open recordings as it may. */

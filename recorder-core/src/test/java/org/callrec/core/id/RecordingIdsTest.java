@@ -96,4 +96,16 @@ class RecordingIdsTest {
         assertThat(RecordingIds.derived(millis, other)).isNotEqualTo(id);
         assertThat(RecordingIds.derived(millis + 1, digest)).isNotEqualTo(id);
     }
+
+    @Test
+    @DisplayName("isVersion7 accepts what next() mints and nothing else: v4, upper case, short forms, junk")
+    void isVersion7TellsMintedIdsFromOthers() {
+        assertThat(RecordingIds.isVersion7(RecordingIds.next())).isTrue();
+        assertThat(RecordingIds.isVersion7(java.util.UUID.randomUUID().toString())).isFalse();
+        assertThat(RecordingIds.isVersion7(RecordingIds.next().toUpperCase(java.util.Locale.ROOT))).isFalse();
+        assertThat(RecordingIds.isVersion7("1-1-1-1-1")).isFalse();
+        assertThat(RecordingIds.isVersion7("0190a1b2-c3d4-7e5f-0a1b-2c3d4e5f6a7b")).isFalse(); // variant 0
+        assertThat(RecordingIds.isVersion7("rec-1")).isFalse();
+        assertThat(RecordingIds.isVersion7(null)).isFalse();
+    }
 }

@@ -25,6 +25,7 @@ class RefusalReasonTest {
         expected.put(RefusalReason.NO_CAPACITY, "no-capacity");
         expected.put(RefusalReason.UNKNOWN_RECORDING, "unknown-recording");
         expected.put(RefusalReason.RECORDING_ENDED, "recording-ended");
+        expected.put(RefusalReason.DUPLICATE_RECORDING, "duplicate-recording");
         expected.put(RefusalReason.SHUTTING_DOWN, "shutting-down");
         expected.put(RefusalReason.TOO_MANY_RECORDINGS, "too-many-recordings");
         expected.put(RefusalReason.INTERNAL_ERROR, "internal-error");

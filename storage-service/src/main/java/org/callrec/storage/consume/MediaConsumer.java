@@ -24,9 +24,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.callrec.core.audio.WavHeader;
+import org.callrec.core.chunk.RecordOrigin;
 import org.callrec.core.chunk.Topics;
 import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.AssemblyOptions;
@@ -233,7 +235,9 @@ public class MediaConsumer {
             try {
                 for (ConsumerRecord<String, byte[]> r : records) {
                     RecordingMdc.set(r.key());
-                    router.onRecord(new TopicPartition(r.topic(), r.partition()), r.offset(), r.key(), r.value());
+                    Header origin = r.headers().lastHeader(RecordOrigin.HEADER);
+                    router.onRecord(new TopicPartition(r.topic(), r.partition()), r.offset(), r.key(), r.value(),
+                            origin == null ? null : RecordOrigin.parseHeader(origin.value()));
                 }
             } finally {
                 RecordingMdc.clear();
@@ -278,7 +282,8 @@ public class MediaConsumer {
 
     private void handOff(AssembledRecording recording, OffsetTracker.Ticket ticket) {
         uploader.submit(recording, outcome -> {
-            if (outcome == RecordingUploader.Outcome.STORED) {
+            // a conflict is final: the key holds another object, reading the recording again cannot help
+            if (outcome == RecordingUploader.Outcome.STORED || outcome == RecordingUploader.Outcome.CONFLICT) {
                 storedTickets.add(ticket);
             }
         });

@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
 
 import org.apache.kafka.common.TopicPartition;
 import org.callrec.core.chunk.ChunkCodec;
+import org.callrec.core.chunk.RecordOrigin;
 import org.callrec.core.chunk.RecordType;
 import org.callrec.core.chunk.RecordingAlive;
 import org.callrec.core.chunk.RecordingEnded;
@@ -44,6 +45,10 @@ import org.jboss.logging.Logger;
  * not read (it lies before the committed offset, which only happens once the recording is stored)
  * is skipped, never assembled into a partial file.
  *
+ * <p>A recording is only ever assembled from the records of the node and port its START names
+ * ({@link RecordOrigin}, see {@link OriginCheck}): a second START for its id from elsewhere is
+ * refused, never merged, and that one's END never closes it.
+ *
  * <p>Runs on the consumer thread only; the work per record is decoding and a buffered file write.
  *
  * <p>Why ~400 lines in one class: it has one job, the life of an open recording from START to
@@ -67,6 +72,7 @@ public final class RecordingRouter {
     /** State of one open recording. */
     private static final class Open {
         final RecordingStarted start;
+        final RecordOrigin origin;
         final OffsetTracker.Ticket ticket;
         RecordingAssembly assembly;  // null: not assembled (unsupported codec or local failure)
         boolean holdOnEnd;           // not assembled because of a failure: keep holding the commit
@@ -75,6 +81,7 @@ public final class RecordingRouter {
 
         Open(RecordingStarted start, OffsetTracker.Ticket ticket, long now) {
             this.start = start;
+            this.origin = RecordOrigin.of(start);
             this.ticket = ticket;
             this.lastReadNanos = now;
         }
@@ -92,6 +99,7 @@ public final class RecordingRouter {
     private final AtomicInteger openGauge = new AtomicInteger();
     private final Set<String> warnedUnknown = boundedSet(WARNED_IDS);
     private final Set<String> ingestLost = boundedSet(LOST_IDS);
+    private final OriginCheck origins;
 
     /**
      * @param ingestLostAfter silence after which an open recording is ended as {@code ingest-lost}
@@ -109,6 +117,7 @@ public final class RecordingRouter {
         this.handOff = handOff;
         this.metrics = metrics;
         this.nanoClock = nanoClock;
+        this.origins = new OriginCheck(metrics);
         metrics.openRecordings(openGauge::get);
     }
 
@@ -125,8 +134,17 @@ public final class RecordingRouter {
         return open.size();
     }
 
-    /** Handles one record of the media topic. Never throws for bad input. */
+    /** Handles one record of the media topic that carries no origin header. Never throws for bad input. */
     public void onRecord(TopicPartition tp, long offset, String key, byte[] value) {
+        onRecord(tp, offset, key, value, null);
+    }
+
+    /**
+     * Handles one record of the media topic. Never throws for bad input.
+     *
+     * @param origin the record's {@link RecordOrigin#HEADER}, null when it has none
+     */
+    public void onRecord(TopicPartition tp, long offset, String key, byte[] value, RecordOrigin origin) {
         try {
             RecordType type;
             try {
@@ -137,9 +155,9 @@ public final class RecordingRouter {
             }
             switch (type) {
                 case START -> onStart(tp, offset, key, value);
-                case MEDIA -> onMedia(tp, offset, key, value);
-                case END -> onEnd(tp, offset, key, value);
-                case ALIVE -> onAlive(tp, offset, key, value);
+                case MEDIA -> onMedia(tp, offset, key, value, origin);
+                case END -> onEnd(tp, offset, key, value, origin);
+                case ALIVE -> onAlive(tp, offset, key, value, origin);
             }
         } catch (RuntimeException e) {
             // a bug rather than bad input; still never stop the loop for one record
@@ -197,6 +215,7 @@ public final class RecordingRouter {
             RecordingMdc.set(id);
             try {
                 ingestLost.add(id);
+                origins.ended(id, o.origin);
                 metrics.ingestLost();
                 LOG.warnf("Recording %s: no record from its ingest node %s for %s, ending it with stop reason %s",
                         id, o.start.ingestNode(), ingestLostAfter, StopReason.INGEST_LOST.token());
@@ -246,6 +265,10 @@ public final class RecordingRouter {
             return;
         }
         Open previous = open.get(id);
+        RecordOrigin openFrom = previous != null ? previous.origin : null;
+        if (origins.refusesStart(id, RecordOrigin.of(start), openFrom, tp, offset)) {
+            return;
+        }
         if (previous != null) {
             // The same START again while the recording is open (a producer retry, an ingest node
             // that restarted and announces what it recovered): the recording goes on, and its
@@ -269,10 +292,13 @@ public final class RecordingRouter {
         }
     }
 
-    private void onMedia(TopicPartition tp, long offset, String key, byte[] value) {
+    private void onMedia(TopicPartition tp, long offset, String key, byte[] value, RecordOrigin origin) {
         Open o = key == null ? null : open.get(key);
         if (o == null) {
             unknown(tp, offset, key, RecordType.MEDIA);
+            return;
+        }
+        if (origins.foreign(o.start.recordingId(), o.origin, origin, tp, offset, RecordType.MEDIA)) {
             return;
         }
         o.lastReadNanos = nanoClock.getAsLong();
@@ -288,7 +314,7 @@ public final class RecordingRouter {
         }
     }
 
-    private void onEnd(TopicPartition tp, long offset, String key, byte[] value) {
+    private void onEnd(TopicPartition tp, long offset, String key, byte[] value, RecordOrigin origin) {
         RecordingEnded end;
         try {
             end = ChunkCodec.decodeEnd(value);
@@ -297,15 +323,20 @@ public final class RecordingRouter {
             return;
         }
         String id = end.recordingId() != null && !end.recordingId().isBlank() ? end.recordingId() : key;
-        Open o = id == null ? null : open.remove(id);
+        Open o = id == null ? null : open.get(id);
         if (o == null) {
             unknown(tp, offset, id, RecordType.END);
             return;
         }
+        if (origins.foreign(o.start.recordingId(), o.origin, origin, tp, offset, RecordType.END)) {
+            return;
+        }
+        open.remove(id);
+        origins.ended(id, o.origin);
         finish(o, end);
     }
 
-    private void onAlive(TopicPartition tp, long offset, String key, byte[] value) {
+    private void onAlive(TopicPartition tp, long offset, String key, byte[] value, RecordOrigin origin) {
         RecordingAlive alive;
         try {
             alive = ChunkCodec.decodeAlive(value);
@@ -317,6 +348,9 @@ public final class RecordingRouter {
         Open o = id == null ? null : open.get(id);
         if (o == null) {
             unknown(tp, offset, id, RecordType.ALIVE);
+            return;
+        }
+        if (origins.foreign(o.start.recordingId(), o.origin, origin, tp, offset, RecordType.ALIVE)) {
             return;
         }
         o.lastReadNanos = nanoClock.getAsLong();

@@ -21,6 +21,8 @@ public enum ImportError {
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type"),
     /** 503 with {@code Retry-After}: {@code storage.import.max-concurrent} imports are in progress. */
     TOO_MANY_IMPORTS("too-many-imports"),
+    /** 409: a different object is under the recording's keys already (storage never replaces one). */
+    OBJECT_CONFLICT("object-conflict"),
     /** 503: S3, Kafka or the work directory failed; send the request again. */
     STORAGE_UNAVAILABLE("storage-unavailable");
 

@@ -291,6 +291,10 @@ public class ImportRoute {
         } else if (error instanceof PhoneFileException) {
             count("invalid");
             fail(ctx, 400, ImportError.INVALID_FILE, error.getMessage());
+        } else if (error instanceof PhoneFileImporter.Conflict) {
+            count("conflict");
+            LOG.warnf("Import of %s (tenant %s) refused: %s", request.fileName(), request.tenant(), error.getMessage());
+            fail(ctx, 409, ImportError.OBJECT_CONFLICT, error.getMessage());
         } else if (error instanceof PhoneFileImporter.StoreFailed) {
             count("failed");
             LOG.warnf("Import of %s (tenant %s) failed: %s", request.fileName(), request.tenant(), error.getMessage());

@@ -79,7 +79,7 @@ public class PhoneFileImporter {
     }
 
     /** A failure of the object store or the broker (answered 503). */
-    public static final class StoreFailed extends Exception {
+    public static class StoreFailed extends Exception {
         private static final long serialVersionUID = 1L;
 
         StoreFailed(String message, Throwable cause) {
@@ -87,11 +87,20 @@ public class PhoneFileImporter {
         }
     }
 
+    /** A different object is under one of the import's keys: it is kept, and this import is not stored. */
+    public static final class Conflict extends StoreFailed {
+        private static final long serialVersionUID = 1L;
+
+        Conflict(String key) {
+            super("a different recording is stored under " + key + " already; it is kept", null);
+        }
+    }
+
     /**
      * Imports the phone file held in {@code file}, using {@code workDir} for the PCM.
      *
      * @throws org.callrec.core.phonefile.PhoneFileException the file is not a usable phone recording
-     * @throws StoreFailed S3 or Kafka failed
+     * @throws StoreFailed S3 or Kafka failed ({@link Conflict}: a different object is under a key already)
      */
     public Result importFile(Path file, ImportRequest request, Path workDir) throws IOException, StoreFailed {
         Path pcm = Files.createTempFile(workDir, "import-", ".pcm");
@@ -110,11 +119,19 @@ public class PhoneFileImporter {
             RecordingMetadata metadata = metadata(id, request, c, keys, startedAt, fileSha);
             String step = "the WAV file " + keys.audio();
             try {
-                s3.putFile(keys.audio(), WavHeader.pcm16Mono(c.sampleRate(), c.pcmBytes()), pcm, c.pcmBytes(), "audio/wav");
+                if (s3.putFile(keys.audio(), WavHeader.pcm16Mono(c.sampleRate(), c.pcmBytes()), pcm, c.pcmBytes(),
+                        "audio/wav") == S3Store.Write.CONFLICT) {
+                    throw new Conflict(keys.audio());
+                }
                 step = "the metadata " + keys.metadata();
-                s3.putBytes(keys.metadata(), json.writeValueAsBytes(metadata), "application/json");
+                if (s3.putBytes(keys.metadata(), json.writeValueAsBytes(metadata), "application/json")
+                        == S3Store.Write.CONFLICT) {
+                    throw new Conflict(keys.metadata());
+                }
                 step = "the completion event";
                 publisher.publish(MetadataMapper.completion(metadata, s3.bucket(), clock.instant()));
+            } catch (Conflict e) {
+                throw e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StoreFailed("interrupted while storing " + step, e);

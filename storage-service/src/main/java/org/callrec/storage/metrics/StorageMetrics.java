@@ -28,7 +28,14 @@ public class StorageMetrics {
         /** A second START of a recording that is open: ignored, the recording goes on. */
         DUPLICATE_START("duplicate-start"),
         /** MEDIA, ALIVE or END of a recording already stored as {@code ingest-lost}: not added to it. */
-        AFTER_INGEST_LOST("after-ingest-lost");
+        AFTER_INGEST_LOST("after-ingest-lost"),
+        /**
+         * A START for a recording id open here (or ended here lately) from another ingest node or
+         * port: refused, never merged.
+         */
+        FOREIGN_START("foreign-start"),
+        /** MEDIA, ALIVE or END from another node or port than its recording's START: skipped. */
+        FOREIGN_ORIGIN("foreign-origin");
 
         private final String tag;
 
@@ -44,7 +51,9 @@ public class StorageMetrics {
         /** Its spill file could not be written. */
         LOCAL_IO("local-io"),
         /** Uploads kept failing until the attempts ran out. */
-        UPLOAD("upload");
+        UPLOAD("upload"),
+        /** A different object was under one of its keys already (kept, never replaced). */
+        OBJECT_CONFLICT("object-conflict");
 
         private final String tag;
 
@@ -92,6 +101,16 @@ public class StorageMetrics {
     /** An object of {@code bytes} bytes was written to S3. */
     public void bytesStored(ObjectKind kind, long bytes) {
         counter("callrec.storage.bytes.stored", "object", kind.tag).increment(bytes);
+    }
+
+    /** A write found the same content under its key already: nothing written, nothing changed. */
+    public void objectUnchanged(ObjectKind kind) {
+        counter("callrec.storage.objects.unchanged", "object", kind.tag).increment();
+    }
+
+    /** A write found a different object under its key: that one was kept, nothing written. */
+    public void objectConflict(ObjectKind kind) {
+        counter("callrec.storage.objects.conflicts", "object", kind.tag).increment();
     }
 
     /** An upload step failed and will be tried again. */

@@ -38,7 +38,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * A failed step is tried again after an exponential backoff ({@code storage.upload-retry.*});
  * the first failure of a recording is logged at WARN with its id, the following ones at DEBUG.
  * Everything written depends only on the recording, so a retry or a second run of the same
- * recording writes the same objects under the same keys.
+ * recording writes the same objects under the same keys: {@link S3Store} lets such an identical
+ * re-write pass. A different object already under a key (another recording that reused the id,
+ * or this one assembled differently by another version) is kept: the job stops there, writes
+ * nothing more, publishes no completion event, deletes its spill files and counts the conflict
+ * ({@link Outcome#CONFLICT}); the audio that came second is not stored.
  */
 @ApplicationScoped
 public class RecordingUploader {
@@ -50,7 +54,9 @@ public class RecordingUploader {
         /** The attempts ran out ({@code storage.upload-retry.max-attempts}). */
         GAVE_UP,
         /** The service stopped before it was stored. */
-        ABORTED
+        ABORTED,
+        /** A different object was under one of its keys: kept, and this recording not stored. */
+        CONFLICT
     }
 
     static final String AUDIO_TYPE = "audio/wav";
@@ -177,7 +183,10 @@ public class RecordingUploader {
             }
             try {
                 while (step < steps()) {
-                    runStep();
+                    if (runStep() == S3Store.Write.CONFLICT) {
+                        conflict();
+                        return;
+                    }
                     step++;
                     failures = 0;
                 }
@@ -198,17 +207,20 @@ public class RecordingUploader {
             finish(Outcome.STORED);
         }
 
-        private void runStep() throws Exception {
+        /** Runs the current step; what its write did ({@code CREATED} for a step that writes no object). */
+        private S3Store.Write runStep() throws Exception {
             int n = segments.size();
             if (step < n) {
                 SegmentedOutput.Segment seg = segments.get(step);
                 byte[] header = recording.format().header(seg.bytes());
-                s3.putFile(keys.audioSegment(step + 1), header, seg.file(), seg.bytes(), AUDIO_TYPE);
-                metrics.bytesStored(StorageMetrics.ObjectKind.AUDIO, header.length + seg.bytes());
+                S3Store.Write w = s3.putFile(keys.audioSegment(step + 1), header, seg.file(), seg.bytes(), AUDIO_TYPE);
+                written(w, StorageMetrics.ObjectKind.AUDIO, header.length + seg.bytes());
+                return w;
             } else if (step == n) {
                 byte[] document = json.writeValueAsBytes(metadata());
-                s3.putBytes(keys.metadata(), document, JSON_TYPE);
-                metrics.bytesStored(StorageMetrics.ObjectKind.METADATA, document.length);
+                S3Store.Write w = s3.putBytes(keys.metadata(), document, JSON_TYPE);
+                written(w, StorageMetrics.ObjectKind.METADATA, document.length);
+                return w;
             } else if (step == n + 1) {
                 deleteSpillFiles();
             } else if (step == n + 2) {
@@ -216,6 +228,24 @@ public class RecordingUploader {
             } else {
                 throw new IllegalStateException("step " + step);
             }
+            return S3Store.Write.CREATED;
+        }
+
+        private void written(S3Store.Write w, StorageMetrics.ObjectKind kind, long bytes) {
+            switch (w) {
+                case CREATED -> metrics.bytesStored(kind, bytes);
+                case IDENTICAL -> metrics.objectUnchanged(kind);
+                case CONFLICT -> metrics.objectConflict(kind);
+            }
+        }
+
+        private void conflict() {
+            String key = step < segments.size() ? keys.audioSegment(step + 1) : keys.metadata();
+            LOG.warnf("Recording %s: a different object is stored under %s already; it is kept, and this recording"
+                    + " is not stored (no completion event)", recording.recordingId(), key);
+            deleteSpillFiles();
+            metrics.failed(StorageMetrics.FailReason.OBJECT_CONFLICT);
+            finish(Outcome.CONFLICT);
         }
 
         private void deleteSpillFiles() {

@@ -8,6 +8,11 @@ import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -22,6 +27,8 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.ServerSideEncryption;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.quarkus.runtime.configuration.ConfigUtils;
@@ -36,11 +43,38 @@ import io.quarkus.runtime.configuration.ConfigUtils;
  * above its part size); an interrupted upload leaves nothing under the key (a multipart upload's
  * parts stay invisible until the bucket's lifecycle rule for incomplete uploads removes them).
  * Nothing is ever written to a temporary key.
+ *
+ * <p><b>An object is never replaced by a different one.</b> Every write carries the SHA-256 of
+ * its content as user metadata ({@value #SHA256_META}) and {@code If-None-Match: *}, so S3 stores
+ * it only where no object is (AWS S3, MinIO, s3proxy answer 412 otherwise). On a 412 the existing
+ * object's hash is read: the same content is an {@link Write#IDENTICAL identical} re-write (a
+ * recording stored again after Kafka was read again), anything else a
+ * {@link Write#CONFLICT conflict}, and the object stays as it is (an object without the hash
+ * counts as the same only if its ETag is the content's MD5). Objects up to 5 GiB go up in one
+ * PUT so that the condition holds atomically; a larger one is checked before its multipart upload
+ * (a race between two writers of one key is then possible: bucket versioning or Object Lock
+ * closes it, see the service's docs).
  */
 @ApplicationScoped
 public class S3Store {
 
     private static final Logger LOG = Logger.getLogger(S3Store.class);
+
+    /** User-metadata key (without {@code x-amz-meta-}) of an object's SHA-256, lower-case hex. */
+    public static final String SHA256_META = "sha256";
+    /** Largest object S3 takes in one PUT. */
+    static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
+    private static final long MIN_PART = 5L * 1024 * 1024;
+
+    /** What a write did. */
+    public enum Write {
+        /** The object was stored under a key where none was. */
+        CREATED,
+        /** An object with the same content was there already: nothing changed. */
+        IDENTICAL,
+        /** A different object is under the key: it was kept, nothing was written. */
+        CONFLICT
+    }
 
     @Inject
     StorageConfig config;
@@ -149,47 +183,135 @@ public class S3Store {
 
     /**
      * Stores {@code header} followed by the first {@code fileBytes} bytes of {@code file} as one
-     * object of known size (streamed: the file is never held in memory).
+     * object of known size (streamed: the file is never held in memory; it is read twice, once
+     * for its hash), unless an object is under the key already.
      */
-    public void putFile(String key, byte[] header, Path file, long fileBytes, String contentType)
+    public Write putFile(String key, byte[] header, Path file, long fileBytes, String contentType)
             throws MinioException, IOException {
         try {
-            putFileOnce(key, header, file, fileBytes, contentType);
+            Write w = putIfAbsent(key, Digests.of(header, file, fileBytes), header.length + fileBytes, contentType,
+                    () -> new SequenceInputStream(new ByteArrayInputStream(header),
+                            new LimitedInputStream(Files.newInputStream(file), fileBytes)));
             succeeded();
+            return w;
         } catch (MinioException | IOException | RuntimeException e) {
             failed(e);
             throw e;
         }
     }
 
-    private void putFileOnce(String key, byte[] header, Path file, long fileBytes, String contentType)
-            throws MinioException, IOException {
-        try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(header),
-                new LimitedInputStream(Files.newInputStream(file), fileBytes))) {
-            client.putObject(PutObjectArgs.builder()
-                    .bucket(bucket())
-                    .object(key)
-                    .stream(in, header.length + fileBytes, null)
-                    .contentType(contentType)
-                    .sse(sse)
-                    .build());
-        }
-    }
-
-    /** Stores a small object held in memory. */
-    public void putBytes(String key, byte[] bytes, String contentType) throws MinioException {
+    /** Stores a small object held in memory, unless an object is under the key already. */
+    public Write putBytes(String key, byte[] bytes, String contentType) throws MinioException {
         try {
-            client.putObject(PutObjectArgs.builder()
-                    .bucket(bucket())
-                    .object(key)
-                    .stream(new ByteArrayInputStream(bytes), (long) bytes.length, null)
-                    .contentType(contentType)
-                    .sse(sse)
-                    .build());
+            Write w = putIfAbsent(key, Digests.of(bytes), bytes.length, contentType,
+                    () -> new ByteArrayInputStream(bytes));
             succeeded();
+            return w;
+        } catch (IOException e) {
+            failed(e);
+            throw new MinioException(e.toString());
         } catch (MinioException | RuntimeException e) {
             failed(e);
             throw e;
+        }
+    }
+
+    /** Opens the content of an object to write. */
+    @FunctionalInterface
+    private interface Content {
+        InputStream open() throws IOException;
+    }
+
+    private Write putIfAbsent(String key, Digests digests, long size, String contentType, Content content)
+            throws MinioException, IOException {
+        if (size > MAX_SINGLE_PUT) {
+            // multipart: the condition is not atomic there, so look first
+            Write existing = existing(key, digests);
+            if (existing != null) {
+                return existing;
+            }
+        }
+        try (InputStream in = content.open()) {
+            client.putObject(PutObjectArgs.builder()
+                    .bucket(bucket())
+                    .object(key)
+                    .stream(in, size, Math.max(MIN_PART, Math.min(size, MAX_SINGLE_PUT)))
+                    .contentType(contentType)
+                    .sse(sse)
+                    .headers(Map.of("If-None-Match", "*"))
+                    .userMetadata(Map.of(SHA256_META, digests.sha256()))
+                    .build());
+            return Write.CREATED;
+        } catch (ErrorResponseException e) {
+            if (e.response() == null || e.response().code() != 412) {
+                throw e;
+            }
+            Write existing = existing(key, digests);
+            // gone again between the two requests (deleted by an operator): write it next attempt
+            if (existing == null) {
+                throw new MinioException("object " + key + " was there and is gone: writing it again");
+            }
+            return existing;
+        }
+    }
+
+    /**
+     * How the object under {@code key} compares with this content; null if there is none. Its
+     * {@value #SHA256_META} decides; an object without one (written by something else, or by a
+     * store that drops user metadata) is the same only if its ETag is this content's MD5 (what S3
+     * answers for a single-PUT object without SSE-KMS).
+     */
+    private Write existing(String key, Digests digests) throws MinioException {
+        StatObjectResponse stat;
+        try {
+            stat = client.statObject(StatObjectArgs.builder().bucket(bucket()).object(key).build());
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse() == null ? "" : e.errorResponse().code();
+            if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code)
+                    || (e.response() != null && e.response().code() == 404)) {
+                return null;
+            }
+            throw e;
+        }
+        // okhttp's Headers.get ignores case (s3proxy answers X-Amz-Meta-Sha256)
+        String theirs = stat.headers().get("x-amz-meta-" + SHA256_META);
+        boolean same = theirs != null ? digests.sha256().equalsIgnoreCase(theirs.trim())
+                : stat.etag() != null && digests.md5().equalsIgnoreCase(stat.etag().replace("\"", "").trim());
+        return same ? Write.IDENTICAL : Write.CONFLICT;
+    }
+
+    /** SHA-256 and MD5 of an object's content, lower-case hex, from one read. */
+    private record Digests(String sha256, String md5) {
+
+        static Digests of(byte[] bytes) {
+            return new Digests(hex(digest("SHA-256").digest(bytes)), hex(digest("MD5").digest(bytes)));
+        }
+
+        static Digests of(byte[] header, Path file, long fileBytes) throws IOException {
+            MessageDigest sha = digest("SHA-256");
+            MessageDigest md5 = digest("MD5");
+            sha.update(header);
+            md5.update(header);
+            byte[] buf = new byte[64 * 1024];
+            try (InputStream in = new LimitedInputStream(Files.newInputStream(file), fileBytes)) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    sha.update(buf, 0, n);
+                    md5.update(buf, 0, n);
+                }
+            }
+            return new Digests(hex(sha.digest()), hex(md5.digest()));
+        }
+
+        private static String hex(byte[] b) {
+            return HexFormat.of().formatHex(b);
+        }
+
+        private static MessageDigest digest(String algorithm) {
+            try {
+                return MessageDigest.getInstance(algorithm);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("no " + algorithm + " in this JVM", e);
+            }
         }
     }
 

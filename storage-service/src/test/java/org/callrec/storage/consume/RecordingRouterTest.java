@@ -18,7 +18,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.audio.G722Decoder;
 import org.callrec.core.chunk.ChunkCodec;
+import org.callrec.core.chunk.RecordOrigin;
 import org.callrec.core.chunk.RecordingAlive;
+import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.chunk.StopReason;
 import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.RecordFixtures;
@@ -395,6 +397,59 @@ class RecordingRouterTest {
         try (var files = Files.list(workDir)) {
             assertThat(files).as("only rec-12's spill file").hasSize(1);
         }
+    }
+
+    @Test
+    @DisplayName("a START for an open id from another node is refused and counted: its media is not merged, its END does not end the recording")
+    void aForeignStartForAnOpenIdIsNeverMerged() throws IOException {
+        RecordOrigin victim = new RecordOrigin("ingest-0", 40000); // what RecordFixtures.start names
+        RecordOrigin forger = new RecordOrigin("ingest-9", 40010);
+        long first = send("rec-20", RecordFixtures.start("rec-20", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()), victim);
+        send("rec-20", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 0)), 1).get(0), victim);
+
+        // the same id allocated on another node: its START, a chunk and its END
+        send("rec-20", ChunkCodec.encodeStart(new RecordingStarted("rec-20", "evil", "p", "", AudioCodec.PCMA, "in",
+                "127.0.0.5", "ingest-9", 40010, STARTED_AT + 10, Map.of())), forger);
+        send("rec-20", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 1)), 1).get(0), forger);
+        send("rec-20", RecordFixtures.end("rec-20", "normal", STARTED_AT + 30, 1, Map.of(), 1, Map.of()), forger);
+
+        assertThat(handedOver).as("the victim goes on").isEmpty();
+        assertThat(router.tracker().safeOffset(P0)).hasValue(first);
+        send("rec-20", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 2)), 1).get(0), victim);
+        send("rec-20", RecordFixtures.end("rec-20", "normal", STARTED_AT + 60, 2, Map.of(), 2, Map.of()), victim);
+
+        assertThat(handedOver).singleElement().satisfies(rec -> {
+            assertThat(rec.start().tenant()).isEqualTo("acme");
+            assertThat(rec.stats().placed()).as("packets 0 and 2, not the forged 1").isEqualTo(2);
+        });
+        assertThat(skipped("foreign-start")).isEqualTo(1);
+        assertThat(skipped("foreign-origin")).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a START for an id that ended here lately, from another port, is refused: nothing is stored for it")
+    void aForeignStartForAnEndedIdIsRefused() {
+        RecordOrigin victim = new RecordOrigin("ingest-0", 40000);
+        send("rec-21", RecordFixtures.start("rec-21", "acme", AudioCodec.PCMA, STARTED_AT, Map.of()), victim);
+        send("rec-21", RecordFixtures.end("rec-21", "normal", STARTED_AT + 20, 0, Map.of(), 0, Map.of()), victim);
+        assertThat(handedOver).hasSize(1);
+        router.stored(tickets.get(0));
+
+        RecordOrigin otherPort = new RecordOrigin("ingest-0", 40002);
+        send("rec-21", ChunkCodec.encodeStart(new RecordingStarted("rec-21", "acme", "p", "", AudioCodec.PCMA, "in",
+                "127.0.0.5", "ingest-0", 40002, STARTED_AT + 100, Map.of())), otherPort);
+        send("rec-21", RecordFixtures.chunks(List.of(packet(AudioCodec.PCMA, 1)), 1).get(0), otherPort);
+        send("rec-21", RecordFixtures.end("rec-21", "normal", STARTED_AT + 200, 1, Map.of(), 1, Map.of()), otherPort);
+
+        assertThat(handedOver).as("no second recording under the id").hasSize(1);
+        assertThat(skipped("foreign-start")).isEqualTo(1);
+        assertThat(router.tracker().openCount()).as("the refused START holds no commit").isZero();
+    }
+
+    private long send(String key, byte[] value, RecordOrigin origin) {
+        long at = offset++;
+        router.onRecord(P0, at, key, value, origin);
+        return at;
     }
 
     private long send(String key, byte[] value) {

@@ -113,6 +113,43 @@ class RecordingUploaderTest {
     }
 
     @Test
+    void aDifferentWavUnderTheKeyStopsTheRecordingThereCountedWithoutAnEvent() throws Exception {
+        uploader = uploader(Map.of());
+        Path spill = spill(new byte[] {1, 0, 2, 0});
+        s3.wavWrite = S3Store.Write.CONFLICT;
+
+        uploader.submit(recording(spill, 4), outcomes::add);
+        await().atMost(Duration.ofSeconds(5)).until(() -> outcomes.size() == 1);
+
+        // the JSON of the first recording stays too: nothing more is written, nothing announced
+        assertThat(outcomes).containsExactly(RecordingUploader.Outcome.CONFLICT);
+        assertThat(s3.puts).containsExactly("acme/2025/03/04/rec-1.wav audio/wav");
+        assertThat(publisher.events).isEmpty();
+        assertThat(spill).doesNotExist();
+        assertThat(registry.counter("callrec.storage.objects.conflicts", "object", "audio").count()).isEqualTo(1);
+        assertThat(registry.counter("callrec.storage.recordings.failed", "reason", "object-conflict").count())
+                .isEqualTo(1);
+        assertThat(registry.counter("callrec.storage.recordings.stored").count()).isZero();
+    }
+
+    @Test
+    void anIdenticalReUploadIsStoredAgainAndAnnouncedWithoutWritingBytes() throws Exception {
+        uploader = uploader(Map.of());
+        Path spill = spill(new byte[] {1, 0, 2, 0});
+        s3.wavWrite = S3Store.Write.IDENTICAL;
+        s3.jsonWrite = S3Store.Write.IDENTICAL;
+
+        uploader.submit(recording(spill, 4), outcomes::add);
+        await().atMost(Duration.ofSeconds(5)).until(() -> outcomes.size() == 1);
+
+        assertThat(outcomes).containsExactly(RecordingUploader.Outcome.STORED);
+        assertThat(publisher.events).hasSize(1);
+        assertThat(registry.counter("callrec.storage.objects.unchanged", "object", "audio").count()).isEqualTo(1);
+        assertThat(registry.counter("callrec.storage.objects.unchanged", "object", "metadata").count()).isEqualTo(1);
+        assertThat(registry.counter("callrec.storage.bytes.stored", "object", "audio").count()).isZero();
+    }
+
+    @Test
     void aFailingStepIsRetriedWithBackoffFromWhereItFailed() throws Exception {
         uploader = uploader(Map.of());
         Path spill = spill(new byte[16]);
@@ -203,6 +240,8 @@ class RecordingUploaderTest {
         final AtomicInteger wavAttempts = new AtomicInteger();
         final AtomicInteger jsonFailures = new AtomicInteger();
         volatile byte[] lastWav;
+        volatile Write wavWrite = Write.CREATED;
+        volatile Write jsonWrite = Write.CREATED;
 
         @Override
         public String bucket() {
@@ -210,7 +249,7 @@ class RecordingUploaderTest {
         }
 
         @Override
-        public void putFile(String key, byte[] header, Path file, long fileBytes, String contentType)
+        public Write putFile(String key, byte[] header, Path file, long fileBytes, String contentType)
                 throws MinioException, IOException {
             wavAttempts.incrementAndGet();
             if (wavFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -222,14 +261,16 @@ class RecordingUploaderTest {
             System.arraycopy(data, 0, wav, header.length, (int) fileBytes);
             lastWav = wav;
             puts.add(key + " " + contentType);
+            return wavWrite;
         }
 
         @Override
-        public void putBytes(String key, byte[] bytes, String contentType) throws MinioException {
+        public Write putBytes(String key, byte[] bytes, String contentType) throws MinioException {
             puts.add(key + " " + contentType);
             if (jsonFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new MinioException("503 Slow Down");
             }
+            return jsonWrite;
         }
     }
 

@@ -1,0 +1,123 @@
+package org.callrec.storage.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.callrec.infra.EmbeddedS3;
+import org.callrec.storage.config.StorageConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import okhttp3.OkHttpClient;
+
+/** {@link S3Store}'s writes against a real S3 server (s3proxy): never a replacement. */
+class S3StoreConditionalWriteTest {
+
+    private static final String BUCKET = "recordings";
+    private static EmbeddedS3 server;
+
+    @TempDir
+    Path dir;
+
+    private S3Store store;
+    private MinioClient reader;
+
+    @BeforeAll
+    static void startS3() {
+        server = EmbeddedS3.start();
+        server.createBucket(BUCKET);
+    }
+
+    @AfterAll
+    static void stopS3() {
+        server.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(StorageConfig.class)
+                .withDefaultValues(Map.of("storage.s3.endpoint", server.endpoint(),
+                        "storage.s3.access-key", server.accessKey(), "storage.s3.secret-key", server.secretKey(),
+                        "storage.s3.bucket", BUCKET))
+                .build();
+        store = new S3Store();
+        store.config = config.getConfigMapping(StorageConfig.class);
+        store.init();
+        reader = MinioClient.builder().endpoint(server.endpoint()).credentials(server.accessKey(), server.secretKey())
+                .httpClient(new OkHttpClient(), true).build();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        store.close();
+        reader.close();
+    }
+
+    @Test
+    @DisplayName("the same metadata document written again passes as identical; a different one is a conflict and the first stays")
+    void smallObjects() throws Exception {
+        byte[] first = "{\"recordingId\":\"a\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] other = "{\"recordingId\":\"b\"}".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(store.putBytes("acme/a.json", first, "application/json")).isEqualTo(S3Store.Write.CREATED);
+        assertThat(store.putBytes("acme/a.json", first.clone(), "application/json")).isEqualTo(S3Store.Write.IDENTICAL);
+        assertThat(store.putBytes("acme/a.json", other, "application/json")).isEqualTo(S3Store.Write.CONFLICT);
+
+        assertThat(read("acme/a.json")).isEqualTo(first);
+        assertThat(store.answering()).as("a refused write is an answer, not an outage").isTrue();
+    }
+
+    @Test
+    @DisplayName("a WAV streamed from its spill file: a replayed identical upload passes, different audio under the key is refused")
+    void streamedFiles() throws Exception {
+        byte[] header = {'R', 'I', 'F', 'F'};
+        Path spill = Files.write(dir.resolve("a.pcm"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 99});
+        Path forged = Files.write(dir.resolve("b.pcm"), new byte[] {8, 7, 6, 5, 4, 3, 2, 1});
+
+        assertThat(store.putFile("acme/a.wav", header, spill, 8, "audio/wav")).isEqualTo(S3Store.Write.CREATED);
+        assertThat(store.putFile("acme/a.wav", header, spill, 8, "audio/wav")).isEqualTo(S3Store.Write.IDENTICAL);
+        assertThat(store.putFile("acme/a.wav", header, forged, 8, "audio/wav")).isEqualTo(S3Store.Write.CONFLICT);
+
+        assertThat(read("acme/a.wav")).containsExactly('R', 'I', 'F', 'F', 1, 2, 3, 4, 5, 6, 7, 8);
+    }
+
+    @Test
+    @DisplayName("an object without a content hash (written by something else) is never replaced; the same bytes pass by their MD5")
+    void foreignObjectsAreKept() throws Exception {
+        byte[] theirs = "written by an operator".getBytes(StandardCharsets.UTF_8);
+        reader.putObject(PutObjectArgs.builder().bucket(BUCKET).object("acme/c.json")
+                .stream(new ByteArrayInputStream(theirs), (long) theirs.length, null).build());
+
+        byte[] ours = "{\"recordingId\":\"c\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(store.putBytes("acme/c.json", ours, "application/json")).isEqualTo(S3Store.Write.CONFLICT);
+        assertThat(store.putBytes("acme/c.json", theirs.clone(), "application/json"))
+                .isEqualTo(S3Store.Write.IDENTICAL);
+        assertThat(read("acme/c.json")).isEqualTo(theirs);
+    }
+
+    private byte[] read(String key) throws Exception {
+        try (InputStream in = reader.getObject(GetObjectArgs.builder().bucket(BUCKET).object(key).build())) {
+            return in.readAllBytes();
+        }
+    }
+}
