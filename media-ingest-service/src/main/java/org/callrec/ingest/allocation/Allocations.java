@@ -145,13 +145,6 @@ public class Allocations {
             return Future.failedFuture(new AllocationException(503, RefusalReason.SHUTTING_DOWN.token(),
                     "node " + nodeId() + " is shutting down"));
         }
-        if (loopDelay.overloaded()) {
-            // the calls this node holds first: another node takes the new one
-            loopDelay.refused();
-            return Future.failedFuture(new AllocationException(503, RefusalReason.NO_CAPACITY.token(),
-                    "node " + nodeId() + " is overloaded: its packet path runs " + loopDelay.worstDelayMillis()
-                            + " ms late"));
-        }
         RecordingSession existing = registry.get(request.recordingId());
         if (existing != null) {
             return Future.succeededFuture(allocationOf(existing));
@@ -160,6 +153,13 @@ public class Allocations {
                 || registry.wasReleasedBeforeAllocated(request.recordingId())) {
             return Future.failedFuture(new AllocationException(409, RefusalReason.RECORDING_ENDED.token(),
                     "recording " + request.recordingId() + " has just ended"));
+        }
+        if (loopDelay.overloaded()) {
+            // the calls this node holds first: another node takes the new one
+            loopDelay.refused();
+            return Future.failedFuture(new AllocationException(503, RefusalReason.NO_CAPACITY.token(),
+                    "node " + nodeId() + " is overloaded: its packet path runs " + loopDelay.worstDelayMillis()
+                            + " ms late"));
         }
         return sockets.bindFree(request.recordingId()).compose(bound -> open(request, bound));
     }

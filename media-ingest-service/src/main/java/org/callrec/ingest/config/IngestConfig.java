@@ -113,13 +113,16 @@ public interface IngestConfig {
         Duration firstMediaTimeout();
 
         /**
-         * Re-latching: a recording locks onto the source address and port of its first valid
-         * RTP packet; when that source has sent nothing for this long, the next valid packet
-         * from the phone's IP address (any port) becomes the new source, which a NAT that gave
-         * the phone a new port after a silence (its UDP mappings expire after 30 s or more
-         * without traffic) needs. {@code 0s} never re-latches. Defaults to 30s.
+         * Re-latching. A recording locks onto the source address and port of its first valid
+         * RTP packet and drops what comes from elsewhere ({@code foreign-port}). Set this to let
+         * a NAT that gave the phone a new port after a silence (UDP mappings expire after 30 s
+         * or more without traffic) keep the recording: when the latched source has sent nothing
+         * for this long, a packet from the phone's IP address (any port) that carries the SSRC
+         * the latched source sent last becomes the new source. Off by default: it would let
+         * whoever shares the phone's address and knows its SSRC take over a silent call.
+         * Defaults to 0s (never).
          */
-        @WithDefault("30s")
+        @WithDefault("0s")
         Duration relatchAfter();
     }
 

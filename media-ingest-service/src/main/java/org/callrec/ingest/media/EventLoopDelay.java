@@ -55,6 +55,7 @@ public class EventLoopDelay {
     private volatile boolean reported;
     private long intervalNanos;
 
+    @SuppressWarnings("deprecation") // nettyEventLoopGroup(): the one way to reach every loop in Vert.x 4
     void start(@Observes StartupEvent event) {
         intervalNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), config.overload().probeInterval().toNanos());
         List<EventExecutor> loops = new ArrayList<>();

@@ -86,7 +86,7 @@ public final class RecordingSession {
      *                        advertised 127.0.0.1 from 127.0.0.1); empty otherwise
      * @param counters        the node's packet counters, shared by all its recordings
      * @param relatchNanos    silence of the latched source after which another source of the
-     *                        phone's address may take over (0: never), see {@link StreamLatch}
+     *                        phone's address with its SSRC may take over (0: never), see {@link StreamLatch}
      */
     public RecordingSession(RecordingStarted start, DatagramSocket socket, MediaPublisher publisher,
                             int chunkMaxBytes, int maxDatagramBytes, long chunkNanos, Set<String> sameHostSources,
@@ -258,7 +258,7 @@ public final class RecordingSession {
             return;
         }
         long now = System.nanoTime();
-        switch (latch.admit(source, packet.sender().port(), now)) {
+        switch (latch.admit(source, packet.sender().port(), RtpHeader.ssrc(scratch, 0), now)) {
             case FOREIGN_PORT -> {
                 counters.foreignPort.increment();
                 foreignPort++;

@@ -10,11 +10,13 @@ import java.util.Set;
  * device behind a customer's NAT shares it) is {@code foreign-port}. SSRC changes from the
  * latched source are not judged here (storage follows them).
  *
- * <p>One legitimate change is accepted: when the latched source has sent nothing for
- * {@code relatchNanos} (a NAT that gave the phone a new port after its mapping expired in a
- * silence), the next valid packet from an allowed address re-latches. Never while the latched
- * source is sending: a stranger cannot take over a live stream. Not thread-safe: the session
- * calls it under its lock. Allocates nothing.
+ * <p>One change can be allowed ({@code ingest.recording.relatch-after}, off by default): when
+ * the latched source has sent nothing for {@code relatchNanos} and a valid packet from an
+ * allowed address carries the SSRC the latched source sent last, it re-latches there (a NAT that
+ * gave the phone a new port after its mapping expired in a silence: same phone, same stream).
+ * Never while the latched source is sending, never for another SSRC: a stranger cannot take over
+ * a live stream, nor a silent one without knowing its SSRC. Not thread-safe: the session calls
+ * it under its lock. Allocates nothing.
  */
 final class StreamLatch {
 
@@ -34,10 +36,11 @@ final class StreamLatch {
     private String host;
     private int port = -1;
     private long lastNanos;
+    private long ssrc;
 
     /**
-     * @param relatchNanos silence of the latched source after which another source may take
-     *                     over; 0 or less never
+     * @param relatchNanos silence of the latched source after which another source with its
+     *                     SSRC may take over; 0 or less never
      */
     StreamLatch(String phoneAddress, Set<String> sameHostSources, long relatchNanos) {
         this.phoneAddress = phoneAddress;
@@ -50,18 +53,22 @@ final class StreamLatch {
         return phoneAddress.equals(sourceHost) || sameHostSources.contains(sourceHost);
     }
 
-    /** Decides on a valid RTP packet from an {@link #allowedAddress allowed address}; latches as needed. */
-    Verdict admit(String sourceHost, int sourcePort, long nowNanos) {
+    /**
+     * Decides on a valid RTP packet (SSRC {@code packetSsrc}) from an {@link #allowedAddress
+     * allowed address}; latches as needed.
+     */
+    Verdict admit(String sourceHost, int sourcePort, long packetSsrc, long nowNanos) {
         if (port < 0) {
-            latch(sourceHost, sourcePort, nowNanos);
+            latch(sourceHost, sourcePort, packetSsrc, nowNanos);
             return Verdict.ACCEPT;
         }
         if (sourcePort == port && sourceHost.equals(host)) {
             lastNanos = nowNanos;
+            ssrc = packetSsrc;
             return Verdict.ACCEPT;
         }
-        if (relatchNanos > 0 && nowNanos - lastNanos >= relatchNanos) {
-            latch(sourceHost, sourcePort, nowNanos);
+        if (relatchNanos > 0 && nowNanos - lastNanos >= relatchNanos && packetSsrc == ssrc) {
+            latch(sourceHost, sourcePort, packetSsrc, nowNanos);
             return Verdict.RELATCHED;
         }
         return Verdict.FOREIGN_PORT;
@@ -72,9 +79,10 @@ final class StreamLatch {
         return port < 0 ? null : host + ":" + port;
     }
 
-    private void latch(String sourceHost, int sourcePort, long nowNanos) {
+    private void latch(String sourceHost, int sourcePort, long packetSsrc, long nowNanos) {
         host = sourceHost;
         port = sourcePort;
+        ssrc = packetSsrc;
         lastNanos = nowNanos;
     }
 }
