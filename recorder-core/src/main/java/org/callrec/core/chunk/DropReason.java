@@ -29,8 +29,9 @@ public enum DropReason {
     /** ingest: Kafka refused the chunk after its retries, or it expired unsent. */
     PUBLISH_FAILED("publish-failed", true),
     /**
-     * ingest: the datagram arrived after its recording ended. Only the node's counter has it,
-     * never a recording's counts.
+     * ingest: the datagram arrived after its recording ended without a resting socket (handed
+     * over at shutdown, its socket closing). Only the node's counter has it, never a
+     * recording's counts.
      */
     ENDED("ended", true),
     /**
