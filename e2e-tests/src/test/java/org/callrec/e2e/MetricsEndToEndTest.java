@@ -98,7 +98,7 @@ class MetricsEndToEndTest {
         // MEDIA records on the topic; three recordings started and ended; the ports rest.
         long sent = calls.stream().mapToLong(CallResult::packetsSent).sum();
         assertThat(delta(ingest0, ingest1, "callrec_ingest_packets_received_total")).isEqualTo(sent);
-        for (String reason : List.of("foreign-source", "oversize", "malformed", "publish-backlog", "ended")) {
+        for (String reason : List.of("foreign-source", "foreign-port", "oversize", "malformed", "publish-backlog", "ended")) {
             assertThat(delta(ingest0, ingest1, "callrec_ingest_packets_dropped_total{reason=\"" + reason + "\"}"))
                     .as("dropped %s", reason).isZero();
         }

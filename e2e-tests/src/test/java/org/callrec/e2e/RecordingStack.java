@@ -278,6 +278,8 @@ final class RecordingStack implements AutoCloseable {
         c.put("ingest.ports.max", Integer.toString(udpMax));
         c.put("ingest.ports.quarantine", "2s");
         c.put("ingest.api.token-file", internalTokenFile.toString());
+        // one node and a shared, loaded CI machine: no refusal for a late event loop unless a test asks
+        c.put("ingest.overload.max-event-loop-delay", "5s");
         c.putAll(ingestConfig);
         ingest = ServiceProcess.startReady("media-ingest-service", c, freePort());
     }

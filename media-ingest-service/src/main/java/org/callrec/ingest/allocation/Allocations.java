@@ -20,6 +20,7 @@ import org.callrec.core.chunk.StopReason;
 import org.callrec.core.protocol.RefusalReason;
 import org.callrec.ingest.config.IngestConfig;
 import org.callrec.ingest.kafka.MediaPublisher;
+import org.callrec.ingest.media.EventLoopDelay;
 import org.callrec.ingest.media.RecordingSession;
 import org.callrec.logging.RecordingMdc;
 import org.jboss.logging.Logger;
@@ -37,7 +38,7 @@ import io.vertx.core.Vertx;
  * {@link MediaSockets}; the {@link LeaseTicker} ends those whose lease lapsed with reason
  * {@code control-lost}, and the {@link NodeLifecycle} runs the start, the drain and the stop.
  * {@link #startDrain} turns new allocations away ({@code POST /internal/v1/node/drain}, the
- * Helm chart's preStop hook, SIGTERM).
+ * Helm chart's preStop hook, SIGTERM), and so does an overloaded node ({@link EventLoopDelay}).
  */
 @ApplicationScoped
 public class Allocations {
@@ -60,6 +61,7 @@ public class Allocations {
     ThisHost host;
     @Inject
     RecordingIdGuard ids;
+    EventLoopDelay loopDelay;
 
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong ended = new AtomicLong();
@@ -158,6 +160,13 @@ public class Allocations {
             return Future.failedFuture(new AllocationException(409, RefusalReason.RECORDING_ENDED.token(),
                     "recording " + request.recordingId() + " has just ended"));
         }
+        if (loopDelay.overloaded()) {
+            // the calls this node holds first: another node takes the new one
+            loopDelay.refused();
+            return Future.failedFuture(new AllocationException(503, RefusalReason.NO_CAPACITY.token(),
+                    "node " + nodeId() + " is overloaded: its packet path runs " + loopDelay.worstDelayMillis()
+                            + " ms late"));
+        }
         try {
             ids.accept(request.recordingId());
         } catch (AllocationException e) {
@@ -194,10 +203,11 @@ public class Allocations {
     }
 
     /**
-     * Ends a recording. Packets still in flight from the phone are accepted for
-     * {@code ingest.release-linger} more; then the last chunk and the end record are queued for
-     * Kafka (waiting for room if the queue is full), the socket closes and the port rests.
-     * Answers at once with the counts so far.
+     * Ends a recording. From now (the stop handled) packets still in flight from the phone are
+     * accepted for {@code ingest.release-linger} more; then every datagram already queued on the
+     * socket is read ({@link MediaSockets#drain}, at most {@code ingest.release-drain-timeout});
+     * then the last chunk and the end record are queued for Kafka, and the socket rests with its
+     * port in quarantine. Answers at once with the counts so far.
      */
     public Optional<ReleaseResult> release(String recordingId, String reason, Map<String, String> fields) {
         RecordingSession session = registry.remove(recordingId);
@@ -209,36 +219,52 @@ public class Allocations {
             }
             return Optional.empty();
         }
+        session.stopHandled();
         String why = StopReason.orStop(reason);
         Map<String, String> stopFields = fields == null ? Map.of() : fields;
+        registry.linger(recordingId, new RecordingRegistry.Closing(session, why, stopFields));
         long linger = config.releaseLinger().toMillis();
         if (linger <= 0) {
-            finish(session, why, stopFields);
+            drainThenFinish(recordingId, session);
         } else {
-            registry.linger(recordingId, new RecordingRegistry.Closing(session, why, stopFields));
-            vertx.setTimer(linger, t -> vertx.executeBlocking(() -> {
-                finishLingering(recordingId);
-                return null;
-            }, false));
+            vertx.setTimer(linger, t -> drainThenFinish(recordingId, session));
         }
         return Optional.of(session.result());
     }
 
-    private void finishLingering(String recordingId) {
+    private void drainThenFinish(String recordingId, RecordingSession session) {
+        if (!registry.isLingering(recordingId)) {
+            return; // ended meanwhile (node stop)
+        }
+        vertx.executeBlocking(() -> sockets.drain(session), false)
+                .compose(drained -> drained)
+                .onComplete(ar -> vertx.executeBlocking(() -> {
+                    finishLingering(recordingId, ar.succeeded() && ar.result());
+                    return null;
+                }, false));
+    }
+
+    private void finishLingering(String recordingId, boolean tailDrained) {
         RecordingRegistry.Closing closing = registry.stopLingering(recordingId);
         if (closing != null) {
-            finish(closing.session(), closing.reason(), closing.fields());
+            finish(closing.session(), closing.reason(), closing.fields(), tailDrained);
         }
     }
 
-    private void finish(RecordingSession session, String reason, Map<String, String> fields) {
-        session.end(reason, fields);
+    private void finish(RecordingSession session, String reason, Map<String, String> fields, boolean tailDrained) {
+        session.end(reason, fields, tailDrained);
         String id = session.start().recordingId();
         journal.ended(id);
         ended.incrementAndGet();
-        RecordingMdc.run(id, () -> LOG.infof("Recording %s ended (%s): %d packets accepted", id, reason,
-                session.result().packetsAccepted()));
-        sockets.close(session);
+        RecordingMdc.run(id, () -> {
+            if (tailDrained) {
+                LOG.infof("Recording %s ended (%s): %d packets accepted", id, reason, session.result().packetsAccepted());
+            } else {
+                LOG.warnf("Recording %s ended (%s): %d packets accepted; its socket's queue was not read to the end"
+                        + " (tailDrained=false)", id, reason, session.result().packetsAccepted());
+            }
+        });
+        sockets.rest(session);
     }
 
     /**
@@ -255,7 +281,7 @@ public class Allocations {
             if (rebound.failure() != null) {
                 LOG.warnf("Recording %s: UDP port %d could not be bound again (%s); ending it with reason %s", id,
                         start.mediaPort(), rebound.failure().toString(), StopReason.RECOVERY_FAILED.token());
-                session.end(StopReason.RECOVERY_FAILED.token(), Map.of());
+                session.end(StopReason.RECOVERY_FAILED.token(), Map.of(), true);
                 journal.ended(id);
                 continue;
             }
@@ -274,7 +300,7 @@ public class Allocations {
     void stopAll(boolean handOver) {
         draining.set(true);
         for (String id : registry.lingeringIds()) {
-            finishLingering(id);
+            finishLingering(id, false);
         }
         for (String id : registry.openIds()) {
             RecordingSession session = registry.remove(id);
@@ -286,9 +312,11 @@ public class Allocations {
                 session.flush();
                 session.closeSocket();
             } else {
-                finish(session, StopReason.INGEST_SHUTDOWN.token(), Map.of());
+                session.stopHandled();
+                finish(session, StopReason.INGEST_SHUTDOWN.token(), Map.of(), false);
             }
         }
+        sockets.closeAllResting();
     }
 
     private static boolean sameCall(RecordingStarted open, AllocateRequest request) {

@@ -1,6 +1,13 @@
 package org.callrec.ingest.allocation;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Set;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,8 +31,14 @@ import io.vertx.core.datagram.DatagramSocketOptions;
 /**
  * The node's UDP media sockets: the port pool ({@code ingest.ports.*}), binding a free port for a
  * new recording or the journal's port again for a recovered one, and the one factory of the
- * {@link RecordingSession} that reads a socket. Closing a recording's socket puts its port into
- * quarantine.
+ * {@link RecordingSession} that reads a socket. An ended recording's socket {@link #rest rests}
+ * with its port in quarantine (what still arrives is counted {@code after-release}) and is closed
+ * when the quarantine is over ({@link #closeRested}, on the {@link LeaseTicker}'s tick).
+ *
+ * <p>It also {@link #drain drains} a socket before its recording ends: it sends a marker datagram
+ * of 16 random bytes from a socket of its own to the recording's port; a UDP socket's queue is
+ * first in, first out, so when the session reads the marker it has read every datagram that was
+ * queued before it.
  */
 @ApplicationScoped
 public class MediaSockets {
@@ -53,12 +66,30 @@ public class MediaSockets {
     @Inject
     ThisHost host;
 
+    private static final int MARKER_BYTES = 16;
+
     private volatile PortPool ports;
+    /** Ended recordings whose socket rests in quarantine, by port. */
+    private final Map<Integer, RecordingSession> resting = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    /** Sends the drain markers (a plain socket: a send to a local port takes microseconds). */
+    private java.net.DatagramSocket markerSocket;
+    private InetAddress markerTarget;
 
     /** Sets up the port pool (node startup). */
     void start() {
         ports = new PortPool(config.ports().min(), config.ports().max(), config.ports().quarantine().toNanos(),
                 System::nanoTime);
+        try {
+            InetAddress bind = InetAddress.getByName(config.bindAddress());
+            markerTarget = bind.isAnyLocalAddress()
+                    ? InetAddress.getByName(bind instanceof java.net.Inet6Address ? "::1" : "127.0.0.1")
+                    : bind;
+            markerSocket = new java.net.DatagramSocket(new InetSocketAddress(
+                    bind.isAnyLocalAddress() ? markerTarget : bind, 0));
+        } catch (IOException e) {
+            LOG.warnf("No socket for the release drain (%s): recordings end after the linger without it", e.toString());
+        }
     }
 
     /** Whether the port pool is set up (startup done). */
@@ -85,7 +116,7 @@ public class MediaSockets {
     RecordingSession session(RecordingStarted start, DatagramSocket socket) {
         return new RecordingSession(start, socket, publisher, config.chunk().maxBytes(),
                 config.chunk().maxDatagramBytes(), config.chunk().duration().toNanos(),
-                host.sameHostSources(start.phoneAddress()), counters);
+                host.sameHostSources(start.phoneAddress()), counters, config.recording().relatchAfter().toNanos());
     }
 
     /**
@@ -147,7 +178,76 @@ public class MediaSockets {
         }
     }
 
-    /** Closes the recording's socket and puts its port into quarantine. */
+    /**
+     * Reads what is queued on the recording's socket: sends the marker and completes with true
+     * when the session read it, false after {@code ingest.release-drain-timeout} (or when no
+     * marker could be sent). Blocking for microseconds (a local send): call it off the event loop.
+     */
+    Future<Boolean> drain(RecordingSession session) {
+        byte[] marker = new byte[MARKER_BYTES];
+        random.nextBytes(marker);
+        Future<Boolean> drained = session.drainUntil(marker);
+        java.net.DatagramSocket s = markerSocket;
+        if (s == null) {
+            session.drainTimedOut();
+            return drained;
+        }
+        long timer = vertx.setTimer(Math.max(1, config.releaseDrainTimeout().toMillis()), t -> session.drainTimedOut());
+        drained.onComplete(ar -> vertx.cancelTimer(timer));
+        try {
+            synchronized (s) {
+                s.send(new java.net.DatagramPacket(marker, marker.length, markerTarget, session.port()));
+            }
+        } catch (IOException e) {
+            session.drainTimedOut();
+        }
+        return drained;
+    }
+
+    /** The recording ended: its socket rests with the port in quarantine, counting what still arrives. */
+    void rest(RecordingSession session) {
+        session.rest();
+        resting.put(session.port(), session);
+        ports.rest(session.port());
+    }
+
+    /** Closes the sockets whose quarantine is over; their ports are free once closed. */
+    void closeRested() {
+        PortPool p = ports;
+        if (p == null) {
+            return;
+        }
+        for (int port : p.pollRested()) {
+            RecordingSession s = resting.remove(port);
+            if (s == null) {
+                p.closed(port);
+            } else {
+                s.closeSocket().onComplete(ar -> p.closed(port));
+            }
+        }
+    }
+
+    /** Closes every resting socket (node stop). */
+    void closeAllResting() {
+        for (Integer port : Set.copyOf(resting.keySet())) {
+            RecordingSession s = resting.remove(port);
+            if (s != null) {
+                s.closeSocket();
+            }
+        }
+        java.net.DatagramSocket s = markerSocket;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /** Ports resting in quarantine. */
+    int restingPorts() {
+        PortPool p = ports;
+        return p == null ? 0 : p.resting();
+    }
+
+    /** Closes the recording's socket at once and puts its port into quarantine (a recording that never started, a hand-over). */
     void close(RecordingSession session) {
         session.closeSocket();
         ports.release(session.port());

@@ -12,15 +12,21 @@ import java.util.function.LongSupplier;
  * The node's UDP ports. A port is handed out at random among the free ones (so nobody can
  * guess the next recording's port) and, once released, stays in quarantine for a while before
  * it can be handed out again (so a late packet of the old call cannot land in a new one).
- * Thread-safe.
+ * A port can rest with its socket still open ({@link #rest}), so that what still arrives is
+ * counted: after its quarantine it is handed to {@link #pollRested} for its socket to be closed,
+ * and is free again only once {@link #closed}. Thread-safe.
  */
 public final class PortPool {
 
-    private record Quarantined(int port, long freeAtNanos) {
+    private record Quarantined(int port, long freeAtNanos, boolean socketOpen) {
     }
 
     private final List<Integer> free = new ArrayList<>();
     private final Deque<Quarantined> quarantine = new ArrayDeque<>();
+    /** Rested ports whose socket is still open, not yet handed to {@link #pollRested}. */
+    private final List<Integer> restedOpen = new ArrayList<>();
+    /** Rested ports whose socket is being closed. */
+    private final List<Integer> closing = new ArrayList<>();
     private final long quarantineNanos;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
@@ -62,7 +68,7 @@ public final class PortPool {
      * when it is outside the range or already taken.
      */
     public synchronized boolean take(int port) {
-        if (quarantine.removeIf(q -> q.port() == port)) {
+        if (quarantine.removeIf(q -> q.port() == port && !q.socketOpen())) {
             return true;
         }
         int i = free.indexOf(port);
@@ -74,9 +80,38 @@ public final class PortPool {
         return true;
     }
 
-    /** Returns a port; it becomes available again after the quarantine. */
+    /** Returns a port whose socket is closed; it becomes available again after the quarantine. */
     public synchronized void release(int port) {
-        quarantine.addLast(new Quarantined(port, clock.getAsLong() + quarantineNanos));
+        quarantine.addLast(new Quarantined(port, clock.getAsLong() + quarantineNanos, false));
+    }
+
+    /**
+     * Returns a port whose socket stays open through the quarantine; then {@link #pollRested}
+     * hands it out for closing, and it is free after {@link #closed}.
+     */
+    public synchronized void rest(int port) {
+        quarantine.addLast(new Quarantined(port, clock.getAsLong() + quarantineNanos, true));
+    }
+
+    /** The ports whose quarantine is over and whose socket is to be closed now (each once). */
+    public synchronized List<Integer> pollRested() {
+        releaseRested();
+        List<Integer> due = List.copyOf(restedOpen);
+        closing.addAll(restedOpen);
+        restedOpen.clear();
+        return due;
+    }
+
+    /** The socket of a port handed out by {@link #pollRested} is closed: the port is free. */
+    public synchronized void closed(int port) {
+        if (closing.remove(Integer.valueOf(port))) {
+            free.add(port);
+        }
+    }
+
+    /** Ports resting in quarantine or waiting for their socket to close. */
+    public synchronized int resting() {
+        return quarantine.size() + restedOpen.size() + closing.size();
     }
 
     /** Returns a port that could not be bound (in use by another process): it rests too. */
@@ -98,7 +133,8 @@ public final class PortPool {
     private void releaseRested() {
         long now = clock.getAsLong();
         while (!quarantine.isEmpty() && quarantine.peekFirst().freeAtNanos() - now <= 0) {
-            free.add(quarantine.pollFirst().port());
+            Quarantined q = quarantine.pollFirst();
+            (q.socketOpen() ? restedOpen : free).add(q.port());
         }
     }
 }

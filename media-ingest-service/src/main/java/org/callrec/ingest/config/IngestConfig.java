@@ -54,6 +54,22 @@ public interface IngestConfig {
     @WithDefault("200ms")
     Duration releaseLinger();
 
+    /**
+     * After the release linger, the node reads every datagram still queued on the recording's
+     * socket before it publishes the END and closes it (a marker datagram sent to the socket
+     * itself tells it when the queue is read). If the marker has not come back within this
+     * time (a full socket buffer dropped it), the recording ends anyway and its END says
+     * {@code tailDrained=false}. Defaults to 2s.
+     */
+    @WithDefault("2s")
+    Duration releaseDrainTimeout();
+
+    /** How long a recording may last and which source it accepts. */
+    Recording recording();
+
+    /** Refusing new recordings while the packet path falls behind. */
+    Overload overload();
+
     /** The UDP port pool. */
     Ports ports();
 
@@ -116,6 +132,74 @@ public interface IngestConfig {
          */
         @WithDefault("100000")
         int remembered();
+    }
+
+    /** A recording's lifetime and its stream's source. */
+    interface Recording {
+        /**
+         * Longest recording: one open longer than this (counted from its START, across a
+         * recovery) is ended with reason {@code max-duration}, keeping all audio so far. A
+         * whole working day, so that no real call is cut, while a call nobody stops cannot
+         * hold its Kafka partition's commit back for days. Defaults to 8h.
+         */
+        @WithDefault("8h")
+        Duration maxDuration();
+
+        /**
+         * A recording that accepted no packet for this long is ended with reason
+         * {@code media-timeout}. Most phones keep sending RTP on hold and mute (silence or
+         * comfort noise); some send nothing at all while held, hence an hour. Defaults to 1h.
+         */
+        @WithDefault("1h")
+        Duration mediaTimeout();
+
+        /**
+         * A recording that has accepted no packet at all this long after its allocation (or
+         * recovery) is ended with reason {@code media-timeout}: a phone's first RTP comes within
+         * a second of the start answer, so this is a stream blocked on the way (firewall, NAT,
+         * wrong address). Defaults to 2m.
+         */
+        @WithDefault("2m")
+        Duration firstMediaTimeout();
+
+        /**
+         * Re-latching. A recording locks onto the source address and port of its first valid
+         * RTP packet and drops what comes from elsewhere ({@code foreign-port}). Set this to let
+         * a NAT that gave the phone a new port after a silence (UDP mappings expire after 30 s
+         * or more without traffic) keep the recording: when the latched source has sent nothing
+         * for this long, a packet from the phone's IP address (any port) that carries the SSRC
+         * the latched source sent last becomes the new source. Off by default: it would let
+         * whoever shares the phone's address and knows its SSRC take over a silent call.
+         * Defaults to 0s (never).
+         */
+        @WithDefault("0s")
+        Duration relatchAfter();
+    }
+
+    /** Overload: the node's own measure of how far its packet path is behind. */
+    interface Overload {
+        /**
+         * The node refuses new recordings ({@code 503 no-capacity}; control-service tries
+         * its next node) while one of its event loops (they read the UDP sockets) ran two probes
+         * in a row this much later than asked: a loop that late reads each of its sockets only a
+         * few times a second, and a call's socket queue then grows towards the kernel's drop;
+         * one late probe (a GC pause, a class loaded on first use) does not count. {@code 0s}
+         * switches the refusal off.
+         * Defaults to 250ms.
+         */
+        @WithDefault("250ms")
+        Duration maxEventLoopDelay();
+
+        /** How often each event loop is probed. Defaults to 50ms. */
+        @WithDefault("50ms")
+        Duration probeInterval();
+
+        /**
+         * After the last probe that was late by more than {@code max-event-loop-delay}, the
+         * node keeps refusing for this long (no flapping with every probe). Defaults to 2s.
+         */
+        @WithDefault("2s")
+        Duration hold();
     }
 
     /** Readiness checks (management port, {@code /q/health/ready}). */

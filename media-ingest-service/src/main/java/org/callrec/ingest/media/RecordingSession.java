@@ -1,5 +1,6 @@
 package org.callrec.ingest.media;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -12,27 +13,36 @@ import org.callrec.core.chunk.RecordOrigin;
 import org.callrec.core.chunk.RecordingAlive;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.chunk.StopReason;
 import org.callrec.core.rtp.RtpHeader;
 import org.callrec.ingest.kafka.MediaPublisher;
 import org.callrec.ingest.kafka.PublishAccount;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
 
 /**
- * One recording held by this node: its UDP socket, the chunk being filled, and its counters.
+ * One recording held by this node: its UDP socket, the chunk being filled, its counters, the
+ * source it latched onto ({@link StreamLatch}) and when it last accepted a packet.
  *
  * <p>The packet path ({@link #onPacket}) copies the datagram into a scratch array owned by the
  * session, checks it and appends it to the current chunk; it allocates nothing of its own and
  * never blocks (a full publish buffer drops the chunk and counts its packets). Packets run on the
  * socket's event loop, flushes on a timer, the end on a worker: the chunk is guarded by this
  * object's monitor, which is never held across I/O.
+ *
+ * <p>The end: after its release the session accepts packets for the release linger, then
+ * {@link #drainUntil drains} its socket (a marker datagram sent to the socket itself comes back
+ * behind every datagram queued before it), then {@link #end ends}; from then on its socket rests
+ * with the port in quarantine and whatever still arrives is counted {@code after-release}.
  */
 public final class RecordingSession {
 
     private final RecordingStarted start;
-    private final Set<String> sameHostSources;
+    private final StreamLatch latch;
     private final DatagramSocket socket;
     private final MediaPublisher publisher;
     private final PacketCounters counters;
@@ -46,12 +56,25 @@ public final class RecordingSession {
     private int chunkIndex;
     private long chunkOpenedNanos;
     private boolean ended;
+    /** Ended, and the socket rests in quarantine: what arrives now is {@code after-release}. */
+    private boolean resting;
     private long accepted;
     private long foreign;
+    private long foreignPort;
     private long malformed;
     private long oversize;
     private long backlog;
     private long recordingBacklog;
+    /** Arrival (nanoTime) of the last accepted packet; 0: none yet. */
+    private long lastAcceptedNanos;
+    private long firstAcceptedMillis;
+    private long lastAcceptedMillis;
+    /** When the stop was handled (epoch ms), 0 before; {@link #accepted} at that moment. */
+    private long stopHandledMillis;
+    private long acceptedAtStop;
+    /** The marker datagram whose return ends the drain; null when not draining. */
+    private byte[] drainMarker;
+    private Promise<Boolean> drained;
     /** When the last record of this recording was handed to the publisher (nanoTime). */
     private long lastPublishNanos = System.nanoTime();
     /** When control-service last renewed the lease (nanoTime). */
@@ -63,13 +86,15 @@ public final class RecordingSession {
      *                        (a phone that reached control through 10.0.0.5 sends to an
      *                        advertised 127.0.0.1 from 127.0.0.1); empty otherwise
      * @param counters        the node's packet counters, shared by all its recordings
+     * @param relatchNanos    silence of the latched source after which another source of the
+     *                        phone's address with its SSRC may take over (0: never), see {@link StreamLatch}
      */
     public RecordingSession(RecordingStarted start, DatagramSocket socket, MediaPublisher publisher,
                             int chunkMaxBytes, int maxDatagramBytes, long chunkNanos, Set<String> sameHostSources,
-                            PacketCounters counters) {
+                            PacketCounters counters, long relatchNanos) {
         this.start = start;
         this.counters = counters;
-        this.sameHostSources = sameHostSources;
+        this.latch = new StreamLatch(start.phoneAddress(), sameHostSources, relatchNanos);
         this.socket = socket;
         this.publisher = publisher;
         this.account = new PublishAccount(start.recordingId(), RecordOrigin.of(start));
@@ -102,6 +127,25 @@ public final class RecordingSession {
     }
 
     /**
+     * Whether the recording has outlived its bounds, and which: {@code max-duration} once it
+     * has lasted {@code maxDurationMillis} since its START (a recovered recording counts from
+     * its START too), {@code media-timeout} once it accepted no packet for
+     * {@code mediaTimeoutNanos}, or none at all {@code firstMediaTimeoutNanos} after it was
+     * opened here. Null while it may go on.
+     */
+    public synchronized StopReason outlived(long nowNanos, long maxDurationMillis, long mediaTimeoutNanos,
+                                            long firstMediaTimeoutNanos) {
+        long lastedMillis = epochMicrosAtStart / 1000L - start.startedAtMillis() + (nowNanos - nanosAtStart) / 1_000_000L;
+        if (lastedMillis >= maxDurationMillis) {
+            return StopReason.MAX_DURATION;
+        }
+        boolean silent = lastAcceptedNanos == 0
+                ? nowNanos - nanosAtStart >= firstMediaTimeoutNanos
+                : nowNanos - lastAcceptedNanos >= mediaTimeoutNanos;
+        return silent ? StopReason.MEDIA_TIMEOUT : null;
+    }
+
+    /**
      * Sends an ALIVE record if nothing was published for this recording for
      * {@code intervalNanos} (a silent call). Never blocks; a refused ALIVE is not counted.
      */
@@ -128,50 +172,117 @@ public final class RecordingSession {
         socket.handler(this::onPacket);
     }
 
-    /** Closes the UDP socket (asynchronously). */
-    public void closeSocket() {
-        socket.close();
+    /** Closes the UDP socket. */
+    public Future<Void> closeSocket() {
+        return socket.close();
     }
 
-    /** The packet path: check source and shape, append to the current chunk. */
+    /** The stop was handled now (release, or the node's own decision to end): counts from here are "after the stop". */
+    public synchronized void stopHandled() {
+        if (stopHandledMillis == 0) {
+            stopHandledMillis = System.currentTimeMillis();
+            acceptedAtStop = accepted;
+        }
+    }
+
+    /**
+     * Starts the drain: {@code marker}, sent to this socket by the caller right after, comes
+     * back behind every datagram queued on the socket before it; the future completes with
+     * true then, or with false when {@link #drainTimedOut} comes first.
+     */
+    public synchronized Future<Boolean> drainUntil(byte[] marker) {
+        drainMarker = marker.clone();
+        drained = Promise.promise();
+        return drained.future();
+    }
+
+    /** The drain's marker did not come back in time. */
+    public void drainTimedOut() {
+        Promise<Boolean> p;
+        synchronized (this) {
+            p = drained;
+            drainMarker = null;
+        }
+        if (p != null) {
+            p.tryComplete(false);
+        }
+    }
+
+    /** The recording ended and its socket rests with the port: what arrives now is counted {@code after-release}. */
+    public synchronized void rest() {
+        resting = true;
+    }
+
+    /** The packet path: check source and shape, latch, append to the current chunk. */
     public void onPacket(DatagramPacket packet) {
         Buffer data = packet.data();
         int len = data.length();
-        String source = packet.sender().host();
-        counters.received.increment();
-        if (!start.phoneAddress().equals(source) && !sameHostSources.contains(source)) {
-            counters.foreignSource.increment();
-            synchronized (this) {
-                foreign++;
+        Promise<Boolean> done = null;
+        synchronized (this) {
+            if (drainMarker != null && len == drainMarker.length) {
+                data.getBytes(0, len, scratch, 0);
+                if (Arrays.equals(scratch, 0, len, drainMarker, 0, len)) {
+                    drainMarker = null;
+                    done = drained;
+                }
             }
+            if (done == null) {
+                accept(packet, data, len);
+            }
+        }
+        if (done != null) {
+            done.tryComplete(true);
+        }
+    }
+
+    private void accept(DatagramPacket packet, Buffer data, int len) {
+        counters.received.increment();
+        if (ended) {
+            (resting ? counters.afterRelease : counters.ended).increment();
             return;
         }
-        synchronized (this) {
-            if (ended) {
-                counters.ended.increment();
-                return;
-            }
-            if (len > scratch.length) {
-                counters.oversize.increment();
-                oversize++;
-                return;
-            }
-            data.getBytes(0, len, scratch, 0);
-            if (RtpHeader.check(scratch, 0, len) != RtpHeader.Problem.NONE) {
-                counters.malformed.increment();
-                malformed++;
-                return;
-            }
-            long now = System.nanoTime();
-            if (!chunk.fits(len)) {
-                publishChunk();
-            }
-            if (chunk.packetCount() == 0) {
-                chunkOpenedNanos = now;
-            }
-            chunk.append(epochMicrosAtStart + (now - nanosAtStart) / 1000L, scratch, 0, len);
-            accepted++;
+        String source = packet.sender().host();
+        if (!latch.allowedAddress(source)) {
+            counters.foreignSource.increment();
+            foreign++;
+            return;
         }
+        if (len > scratch.length) {
+            counters.oversize.increment();
+            oversize++;
+            return;
+        }
+        data.getBytes(0, len, scratch, 0);
+        if (RtpHeader.check(scratch, 0, len) != RtpHeader.Problem.NONE) {
+            counters.malformed.increment();
+            malformed++;
+            return;
+        }
+        long now = System.nanoTime();
+        switch (latch.admit(source, packet.sender().port(), RtpHeader.ssrc(scratch, 0), now)) {
+            case FOREIGN_PORT -> {
+                counters.foreignPort.increment();
+                foreignPort++;
+                return;
+            }
+            case RELATCHED -> counters.relatched.increment();
+            case ACCEPT -> {
+            }
+        }
+        if (!chunk.fits(len)) {
+            publishChunk();
+        }
+        if (chunk.packetCount() == 0) {
+            chunkOpenedNanos = now;
+        }
+        long arrivalMicros = epochMicrosAtStart + (now - nanosAtStart) / 1000L;
+        chunk.append(arrivalMicros, scratch, 0, len);
+        accepted++;
+        if (lastAcceptedNanos == 0) {
+            firstAcceptedMillis = arrivalMicros / 1000L;
+        }
+        lastAcceptedNanos = now;
+        lastAcceptedMillis = arrivalMicros / 1000L;
     }
 
     /** Publishes the current chunk if it has been open for a chunk's duration. */
@@ -184,14 +295,18 @@ public final class RecordingSession {
     /**
      * Ends the recording: publishes the last chunk and queues the end record (past every bound:
      * without it storage cannot close the recording). Never blocks.
+     *
+     * @param tailDrained whether the socket's queue was read to its end first
      */
-    public synchronized void end(String reason, Map<String, String> stopFields) {
+    public synchronized void end(String reason, Map<String, String> stopFields, boolean tailDrained) {
         if (chunk.packetCount() > 0 && !ended) {
             publishChunk();
         }
         ended = true;
-        RecordingEnded end = new RecordingEnded(start.recordingId(), reason, System.currentTimeMillis(), accepted,
-                droppedByReason(), chunkIndex, stopFields);
+        long now = System.currentTimeMillis();
+        RecordingEnded end = new RecordingEnded(start.recordingId(), reason, now, accepted, droppedByReason(),
+                chunkIndex, stopFields, stopHandledMillis == 0 ? now : stopHandledMillis, firstAcceptedMillis,
+                lastAcceptedMillis, stopHandledMillis == 0 ? 0 : Math.max(0, accepted - acceptedAtStop), tailDrained);
         publisher.offerControl(account, ChunkCodec.encodeEnd(end));
     }
 
@@ -200,10 +315,16 @@ public final class RecordingSession {
         return new ReleaseResult(start.recordingId(), accepted, droppedByReason(), chunkIndex);
     }
 
+    /** The latched source ({@code host:port}), or null before the first valid packet. */
+    public synchronized String latchedSource() {
+        return latch.latched();
+    }
+
     /** The keys of {@link ReleaseResult#droppedByReason()} and of the END record's counts. */
     private Map<String, Long> droppedByReason() {
         Map<String, Long> m = new LinkedHashMap<>();
         putIfPositive(m, DropReason.FOREIGN_SOURCE, foreign);
+        putIfPositive(m, DropReason.FOREIGN_PORT, foreignPort);
         putIfPositive(m, DropReason.MALFORMED, malformed);
         putIfPositive(m, DropReason.OVERSIZE, oversize);
         putIfPositive(m, DropReason.PUBLISH_BACKLOG, backlog);

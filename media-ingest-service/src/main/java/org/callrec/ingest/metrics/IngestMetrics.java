@@ -9,6 +9,7 @@ import org.callrec.core.protocol.RefusalReason;
 import org.callrec.ingest.allocation.Allocations;
 import org.callrec.ingest.allocation.RecordingIdGuard;
 import org.callrec.ingest.kafka.MediaPublisher;
+import org.callrec.ingest.media.EventLoopDelay;
 import org.callrec.ingest.media.PacketCounters;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -34,6 +35,7 @@ public class IngestMetrics {
     PacketCounters counters;
     @Inject
     RecordingIdGuard ids;
+    EventLoopDelay loopDelay;
 
     void register(@Observes StartupEvent event) {
         FunctionCounter.builder("callrec.ingest.packets.received", counters, PacketCounters::received)
@@ -73,6 +75,19 @@ public class IngestMetrics {
                 .register(registry);
         Gauge.builder("callrec.ingest.ports.total", allocations, Allocations::totalPorts)
                 .description("UDP ports in the pool")
+                .register(registry);
+        FunctionCounter.builder("callrec.ingest.stream.relatched", counters, PacketCounters::relatched)
+                .description("Recordings whose latched source was replaced by another of the phone's address after a silence")
+                .register(registry);
+        Gauge.builder("callrec.ingest.event.loop.delay", loopDelay, d -> d.worstDelayNanos() / 1e9)
+                .description("How late the node's worst event loop runs a task (its packet path), seconds")
+                .baseUnit("seconds")
+                .register(registry);
+        Gauge.builder("callrec.ingest.overloaded", loopDelay, d -> d.overloaded() ? 1 : 0)
+                .description("1 while the node refuses new recordings because its packet path runs late")
+                .register(registry);
+        FunctionCounter.builder("callrec.ingest.overload.refusals", loopDelay, EventLoopDelay::refusals)
+                .description("New recordings refused (no-capacity) because the node was overloaded")
                 .register(registry);
         Gauge.builder("callrec.ingest.publish.queue.records", publisher, MediaPublisher::backlog)
                 .description("Records waiting for the Kafka producer")

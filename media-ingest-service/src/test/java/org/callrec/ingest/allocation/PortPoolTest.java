@@ -46,6 +46,42 @@ class PortPoolTest {
     }
 
     @Test
+    @DisplayName("a port resting with its socket open is handed for closing once its quarantine is over, and free only once closed")
+    void restingPortIsFreeOnlyOnceItsSocketIsClosed() {
+        PortPool pool = new PortPool(40000, 40000, QUARANTINE, now::get);
+        int port = pool.take().orElseThrow();
+
+        pool.rest(port);
+
+        assertThat(pool.pollRested()).isEmpty();
+        assertThat(pool.resting()).isOne();
+        now.addAndGet(QUARANTINE);
+        // rested, but its socket is still open: not free, handed out for closing exactly once
+        assertThat(pool.available()).isZero();
+        assertThat(pool.take()).isEmpty();
+        assertThat(pool.pollRested()).containsExactly(port);
+        assertThat(pool.pollRested()).isEmpty();
+        assertThat(pool.available()).isZero();
+        assertThat(pool.take(port)).as("recovery cannot take a port whose socket is closing").isFalse();
+
+        pool.closed(port);
+
+        assertThat(pool.resting()).isZero();
+        assertThat(pool.take()).hasValue(port);
+    }
+
+    @Test
+    @DisplayName("closed() of a port that was not handed out for closing changes nothing")
+    void closedOfAnotherPortIsIgnored() {
+        PortPool pool = new PortPool(40000, 40001, QUARANTINE, now::get);
+        int port = pool.take().orElseThrow();
+
+        pool.closed(port);
+
+        assertThat(pool.available()).isOne();
+    }
+
+    @Test
     @DisplayName("a released port stays out of the pool until the quarantine has passed")
     void quarantineKeepsAReleasedPortOut() {
         PortPool pool = new PortPool(40000, 40000, QUARANTINE, now::get);

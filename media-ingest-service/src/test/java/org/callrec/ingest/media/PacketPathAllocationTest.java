@@ -54,7 +54,7 @@ class PacketPathAllocationTest {
                 "out", PHONE, "ingest-test", 40000, 0L, Map.of());
         PacketCounters counters = new PacketCounters();
         RecordingSession session = new RecordingSession(start, null, publisher, CHUNK_BYTES, 1500,
-                200_000_000L, Set.of(), counters);
+                200_000_000L, Set.of(), counters, 0L);
         // 200 distinct packets from the phone, as Vert.x hands them over (built before measuring)
         SocketAddress phone = SocketAddress.inetSocketAddress(5004, PHONE);
         List<DatagramPacket> packets = new ArrayList<>();

@@ -13,6 +13,11 @@ import java.util.Optional;
 public enum DropReason {
     /** ingest: the datagram's source IP is not the phone's. */
     FOREIGN_SOURCE("foreign-source", false),
+    /**
+     * ingest: the datagram comes from the phone's IP but not from the source (address and port)
+     * the recording latched onto: a stranger behind the same NAT, or a spoofer.
+     */
+    FOREIGN_PORT("foreign-port", false),
     /** ingest and storage: not an RTP packet (version, truncated header, bad padding). */
     MALFORMED("malformed", false),
     /** ingest: the datagram is larger than {@code ingest.chunk.max-datagram-bytes}. */
@@ -24,10 +29,16 @@ public enum DropReason {
     /** ingest: Kafka refused the chunk after its retries, or it expired unsent. */
     PUBLISH_FAILED("publish-failed", true),
     /**
-     * ingest: the datagram arrived after its recording ended. Only the node's counter has it,
-     * never a recording's counts.
+     * ingest: the datagram arrived after its recording ended without a resting socket (handed
+     * over at shutdown, its socket closing). Only the node's counter has it, never a
+     * recording's counts.
      */
     ENDED("ended", true),
+    /**
+     * ingest: the datagram reached a port resting in quarantine after its recording's END.
+     * Only the node's counter has it.
+     */
+    AFTER_RELEASE("after-release", true),
     /** storage: another payload type than the recording's codec. */
     PAYLOAD_TYPE("payload-type", false),
     /** storage: a straggler of an SSRC the stream had switched away from. */

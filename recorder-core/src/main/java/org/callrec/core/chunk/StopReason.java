@@ -24,6 +24,10 @@ public enum StopReason {
     INGEST_SHUTDOWN("ingest-shutdown"),
     /** A restarted ingest node could not take the recording back (its port could not be bound). */
     RECOVERY_FAILED("recovery-failed"),
+    /** The ingest node ended the recording at {@code ingest.recording.max-duration}. */
+    MAX_DURATION("max-duration"),
+    /** The ingest node accepted no packet for {@code ingest.recording.media-timeout} (or none at all for {@code …first-media-timeout}). */
+    MEDIA_TIMEOUT("media-timeout"),
     /** storage-service read no record of the recording for {@code storage.ingest-lost-after}. */
     INGEST_LOST("ingest-lost");
 

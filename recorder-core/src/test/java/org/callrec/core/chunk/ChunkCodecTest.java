@@ -66,6 +66,39 @@ class ChunkCodecTest {
     }
 
     @Test
+    @DisplayName("an END record round-trips the ingest node's timing: stop handled, first and last packet, packets after the stop, tail drained")
+    void endTimingRoundTrip() {
+        RecordingEnded original = new RecordingEnded("r", "max-duration", 1_718_000_360_456L, 3_000L, Map.of(), 4L,
+                Map.of(), 1_718_000_360_100L, 1_718_000_000_200L, 1_718_000_360_300L, 12L, false);
+
+        RecordingEnded back = ChunkCodec.decodeEnd(ChunkCodec.encodeEnd(original));
+
+        assertThat(back).isEqualTo(original);
+        assertThat(back.tailDrained()).isFalse();
+    }
+
+    @Test
+    @DisplayName("an END record written before the timing fields existed reads as unknown times, 0 after the stop and a drained tail")
+    void endWithoutTiming() {
+        // the map layout of an END record as older nodes wrote it: no timing keys
+        Map<String, String> old = new LinkedHashMap<>();
+        old.put("recordingId", "r");
+        old.put("reason", "hangup");
+        old.put("endedAt", "5");
+        old.put("packetsAccepted", "7");
+        old.put("chunks", "1");
+        old.put("d.malformed", "2");
+
+        RecordingEnded back = RecordingEnded.fromMap(old);
+
+        assertThat(back).isEqualTo(new RecordingEnded("r", "hangup", 5L, 7L, Map.of("malformed", 2L), 1L, Map.of()));
+        assertThat(back.stopHandledAtMillis()).isZero();
+        assertThat(back.firstPacketAtMillis()).isZero();
+        assertThat(back.packetsAfterStop()).isZero();
+        assertThat(back.tailDrained()).isTrue();
+    }
+
+    @Test
     @DisplayName("an END with no drops and no fields round-trips to empty maps")
     void endWithEmptyMaps() {
         RecordingEnded original = new RecordingEnded("r", "hangup", 1L, 0L, Map.of(), 0L, Map.of());

@@ -23,12 +23,14 @@ class DropReasonTest {
     void tokensOnTheWire() {
         Map<DropReason, String> expected = new LinkedHashMap<>();
         expected.put(DropReason.FOREIGN_SOURCE, "foreign-source");
+        expected.put(DropReason.FOREIGN_PORT, "foreign-port");
         expected.put(DropReason.MALFORMED, "malformed");
         expected.put(DropReason.OVERSIZE, "oversize");
         expected.put(DropReason.PUBLISH_BACKLOG, "publish-backlog");
         expected.put(DropReason.RECORDING_BACKLOG, "recording-backlog");
         expected.put(DropReason.PUBLISH_FAILED, "publish-failed");
         expected.put(DropReason.ENDED, "ended");
+        expected.put(DropReason.AFTER_RELEASE, "after-release");
         expected.put(DropReason.PAYLOAD_TYPE, "payload-type");
         expected.put(DropReason.STALE_SSRC, "stale-ssrc");
         expected.put(DropReason.OVERLAP, "overlap");
@@ -53,7 +55,7 @@ class DropReasonTest {
         Set<String> harmless = Arrays.stream(DropReason.values()).filter(r -> !r.countsAgainstIntact())
                 .map(DropReason::token).collect(Collectors.toSet());
 
-        assertThat(harmless).isEqualTo(Set.of("foreign-source", "payload-type", "malformed"));
+        assertThat(harmless).isEqualTo(Set.of("foreign-source", "foreign-port", "payload-type", "malformed"));
     }
 
     @ParameterizedTest(name = "\"{0}\"")

@@ -26,6 +26,8 @@ class StopReasonTest {
         expected.put(StopReason.CONTROL_LOST, "control-lost");
         expected.put(StopReason.INGEST_SHUTDOWN, "ingest-shutdown");
         expected.put(StopReason.RECOVERY_FAILED, "recovery-failed");
+        expected.put(StopReason.MAX_DURATION, "max-duration");
+        expected.put(StopReason.MEDIA_TIMEOUT, "media-timeout");
         expected.put(StopReason.INGEST_LOST, "ingest-lost");
 
         assertThat(Arrays.stream(StopReason.values()).map(StopReason::token))

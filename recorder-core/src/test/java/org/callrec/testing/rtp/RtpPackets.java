@@ -93,6 +93,15 @@ public final class RtpPackets {
         return pcma(seq, timestamp, SSRC, payload);
     }
 
+    /** The packet with its SSRC (bytes 8-11) replaced. */
+    public static byte[] withSsrc(byte[] p, long ssrc) {
+        p[8] = (byte) (ssrc >>> 24);
+        p[9] = (byte) (ssrc >>> 16);
+        p[10] = (byte) (ssrc >>> 8);
+        p[11] = (byte) ssrc;
+        return p;
+    }
+
     /** 12 bytes that look like an RTP header but say version 1. */
     public static byte[] versionOne() {
         byte[] p = packet(1, PACKET_UNITS, 0, 0);
