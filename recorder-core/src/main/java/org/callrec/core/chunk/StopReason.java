@@ -25,7 +25,9 @@ public enum StopReason {
     /** A restarted ingest node could not take the recording back (its port could not be bound). */
     RECOVERY_FAILED("recovery-failed"),
     /** storage-service read no record of the recording for {@code storage.ingest-lost-after}. */
-    INGEST_LOST("ingest-lost");
+    INGEST_LOST("ingest-lost"),
+    /** storage-service ended the recording early: a per-recording cap tripped ({@code quality.capTripped}). */
+    CAP_TRIPPED("cap-tripped");
 
     private final String token;
 
