@@ -132,7 +132,11 @@ public final class SegmentedOutput extends OutputStream {
         try {
             current = io.create(currentFile);
         } catch (IOException e) {
-            SpillFiles.delete(currentFile);
+            try {
+                java.nio.file.Files.deleteIfExists(currentFile); // whatever a failed try left
+            } catch (IOException alsoFailing) {
+                // the directory itself is the problem: nothing was left there
+            }
             throw e;
         }
         currentBytes = 0;

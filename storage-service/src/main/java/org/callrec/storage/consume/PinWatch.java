@@ -51,6 +51,7 @@ final class PinWatch {
             pinnedSeconds.put(tp.partition(), age / 1e9);
             if (oldest != null && age >= warnAfterNanos && warned.get(tp) != oldest) {
                 warned.put(tp, oldest);
+                metrics.partitionPinnedWarning();
                 LOG.warnf("Partition %s: its commit has been held at offset %d for %ds by recording %s (not stored"
                         + " yet), past storage.limits.pinned-warn-after (%s); a restart reads the partition again from"
                         + " there", tp, oldest.startOffset(), age / 1_000_000_000L, recordingOf.apply(oldest), warnAfter);

@@ -125,6 +125,11 @@ public class StorageMetrics {
                 .register(registry);
     }
 
+    /** A recording held its partition's commit past {@code storage.limits.pinned-warn-after}. */
+    public void partitionPinnedWarning() {
+        counter("callrec.storage.partition.pinned.warnings").increment();
+    }
+
     /** Publishes the state of spill-file I/O. */
     public void spillIo(SpillIo io, IntSupplier unstored) {
         Gauge.builder("callrec.storage.spill.failing", io, i -> i.failing() ? 1 : 0)
