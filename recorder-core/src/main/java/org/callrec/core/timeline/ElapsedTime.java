@@ -21,7 +21,7 @@ final class ElapsedTime {
         this.caps = caps;
     }
 
-    /** A datagram (of any kind) arrived at {@code arrivalMicros}. */
+    /** A datagram (of any kind) arrived at {@code arrivalMicros} (or the recording started then). */
     void arrived(long arrivalMicros) {
         earliest = Math.min(earliest, arrivalMicros);
         newest = Math.max(newest, arrivalMicros);

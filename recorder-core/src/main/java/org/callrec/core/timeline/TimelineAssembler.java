@@ -325,6 +325,15 @@ public final class TimelineAssembler {
         return started ? highestSeq - firstSeq + 1 - otherPayloadInRange : 0;
     }
 
+    /**
+     * The recording started at {@code originMicros} (same clock as the arrival times): time that
+     * passed is counted from there at the latest, so a receiver that stamped its first packets
+     * late (a stalled event loop) does not shorten it.
+     */
+    public void startedAt(long originMicros) {
+        elapsed.arrived(originMicros);
+    }
+
     /** The cap that ended the timeline, or null while none has. */
     public TimelineCap capTripped() {
         return capTripped;

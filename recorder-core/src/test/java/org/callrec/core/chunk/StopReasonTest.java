@@ -27,6 +27,7 @@ class StopReasonTest {
         expected.put(StopReason.INGEST_SHUTDOWN, "ingest-shutdown");
         expected.put(StopReason.RECOVERY_FAILED, "recovery-failed");
         expected.put(StopReason.INGEST_LOST, "ingest-lost");
+        expected.put(StopReason.CAP_TRIPPED, "cap-tripped");
 
         assertThat(Arrays.stream(StopReason.values()).map(StopReason::token))
                 .containsExactlyElementsOf(expected.values());

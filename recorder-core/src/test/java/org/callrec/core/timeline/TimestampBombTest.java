@@ -133,6 +133,23 @@ class TimestampBombTest {
     }
 
     @Test
+    @DisplayName("a receiver that stalled 3 s at the start (first 150 packets stamped at once): no cap trips, counted from the start")
+    void stalledReceiverDoesNotTrip() {
+        Counting sink = new Counting();
+        TimelineAssembler a = new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, policy(GapHandling.Policy.COLLAPSE),
+                new TimelineCaps(WINDOW + 2 * 8000, Long.MAX_VALUE, 100), sink);
+        a.startedAt(T0);
+        for (int i = 0; i < 500; i++) {
+            byte[] d = RtpStream.datagram(RtpStream.PCMA, i, 160L * i, SSRC, new byte[160]);
+            a.offer(T0 + Math.max(3_000_000L, 20_000L * i), d, 0, d.length);
+        }
+        a.finish();
+
+        assertThat(a.capTripped()).isNull();
+        assertThat(sink.audio).isEqualTo(500 * 160);
+    }
+
+    @Test
     @DisplayName("the byte cap ends the timeline at the longest audio allowed")
     void byteCap() {
         Counting sink = new Counting();

@@ -77,6 +77,9 @@ public final class RecordingAssembly {
                 GapHandling.units(options.reorderWindow(), clock),
                 GapHandling.of(options.gapPolicy(), options.maxSilence(), options.minPause(), clock),
                 options.caps(format, clock), sink);
+        if (start.startedAtMillis() > 0 && start.startedAtMillis() < Long.MAX_VALUE / 1000) {
+            timeline.startedAt(start.startedAtMillis() * 1000); // ingest's clock, as the arrival times
+        }
         return new RecordingAssembly(start, format, output, (Closeable) sink, timeline);
     }
 
