@@ -32,6 +32,7 @@ public final class RecordingAssembly {
     private final TimelineAssembler timeline;
     private long chunks;
     private long lastArrivalMicros = Long.MIN_VALUE;
+    private long firstArrivalMicros = Long.MAX_VALUE;
     private boolean closed;
 
     private RecordingAssembly(RecordingStarted start, WavFormat format, SegmentedOutput output, Closeable sink,
@@ -103,6 +104,7 @@ public final class RecordingAssembly {
         chunks++;
         chunk.forEach((arrivalMicros, buf, off, len) -> {
             lastArrivalMicros = Math.max(lastArrivalMicros, arrivalMicros);
+            firstArrivalMicros = Math.min(firstArrivalMicros, arrivalMicros);
             timeline.offer(arrivalMicros, buf, off, len);
         });
     }
@@ -134,7 +136,8 @@ public final class RecordingAssembly {
             closed = true;
             sink.close();
         }
-        return new AssembledRecording(start, end, timeline.stats(), format, output.segments());
+        return new AssembledRecording(start, end, timeline.stats(), format, output.segments(),
+                firstArrivalMicros == Long.MAX_VALUE ? Long.MIN_VALUE : firstArrivalMicros / 1000);
     }
 
     /** Closes and deletes the spill files (the recording is dropped). */

@@ -78,17 +78,22 @@ public final class MetadataMapper {
         Map<String, Long> otherTypes = new TreeMap<>();
         t.otherPayloadTypes().forEach((pt, n) -> otherTypes.put(Integer.toString(pt), n));
 
-        // The call's length as ingest saw it (START to END) against the audio's: a tail (or head)
-        // the phone sent but that never arrived shows here, not in the sequence numbers.
+        // The call's length as ingest saw it (START to END) against the audio's: a tail the phone
+        // sent but that never arrived shows here, not in the sequence numbers. Compared from the
+        // first packet's arrival (a phone starts sending a moment after the answer; that is no
+        // loss), from the START when no packet came.
         long callMs = Math.max(0, e.endedAtMillis() - s.startedAtMillis());
+        long mediaFrom = recording.firstArrivalMillis() == Long.MIN_VALUE ? s.startedAtMillis()
+                : Math.max(s.startedAtMillis(), recording.firstArrivalMillis());
+        long spanMs = Math.max(0, e.endedAtMillis() - mediaFrom);
         long audioMs = t.durationUnits() * 1000 / clock;
         boolean endedByIngest = !StopReason.INGEST_LOST.is(e.reason()) && !StopReason.CAP_TRIPPED.is(e.reason());
         long toleranceMs = lengthTolerance.toMillis();
-        boolean mismatch = endedByIngest && Math.abs(callMs - audioMs) > toleranceMs;
+        boolean mismatch = endedByIngest && Math.abs(spanMs - audioMs) > toleranceMs;
         long expected = t.expected();
-        if (mismatch && audioMs < callMs) {
+        if (mismatch && audioMs < spanMs) {
             long packetMs = t.unitsPerPacket() > 0 ? Math.max(1, t.unitsPerPacket() * 1000L / clock) : DEFAULT_PACKET_MS;
-            expected = Math.max(expected, (callMs - toleranceMs) / packetMs);
+            expected = Math.max(expected, (spanMs - toleranceMs) / packetMs);
         }
         long lost = Math.max(t.lost(), expected - t.placed());
 
