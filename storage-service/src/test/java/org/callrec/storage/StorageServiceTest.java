@@ -154,7 +154,8 @@ class StorageServiceTest {
         for (byte[] chunk : chunks) {
             publish(id, chunk);
         }
-        RecordMetadata last = publish(id, RecordFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 1_500, 50,
+        // 1 s of audio; the END comes after ingest's 200 ms release linger
+        RecordMetadata last = publish(id, RecordFixtures.end(id, "normal", STARTED_AT.toEpochMilli() + 1_200, 50,
                 Map.of("foreign-source", 2L), chunks.size(),
                 Map.of("local_number", "1001", "remote_name", "Jürgen Groß (Vertrieb)")));
 
@@ -195,7 +196,7 @@ class StorageServiceTest {
         assertThat(doc.get("atStop")).hasSize(1);
         assertThat(doc.at("/fields/x-queue").asText()).isEqualTo("support");
         assertThat(doc.get("startedAt").asText()).isEqualTo("2025-03-04T05:06:07.089Z");
-        assertThat(doc.get("endedAt").asText()).isEqualTo("2025-03-04T05:06:08.589Z");
+        assertThat(doc.get("endedAt").asText()).isEqualTo("2025-03-04T05:06:08.289Z");
         assertThat(doc.get("durationSeconds").asDouble()).isEqualTo(1.0);
         assertThat(doc.get("stopReason").asText()).isEqualTo("normal");
         assertThat(doc.get("ingestNode").asText()).isEqualTo("ingest-0");
@@ -233,7 +234,7 @@ class StorageServiceTest {
         assertThat(event.get("durationSeconds").asDouble()).isEqualTo(1.0);
         assertThat(event.get("stopReason").asText()).isEqualTo("normal");
         assertThat(event.get("startedAt").asText()).isEqualTo("2025-03-04T05:06:07.089Z");
-        assertThat(event.get("endedAt").asText()).isEqualTo("2025-03-04T05:06:08.589Z");
+        assertThat(event.get("endedAt").asText()).isEqualTo("2025-03-04T05:06:08.289Z");
         assertThat(Instant.parse(event.get("completedAt").asText())).isAfter(STARTED_AT);
 
         // Once stored, the recording no longer holds back the group's committed offset.

@@ -46,7 +46,9 @@ public enum DropReason {
     /** storage: claims time already written by another packet. */
     OVERLAP("overlap", true),
     /** storage: a lone packet far outside the sequence numbers (RFC 3550 A.1). */
-    OUT_OF_RANGE("out-of-range", true);
+    OUT_OF_RANGE("out-of-range", true),
+    /** storage: came after a per-recording cap ended the recording's timeline ({@code quality.capTripped}). */
+    CAPPED("capped", true);
 
     private final String token;
     private final boolean countsAgainstIntact;

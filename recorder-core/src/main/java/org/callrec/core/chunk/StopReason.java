@@ -29,7 +29,9 @@ public enum StopReason {
     /** The ingest node accepted no packet for {@code ingest.recording.media-timeout} (or none at all for {@code …first-media-timeout}). */
     MEDIA_TIMEOUT("media-timeout"),
     /** storage-service read no record of the recording for {@code storage.ingest-lost-after}. */
-    INGEST_LOST("ingest-lost");
+    INGEST_LOST("ingest-lost"),
+    /** storage-service ended the recording early: a per-recording cap tripped ({@code quality.capTripped}). */
+    CAP_TRIPPED("cap-tripped");
 
     private final String token;
 

@@ -22,7 +22,11 @@ import org.callrec.core.rtp.RtpMath;
  *   <li>a hole between two packets' timestamps that the missing sequence numbers account for is
  *       loss: silence of that length, so audio after a loss stays where it belongs; a hole
  *       longer than that is a pause, handled by the {@link GapHandling} (kept as silence,
- *       collapsed to a marker beyond a limit, or cut) and reported;</li>
+ *       collapsed to a marker beyond a limit, or cut) and reported; no hole is filled with more
+ *       than the arrival time that passed plus the reorder window, whatever the timestamps say;</li>
+ *   <li>per-recording {@link TimelineCaps}: once the audio would run ahead of the arrival time
+ *       that passed, or pass its longest, the timeline ends there ({@link #capTripped()}) and
+ *       every later packet is dropped as {@code capped};</li>
  *   <li>an SSRC change waits one reorder window (by arrival time) from the new SSRC's first packet:
  *       meanwhile the new SSRC's packets are held aside and the old SSRC's reordered packets still
  *       go in place. Then the old stream is written to its end and the new one continues the
@@ -38,7 +42,7 @@ import org.callrec.core.rtp.RtpMath;
  *
  * <p>This class keeps the reorder buffer, the stream's numbering and the counts; it hands the
  * RFC 3550 sequence probation to {@link SequenceProbation}, the jitter estimate to
- * {@link JitterEstimator}, holes to {@link GapFiller}, telling duplicates from late packets to
+ * {@link JitterEstimator}, holes to {@link GapFiller}, the time that passed to {@link ElapsedTime}, telling duplicates from late packets to
  * {@link WrittenPackets}, and the SSRC switch's wait and stragglers to {@link PendingSwitch} and
  * {@link LeftSsrcs}.
  */
@@ -61,13 +65,14 @@ public final class TimelineAssembler {
         }
     }
 
-    private record Held(long extTs, byte[] payload) {
+    private record Held(long extTs, long arrivalMicros, byte[] payload) {
     }
 
     /** Most packets held for reordering, whatever their timestamps say. */
     static final int MAX_HELD = 1000;
 
     private final int payloadType;
+    private final ElapsedTime elapsed;
     private final long reorderWindowUnits;
     private final long reorderWindowMicros;
     private final Sink sink;
@@ -97,6 +102,7 @@ public final class TimelineAssembler {
     private int restarts;
     private int timestampResets;
     private int unitsPerPacket;   // payload length of the latest audio packet (1 byte = 1 unit)
+    private TimelineCap capTripped;
 
     private long received;
     private long placed;
@@ -115,11 +121,21 @@ public final class TimelineAssembler {
      */
     public TimelineAssembler(int payloadType, int clockRate, long reorderWindowUnits, GapHandling gapHandling,
                              Sink sink) {
+        this(payloadType, clockRate, reorderWindowUnits, gapHandling, TimelineCaps.NONE, sink);
+    }
+
+    /**
+     * As above, with per-recording caps: once the audio would pass one, the timeline ends there
+     * ({@link #capTripped()}) and everything after is dropped as {@code capped}.
+     */
+    public TimelineAssembler(int payloadType, int clockRate, long reorderWindowUnits, GapHandling gapHandling,
+                             TimelineCaps caps, Sink sink) {
         this.payloadType = payloadType;
         this.reorderWindowUnits = reorderWindowUnits;
+        this.elapsed = new ElapsedTime(clockRate, reorderWindowUnits, caps);
         this.reorderWindowMicros = reorderWindowUnits > Long.MAX_VALUE / 1_000_000L
                 ? Long.MAX_VALUE : reorderWindowUnits * 1_000_000L / clockRate;
-        this.gapFiller = new GapFiller(gapHandling);
+        this.gapFiller = new GapFiller(gapHandling, caps.maxGapsListed());
         this.jitter = new JitterEstimator(clockRate);
         this.leftSsrcs = new LeftSsrcs(reorderWindowMicros);
         this.pending = new PendingSwitch(reorderWindowMicros, MAX_HELD);
@@ -129,6 +145,7 @@ public final class TimelineAssembler {
     /** Offers one datagram as received. */
     public void offer(long arrivalMicros, byte[] buf, int off, int len) {
         received++;
+        elapsed.arrived(arrivalMicros);
         if (pending.isDue(arrivalMicros)) {
             completeSwitch();
         }
@@ -140,6 +157,10 @@ public final class TimelineAssembler {
     }
 
     private void accept(long arrivalMicros, byte[] buf, int off, int len) {
+        if (capTripped != null) {
+            drop(DropReason.CAPPED.token()); // after the cap, or held for a switch or restart when it tripped
+            return;
+        }
         int pt = RtpHeader.payloadType(buf, off);
         boolean audio = pt == payloadType;
         long packetSsrc = RtpHeader.ssrc(buf, off);
@@ -240,7 +261,7 @@ public final class TimelineAssembler {
         jitter.update(arrivalMicros, extTs);
         int payloadOff = off + RtpHeader.payloadOffset(buf, off, len);
         int payloadLen = RtpHeader.payloadLength(buf, off, len);
-        buffer.put(extSeq, new Held(extTs, Arrays.copyOfRange(buf, payloadOff, payloadOff + payloadLen)));
+        buffer.put(extSeq, new Held(extTs, arrivalMicros, Arrays.copyOfRange(buf, payloadOff, payloadOff + payloadLen)));
         if (payloadLen > 0) {
             unitsPerPacket = payloadLen;
         }
@@ -296,11 +317,26 @@ public final class TimelineAssembler {
         long expected = expectedBefore + currentExpected();
         return new TimelineStats(received, placed, expected, Math.max(0, expected - placed), duplicated, late,
                 Map.copyOf(dropped), Map.copyOf(otherPayloadTypes), ssrcChanges, restarts, timestampResets,
-                jitter.maxJitterMillis(), gapFiller.gaps(), cursor);
+                jitter.maxJitterMillis(), gapFiller.gaps(), cursor, gapFiller.omitted(), gapFiller.altered(),
+                unitsPerPacket, capTripped);
     }
 
     private long currentExpected() {
         return started ? highestSeq - firstSeq + 1 - otherPayloadInRange : 0;
+    }
+
+    /**
+     * The recording started at {@code originMicros} (same clock as the arrival times): time that
+     * passed is counted from there at the latest, so a receiver that stamped its first packets
+     * late (a stalled event loop) does not shorten it.
+     */
+    public void startedAt(long originMicros) {
+        elapsed.arrived(originMicros);
+    }
+
+    /** The cap that ended the timeline, or null while none has. */
+    public TimelineCap capTripped() {
+        return capTripped;
     }
 
     /** Times the stream restarted its numbering under the same SSRC. */
@@ -374,14 +410,29 @@ public final class TimelineAssembler {
         }
         long pos = h.extTs() - base;
         int len = h.payload().length;
-        if (pos > cursor) {
-            fillHole(pos - cursor, missing, len > 0 ? len : unitsPerPacket);
-            pos = cursor;
-        }
-        int skip = (int) Math.min(len, cursor - pos);
+        long hole = Math.max(0, pos - cursor);
+        GapFiller.Fill fill = hole > 0 ? gapFiller.plan(hole, elapsed.holeAllowance(h.arrivalMicros()), missing,
+                len > 0 ? len : unitsPerPacket) : null;
+        long silence = fill != null ? fill.kept() : 0;
+        int skip = hole > 0 ? 0 : (int) Math.min(len, cursor - pos);
+        elapsed.written(h.arrivalMicros());
         if (skip >= len && len > 0) {
             drop(DropReason.OVERLAP.token());
             return;
+        }
+        TimelineCap cap = elapsed.capFor(cursor + silence + (len - skip));
+        if (cap != null) {
+            trip(cap);
+            return;
+        }
+        if (fill != null) {
+            // the next packet lands at the cursor: base moves by what is left out of the hole
+            gapFiller.record(cursor, fill);
+            if (silence > 0) {
+                sink.silence(silence);
+            }
+            cursor += silence;
+            base += hole - silence;
         }
         placed++;
         if (len - skip > 0) {
@@ -390,18 +441,13 @@ public final class TimelineAssembler {
         }
     }
 
-    /**
-     * A hole of {@code hole} units before the next packet, {@code missing} sequence numbers after
-     * the last one written: silence, a shorter silence or nothing, as the {@link GapFiller} says.
-     * Moves {@code base} by what is left out, so the next packet lands at the cursor.
-     */
-    private void fillHole(long hole, long missing, int packetUnits) {
-        long kept = gapFiller.fill(cursor, hole, missing, packetUnits);
-        if (kept > 0) {
-            sink.silence(kept);
+    /** Ends the timeline: the packet being written and all held are dropped as {@code capped}. */
+    private void trip(TimelineCap cap) {
+        capTripped = cap;
+        for (int i = buffer.size() + 1; i > 0; i--) {
+            drop(DropReason.CAPPED.token());
         }
-        cursor += kept;
-        base += hole - kept;
+        buffer.clear();
     }
 
     private void otherPayload(int pt) {

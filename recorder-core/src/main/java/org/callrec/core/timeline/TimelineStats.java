@@ -22,13 +22,29 @@ import java.util.Map;
  * @param restarts        times the stream restarted its numbering under the same SSRC
  * @param timestampResets times the timestamps jumped back while the sequence numbers went on
  * @param maxJitterMillis largest RFC 3550 interarrival jitter estimate
- * @param gaps            pauses (kept, collapsed or cut) and collapsed holes, in timeline order
+ * @param gaps            pauses (kept, collapsed or cut), bounded and collapsed holes, in timeline
+ *                        order: the first {@link TimelineCaps#maxGapsListed()}
  * @param durationUnits   length of the timeline, RTP timestamp units
+ * @param gapsOmitted     gaps past the listed ones, counted only
+ * @param gapsAltered     gaps, listed or not, not kept at their full length (bounded, collapsed, skipped)
+ * @param unitsPerPacket  payload length of the latest audio packet, units (0 if none came)
+ * @param capTripped      the cap that ended the timeline, or null
  */
 public record TimelineStats(long received, long placed, long expected, long lost, long duplicated, long late,
                             Map<String, Long> droppedByReason, Map<Integer, Long> otherPayloadTypes,
                             int ssrcChanges, int restarts, int timestampResets, double maxJitterMillis,
-                            List<Gap> gaps, long durationUnits) {
+                            List<Gap> gaps, long durationUnits, long gapsOmitted, long gapsAltered,
+                            int unitsPerPacket, TimelineCap capTripped) {
+
+    /** Statistics without omitted gaps, packet length or cap (tests, imported files); altered gaps from the list. */
+    public TimelineStats(long received, long placed, long expected, long lost, long duplicated, long late,
+                         Map<String, Long> droppedByReason, Map<Integer, Long> otherPayloadTypes,
+                         int ssrcChanges, int restarts, int timestampResets, double maxJitterMillis,
+                         List<Gap> gaps, long durationUnits) {
+        this(received, placed, expected, lost, duplicated, late, droppedByReason, otherPayloadTypes, ssrcChanges,
+                restarts, timestampResets, maxJitterMillis, gaps, durationUnits, 0,
+                gaps.stream().filter(g -> g.action() != GapAction.KEPT).count(), 0, null);
+    }
 
     /** What became of a gap. */
     public enum GapAction {
@@ -37,7 +53,12 @@ public record TimelineStats(long received, long placed, long expected, long lost
         /** Shortened to a marker of silence. */
         COLLAPSED,
         /** Cut out entirely. */
-        SKIPPED
+        SKIPPED,
+        /**
+         * The timestamps claimed more than the time that passed: cut to the arrival-time gap plus
+         * the reorder window.
+         */
+        BOUNDED
     }
 
     /**

@@ -35,6 +35,7 @@ class DropReasonTest {
         expected.put(DropReason.STALE_SSRC, "stale-ssrc");
         expected.put(DropReason.OVERLAP, "overlap");
         expected.put(DropReason.OUT_OF_RANGE, "out-of-range");
+        expected.put(DropReason.CAPPED, "capped");
 
         assertThat(Arrays.stream(DropReason.values()).map(DropReason::token))
                 .containsExactlyElementsOf(expected.values());

@@ -29,6 +29,7 @@ class StopReasonTest {
         expected.put(StopReason.MAX_DURATION, "max-duration");
         expected.put(StopReason.MEDIA_TIMEOUT, "media-timeout");
         expected.put(StopReason.INGEST_LOST, "ingest-lost");
+        expected.put(StopReason.CAP_TRIPPED, "cap-tripped");
 
         assertThat(Arrays.stream(StopReason.values()).map(StopReason::token))
                 .containsExactlyElementsOf(expected.values());

@@ -20,6 +20,7 @@ import net.jqwik.api.statistics.Statistics;
 import org.callrec.core.rtp.RtpHeader;
 import org.callrec.core.timeline.GapHandling;
 import org.callrec.core.timeline.TimelineAssembler;
+import org.callrec.core.timeline.TimelineCaps;
 import org.callrec.core.timeline.TimelineStats;
 
 /**
@@ -27,8 +28,9 @@ import org.callrec.core.timeline.TimelineStats;
  * timestamps and SSRC jump at random, with duplicates, packets from the past, other payload
  * types, padding/CSRC/extension variants, garbage datagrams and an arrival clock that stalls,
  * leaps or goes back. Whatever comes, the assembler neither throws nor loops, accounts for
- * every datagram once, writes no audio byte it was not given, and holds memory in proportion
- * to what it was given.
+ * every datagram once, writes no audio byte it was not given, fills no hole with more than the
+ * arrival time that passed plus the reorder window, keeps its audio within its caps, and holds
+ * memory in proportion to what it was given.
  */
 @Label("Fuzz: timeline assembler")
 @AddLifecycleHook(FuzzDepth.class)
@@ -190,11 +192,28 @@ class TimelineAssemblerFuzzTest {
         }
     }
 
+    private static long spanMicros(List<Datagram> datagrams) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (Datagram d : datagrams) {
+            min = Math.min(min, d.arrivalMicros());
+            max = Math.max(max, d.arrivalMicros());
+        }
+        return datagrams.isEmpty() ? 0 : max - min;
+    }
+
     @Property(tries = 1500)
     @Label("hostile sequences: no exception, no loop, every datagram accounted once, no audio it was not given")
     void hostileSequences(@ForAll("senders") List<Step> steps, @ForAll("gapHandlings") GapHandling gaps,
                           @ForAll("reorderWindows") long window) {
-        check(datagrams(steps), gaps, window);
+        check(datagrams(steps), gaps, window, TimelineCaps.NONE);
+    }
+
+    @Property(tries = 500)
+    @Label("hostile sequences with caps: the audio never runs ahead of the time that passed, the gap list stays short")
+    void cappedSequences(@ForAll("senders") List<Step> steps, @ForAll("gapHandlings") GapHandling gaps,
+                         @ForAll("reorderWindows") long window) {
+        check(datagrams(steps), gaps, window, new TimelineCaps(window + 16_000, 10L * 60 * 8000, 20));
     }
 
     @Property(tries = 150)
@@ -202,12 +221,12 @@ class TimelineAssemblerFuzzTest {
     void longSequences(@ForAll("longSenders") List<Step> steps, @ForAll boolean frozen,
                        @ForAll("gapHandlings") GapHandling gaps) {
         // a window of an hour: only the count caps release packets
-        check(datagrams(steps, frozen), gaps, 3600L * 8000);
+        check(datagrams(steps, frozen), gaps, 3600L * 8000, TimelineCaps.NONE);
     }
 
-    private static void check(List<Datagram> datagrams, GapHandling gaps, long window) {
+    private static void check(List<Datagram> datagrams, GapHandling gaps, long window, TimelineCaps caps) {
         CountingSink sink = new CountingSink();
-        TimelineAssembler assembler = new TimelineAssembler(PCMA, 8000, window, gaps, sink);
+        TimelineAssembler assembler = new TimelineAssembler(PCMA, 8000, window, gaps, caps, sink);
 
         Fuzz.Outcome<TimelineStats> run = Fuzz.run(() -> {
             for (Datagram d : datagrams) {
@@ -231,9 +250,18 @@ class TimelineAssemblerFuzzTest {
         assertThat(sink.audioBytes).isLessThanOrEqualTo(offered);
         assertThat(stats.durationUnits()).isEqualTo(sink.audioBytes + sink.silenceUnits);
         assertThat(stats.lost()).isBetween(0L, Math.max(0, stats.expected()));
+        // every hole is bounded by the arrival gap before its packet plus the window, whatever the
+        // timestamps claim; no arrival gap is longer than the whole span
+        long spanUnits = spanMicros(datagrams) * 8000 / 1_000_000;
+        assertThat(sink.largestSilence).isLessThanOrEqualTo(spanUnits + window);
         if (gaps.policy() == GapHandling.Policy.COLLAPSE) {
-            // the default policy bounds each hole, whatever the timestamps claim
             assertThat(sink.largestSilence).isLessThanOrEqualTo(Math.max(gaps.maxSilenceUnits(), gaps.markerUnits()));
+        }
+        if (caps != TimelineCaps.NONE) {
+            assertThat(stats.durationUnits()).isLessThanOrEqualTo(
+                    Math.min(caps.maxUnits(), spanUnits + spanUnits / 100 * TimelineCaps.DRIFT_PERCENT + caps.leadUnits()));
+            assertThat(stats.gaps()).hasSizeLessThanOrEqualTo(caps.maxGapsListed());
+            Statistics.label("cap").collect(stats.capTripped() == null ? "none" : stats.capTripped().token());
         }
         assertThat(run.allocatedBytes()).isLessThanOrEqualTo(8L * offered + 2048L * datagrams.size() + Fuzz.SLACK_BYTES);
     }

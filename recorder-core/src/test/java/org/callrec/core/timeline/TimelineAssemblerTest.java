@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 
+import org.callrec.core.rtp.RtpMath;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -39,10 +40,15 @@ class TimelineAssemblerTest {
 
     private final RtpStream stream = RtpStream.pcma(0x1234_5678L, 1000, 50_000);
 
-    /** Offers packets {@code ks} of {@code s}, in that order, each arriving at its nominal time. */
+    /**
+     * Offers packets {@code ks} of {@code s}, in that order, each arriving at its nominal time: a
+     * stream whose timestamps start later than {@link #stream}'s (a pause) arrives that much later,
+     * as real time passes during a real pause.
+     */
     private void offer(RtpStream s, int... ks) {
+        long later = Math.max(0, RtpMath.tsDelta(s.firstTs(), stream.firstTs())) * 125;
         for (int k : ks) {
-            offerRaw(T0 + 20_000L * k, s.packet(k));
+            offerRaw(T0 + later + 20_000L * k, s.packet(k));
         }
     }
 
@@ -699,10 +705,12 @@ class TimelineAssemblerTest {
             return new TimelineAssembler(RtpStream.PCMA, 8000, WINDOW, new GapHandling(policy, MAX_GAP, 8000, MARKER), out);
         }
 
+        /** As {@link #offer}: a pause in the timestamps is a pause in arrival time too. */
         private void send(TimelineAssembler a, RtpStream s, int... ks) {
+            long later = Math.max(0, RtpMath.tsDelta(s.firstTs(), stream.firstTs())) * 125;
             for (int k : ks) {
                 byte[] p = s.packet(k);
-                a.offer(T0 + 20_000L * k, p, 0, p.length);
+                a.offer(T0 + later + 20_000L * k, p, 0, p.length);
             }
         }
 

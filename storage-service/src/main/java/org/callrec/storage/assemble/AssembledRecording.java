@@ -15,12 +15,19 @@ import org.callrec.core.timeline.TimelineStats;
  * @param stats    what the timeline assembler saw
  * @param format   format of the audio bytes
  * @param segments the spill files, one per WAV file to store (at least one)
+ * @param firstArrivalMillis arrival of its first packet (ingest's clock), or {@link Long#MIN_VALUE} if none came
  */
 public record AssembledRecording(RecordingStarted start, RecordingEnded end, TimelineStats stats, WavFormat format,
-                                 List<SegmentedOutput.Segment> segments) {
+                                 List<SegmentedOutput.Segment> segments, long firstArrivalMillis) {
 
     public AssembledRecording {
         segments = List.copyOf(segments);
+    }
+
+    /** A recording whose first packet's arrival is not known. */
+    public AssembledRecording(RecordingStarted start, RecordingEnded end, TimelineStats stats, WavFormat format,
+                              List<SegmentedOutput.Segment> segments) {
+        this(start, end, stats, format, segments, Long.MIN_VALUE);
     }
 
     public String recordingId() {

@@ -13,6 +13,7 @@ import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.timeline.GapHandling;
 import org.callrec.core.timeline.TimelineAssembler;
+import org.callrec.core.timeline.TimelineCap;
 
 /**
  * One open recording: its MEDIA chunks go through a {@link TimelineAssembler} into a sink writing
@@ -31,6 +32,7 @@ public final class RecordingAssembly {
     private final TimelineAssembler timeline;
     private long chunks;
     private long lastArrivalMicros = Long.MIN_VALUE;
+    private long firstArrivalMicros = Long.MAX_VALUE;
     private boolean closed;
 
     private RecordingAssembly(RecordingStarted start, WavFormat format, SegmentedOutput output, Closeable sink,
@@ -56,19 +58,29 @@ public final class RecordingAssembly {
      */
     public static RecordingAssembly open(RecordingStarted start, Supplier<Path> spillFiles, AssemblyOptions options)
             throws IOException {
+        return open(start, spillFiles, options, SpillIo.defaults());
+    }
+
+    /** As above, writing through {@code io}. */
+    public static RecordingAssembly open(RecordingStarted start, Supplier<Path> spillFiles, AssemblyOptions options,
+                                         SpillIo io) throws IOException {
         AudioCodec codec = start.codec();
         if (!supports(codec)) {
             throw new IllegalArgumentException("no decoder for " + codec);
         }
         WavFormat format = options.format().wavFormat(codec);
         SegmentedOutput output = new SegmentedOutput(spillFiles,
-                SegmentedOutput.segmentBytes(format, options.maxSegmentDuration(), options.maxFileDataBytes()));
+                SegmentedOutput.segmentBytes(format, options.maxSegmentDuration(), options.maxFileDataBytes()), io);
         TimelineAssembler.Sink sink = format.formatTag() == WavHeader.FORMAT_PCM
                 ? new PcmSpillSink(output, codec) : new G711SpillSink(output, codec);
         int clock = codec.rtpClockRate();
         TimelineAssembler timeline = new TimelineAssembler(codec.payloadType(), clock,
                 GapHandling.units(options.reorderWindow(), clock),
-                GapHandling.of(options.gapPolicy(), options.maxSilence(), options.minPause(), clock), sink);
+                GapHandling.of(options.gapPolicy(), options.maxSilence(), options.minPause(), clock),
+                options.caps(format, clock), sink);
+        if (start.startedAtMillis() > 0 && start.startedAtMillis() < Long.MAX_VALUE / 1000) {
+            timeline.startedAt(start.startedAtMillis() * 1000); // ingest's clock, as the arrival times
+        }
         return new RecordingAssembly(start, format, output, (Closeable) sink, timeline);
     }
 
@@ -92,8 +104,17 @@ public final class RecordingAssembly {
         chunks++;
         chunk.forEach((arrivalMicros, buf, off, len) -> {
             lastArrivalMicros = Math.max(lastArrivalMicros, arrivalMicros);
+            firstArrivalMicros = Math.min(firstArrivalMicros, arrivalMicros);
             timeline.offer(arrivalMicros, buf, off, len);
         });
+    }
+
+    /**
+     * The per-recording cap that ended the timeline ({@code storage.limits.*}), or null: the
+     * recording is then to be stored as it stands, nothing more is added to it.
+     */
+    public TimelineCap capTripped() {
+        return timeline.capTripped();
     }
 
     /** Arrival of the latest packet, epoch microseconds, or {@link Long#MIN_VALUE} before any. */
@@ -115,7 +136,8 @@ public final class RecordingAssembly {
             closed = true;
             sink.close();
         }
-        return new AssembledRecording(start, end, timeline.stats(), format, output.segments());
+        return new AssembledRecording(start, end, timeline.stats(), format, output.segments(),
+                firstArrivalMicros == Long.MAX_VALUE ? Long.MIN_VALUE : firstArrivalMicros / 1000);
     }
 
     /** Closes and deletes the spill files (the recording is dropped). */

@@ -2,9 +2,8 @@ package org.callrec.storage.assemble;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -14,7 +13,8 @@ import java.util.function.Supplier;
  * {@code maxBytes}, the next byte opens the next file. {@code maxBytes} is a whole number of
  * sample frames, so a cut never splits a sample. The first file is created at once (so a
  * recording without audio still has one, empty, segment); later ones only when bytes come for
- * them. Not thread-safe.
+ * them. Creates and writes go through {@link SpillIo} (positional writes, retried). Not
+ * thread-safe.
  */
 public final class SegmentedOutput extends OutputStream {
 
@@ -30,9 +30,10 @@ public final class SegmentedOutput extends OutputStream {
 
     private final Supplier<Path> newFile;
     private final long maxBytes;
+    private final SpillIo io;
     private final List<Segment> closed = new ArrayList<>();
     private Path currentFile;
-    private OutputStream current;
+    private FileChannel current;
     private long currentBytes;
     private long startBytes;
     private boolean done;
@@ -43,11 +44,17 @@ public final class SegmentedOutput extends OutputStream {
      * @throws IOException if the first file cannot be created
      */
     public SegmentedOutput(Supplier<Path> newFile, long maxBytes) throws IOException {
+        this(newFile, maxBytes, SpillIo.defaults());
+    }
+
+    /** As above, through {@code io}. */
+    public SegmentedOutput(Supplier<Path> newFile, long maxBytes, SpillIo io) throws IOException {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("segment limit " + maxBytes);
         }
         this.newFile = newFile;
         this.maxBytes = maxBytes;
+        this.io = io;
         open();
     }
 
@@ -81,19 +88,13 @@ public final class SegmentedOutput extends OutputStream {
                 roll();
             }
             int n = (int) Math.min(len, maxBytes - currentBytes);
-            current.write(b, off, n);
+            io.write(current, b, off, n, currentBytes);
             currentBytes += n;
             off += n;
             len -= n;
         }
     }
 
-    @Override
-    public void flush() throws IOException {
-        if (current != null) {
-            current.flush();
-        }
-    }
 
     /** Closes the current segment; {@link #segments()} is complete afterwards. */
     @Override
@@ -128,7 +129,16 @@ public final class SegmentedOutput extends OutputStream {
 
     private void open() throws IOException {
         currentFile = newFile.get();
-        current = Files.newOutputStream(currentFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            current = io.create(currentFile);
+        } catch (IOException e) {
+            try {
+                java.nio.file.Files.deleteIfExists(currentFile); // whatever a failed try left
+            } catch (IOException alsoFailing) {
+                // the directory itself is the problem: nothing was left there
+            }
+            throw e;
+        }
         currentBytes = 0;
     }
 
@@ -137,7 +147,7 @@ public final class SegmentedOutput extends OutputStream {
             return;
         }
         Segment s = new Segment(currentFile, currentBytes, startBytes);
-        OutputStream c = current;
+        FileChannel c = current;
         current = null;
         closed.add(s);
         c.close();

@@ -21,10 +21,22 @@ public final class SpillFiles {
     private static final Logger LOG = Logger.getLogger(SpillFiles.class);
 
     private final Path dir;
+    private final SpillIo io;
     private final AtomicLong sequence = new AtomicLong();
 
     public SpillFiles(Path dir) {
+        this(dir, SpillIo.defaults());
+    }
+
+    /** @param io how spill files are created and written (retries, health) */
+    public SpillFiles(Path dir, SpillIo io) {
         this.dir = dir.toAbsolutePath().normalize();
+        this.io = io;
+    }
+
+    /** How spill files are created and written. */
+    public SpillIo io() {
+        return io;
     }
 
     /** The work directory. */

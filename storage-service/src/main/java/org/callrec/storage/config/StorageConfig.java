@@ -343,6 +343,81 @@ public interface StorageConfig {
         Duration maxDuration();
     }
 
+    /** Per-recording bounds: whatever a sender claims, no recording can fill the work volume. */
+    Limits limits();
+
+    /** Judging {@code quality.intact}. */
+    Quality quality();
+
+    /** Writing the spill files. */
+    Spill spill();
+
+    /** Per-recording bounds. */
+    interface Limits {
+
+        /**
+         * Largest audio of one recording in the stored format (all segments): a recording whose
+         * audio would pass it is ended there, stored, flagged {@code quality.capTripped: "bytes"}
+         * and committed. 256M is 4.6 h of G.711 as 16-bit PCM (2.3 h of G.722, 9.3 h as stored
+         * G.711): longer than any call, while eight runaway recordings at the cap still fit the
+         * chart's 2 Gi work volume. Defaults to 256M.
+         */
+        @WithDefault("256M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize maxRecordingBytes();
+
+        /**
+         * How far a recording's audio may run ahead of the arrival time that passed (first packet
+         * to newest), on top of {@code storage.reorder-window} and 1 % of the elapsed time (clock
+         * drift): more means the sender's timestamps or payloads claim time that did not pass. The
+         * recording is ended there, stored, flagged {@code quality.capTripped: "audio-length"}.
+         * Defaults to 2s.
+         */
+        @WithDefault("2s")
+        Duration audioSlack();
+
+        /** Most gaps listed in {@code quality.gaps}; the rest are counted in {@code quality.gapsOmitted}. Defaults to 100. */
+        @WithDefault("100")
+        int maxGapsListed();
+
+        /**
+         * A partition whose commit is held back this long by its oldest open recording shows in
+         * {@code callrec_storage_partition_pinned_seconds} and a WARN line (once per recording
+         * that crosses it). Defaults to 15m.
+         */
+        @WithDefault("15m")
+        Duration pinnedWarnAfter();
+    }
+
+    /** Judging {@code quality.intact}. */
+    interface Quality {
+
+        /**
+         * How much the call's length (the END's time minus the START's) may differ from the
+         * audio's before the recording is not intact ({@code length-mismatch}): ingest's END comes
+         * after {@code ingest.release-linger} (200ms), plus a packet (up to 60ms) and the time the
+         * start answer and the stop take to travel. Defaults to 300ms.
+         */
+        @WithDefault("300ms")
+        Duration lengthTolerance();
+    }
+
+    /** Writing the spill files. */
+    interface Spill {
+
+        /**
+         * Attempts of a spill-file write or create before the recording is failed (and read again
+         * from Kafka once the work directory can be written). While spill I/O is known to fail,
+         * one attempt only. Defaults to 5.
+         */
+        @WithDefault("5")
+        int retryAttempts();
+
+        /** Delay before the first retry of a spill write, doubled each time up to 2s. Defaults to 100ms. */
+        @WithDefault("100ms")
+        Duration retryBackoff();
+    }
+
     /** Readiness checks. */
     Health health();
 

@@ -33,6 +33,7 @@ import org.callrec.core.chunk.Topics;
 import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.SpillFiles;
+import org.callrec.storage.assemble.SpillIo;
 import org.callrec.storage.config.StorageConfig;
 import org.callrec.storage.logging.RecordingMdc;
 import org.callrec.storage.metrics.StorageMetrics;
@@ -109,11 +110,14 @@ public class MediaConsumer {
     private volatile long lag;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
-    private RecordingRouter router;
+    private volatile RecordingRouter router;
     private PartitionWatch watch;
     private OffsetCommitter committer;
+    private PinWatch pins;
+    private volatile SpillIo spillIo;
 
     void onStart(@Observes StartupEvent event) {
+        spillIo = new SpillIo(config.spill().retryAttempts(), config.spill().retryBackoff());
         metrics.consumerLag(this::lag);
         running = true;
         thread = new Thread(this::run, "storage-consumer");
@@ -160,7 +164,8 @@ public class MediaConsumer {
     private AssemblyOptions assemblyOptions() {
         return new AssemblyOptions(config.reorderWindow(), config.gap().policy(), config.gap().maxSilence(),
                 config.gap().minPause(), config.output().format(), config.segment().maxDuration(),
-                WavHeader.MAX_DATA_BYTES);
+                WavHeader.MAX_DATA_BYTES, config.limits().maxRecordingBytes().asLongValue(),
+                config.limits().audioSlack(), config.limits().maxGapsListed());
     }
 
     private void run() {
@@ -173,9 +178,11 @@ public class MediaConsumer {
                 state = State.STOPPED;
                 return;
             }
-            SpillFiles spillFiles = new SpillFiles(config.workDir());
+            SpillFiles spillFiles = new SpillFiles(config.workDir(), spillIo);
             router = new RecordingRouter(spillFiles, assemblyOptions(), config.ingestLostAfter(),
                     new OffsetTracker(), new PartitionProgress(), this::handOff, metrics, System::nanoTime);
+            metrics.spillIo(spillIo, router::unstoredByLocalFailure);
+            pins = new PinWatch(router.tracker(), metrics, config.limits().pinnedWarnAfter(), router::recordingOf);
             consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
             watch = new PartitionWatch(consumer, router.progress(), config.kafka().mediaTopic(),
                     config.kafka().requestTimeout());
@@ -251,6 +258,8 @@ public class MediaConsumer {
             if (now - nextSweep >= 0) {
                 watch.probeProgress();
                 router.sweepLost();
+                rereadAfterLocalFailure();
+                pins.check(System.nanoTime());
                 nextSweep = System.nanoTime() + sweepEvery;
             }
             if (now - nextCommit >= 0) {
@@ -258,6 +267,50 @@ public class MediaConsumer {
                 nextCommit = now + commitEvery;
             }
         }
+    }
+
+    /**
+     * Partitions where a spill I/O failure left a recording unassembled are read again from their
+     * safe offset (the oldest open START) once the work directory can be written: their open
+     * recordings are dropped and assembled again from their START, as after a rebalance.
+     * Recordings of those partitions already stored may be stored a second time (identical objects).
+     */
+    private void rereadAfterLocalFailure() {
+        java.util.Set<TopicPartition> failed = router.rereadPending();
+        if (failed.isEmpty() && !spillIo.failing()) {
+            return;
+        }
+        if (!spillIo.probe(config.workDir()) || failed.isEmpty()) {
+            return;
+        }
+        drainStored();
+        committer.commitSync(failed);
+        Map<TopicPartition, Long> from = new HashMap<>();
+        for (TopicPartition tp : failed) {
+            router.tracker().safeOffset(tp).ifPresent(offset -> from.put(tp, offset));
+        }
+        router.revoke(failed);
+        router.assign(failed);
+        from.forEach(consumer::seek);
+        LOG.infof("The work directory can be written again: reading %s again from %s", failed, from);
+    }
+
+    /** Whether spill-file I/O fails now, or a recording it failed waits to be read again. */
+    public boolean spillHealthy() {
+        SpillIo io = spillIo;
+        RecordingRouter r = router;
+        return (io == null || !io.failing()) && (r == null || r.unstoredByLocalFailure() == 0);
+    }
+
+    /** Spill I/O state for the readiness check: the last error and the recordings waiting. */
+    public Map<String, Object> spillState() {
+        SpillIo io = spillIo;
+        RecordingRouter r = router;
+        Map<String, Object> m = new HashMap<>();
+        m.put("failing", io != null && io.failing());
+        m.put("lastError", io == null ? "" : io.lastError());
+        m.put("unstoredRecordings", r == null ? 0 : r.unstoredByLocalFailure());
+        return m;
     }
 
     /** Records of the assigned partitions not read yet, as of the last poll (updated every second). */

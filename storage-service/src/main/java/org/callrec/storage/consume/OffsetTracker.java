@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -26,10 +27,17 @@ public final class OffsetTracker {
     public static final class Ticket {
         private final TopicPartition partition;
         private final long startOffset;
+        private final long openedNanos;
 
-        private Ticket(TopicPartition partition, long startOffset) {
+        private Ticket(TopicPartition partition, long startOffset, long openedNanos) {
             this.partition = partition;
             this.startOffset = startOffset;
+            this.openedNanos = openedNanos;
+        }
+
+        /** When its START was read, on the tracker's monotonic clock. */
+        public long openedNanos() {
+            return openedNanos;
         }
 
         public TopicPartition partition() {
@@ -54,6 +62,17 @@ public final class OffsetTracker {
     }
 
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    private final LongSupplier nanoClock;
+
+    /** A tracker stamping tickets with {@link System#nanoTime()}. */
+    public OffsetTracker() {
+        this(System::nanoTime);
+    }
+
+    /** @param nanoClock monotonic clock that stamps when each ticket was opened */
+    public OffsetTracker(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+    }
 
     /** Starts tracking newly assigned partitions (nothing is committed until a record is consumed). */
     public void assign(Collection<TopicPartition> assigned) {
@@ -75,7 +94,7 @@ public final class OffsetTracker {
     /** A recording's START record at {@code offset} was consumed: it holds back the commit. */
     public Ticket open(TopicPartition tp, long offset) {
         PartitionState p = partitions.computeIfAbsent(tp, k -> new PartitionState());
-        Ticket ticket = new Ticket(tp, offset);
+        Ticket ticket = new Ticket(tp, offset, nanoClock.getAsLong());
         p.open.put(offset, ticket);
         return ticket;
     }
@@ -103,6 +122,17 @@ public final class OffsetTracker {
             n += p.open.size();
         }
         return n;
+    }
+
+    /** The open recording with the oldest START on {@code tp}: what holds its commit back, or null. */
+    public Ticket oldest(TopicPartition tp) {
+        PartitionState p = partitions.get(tp);
+        return p == null || p.open.isEmpty() ? null : p.open.firstEntry().getValue();
+    }
+
+    /** The partitions tracked (assigned). */
+    public java.util.Set<TopicPartition> partitions() {
+        return java.util.Set.copyOf(partitions.keySet());
     }
 
     /** The offset that may be committed on {@code tp} now, if any record was consumed there. */

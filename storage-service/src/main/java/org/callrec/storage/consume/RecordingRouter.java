@@ -22,6 +22,7 @@ import org.callrec.core.chunk.RecordingAlive;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.chunk.StopReason;
+import org.callrec.core.timeline.TimelineCap;
 import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.AssemblyOptions;
 import org.callrec.storage.assemble.RecordingAssembly;
@@ -98,8 +99,10 @@ public final class RecordingRouter {
     private final Map<String, Open> open = new HashMap<>();
     private final AtomicInteger openGauge = new AtomicInteger();
     private final Set<String> warnedUnknown = boundedSet(WARNED_IDS);
-    private final Set<String> ingestLost = boundedSet(LOST_IDS);
     private final OriginCheck origins;
+    private final Map<String, StopReason> endedHere = boundedMap(LOST_IDS); // ended by this service, not by an END
+    private final Map<TopicPartition, Integer> failedOn = new HashMap<>(); // recordings a spill failure left unassembled
+    private final AtomicInteger unstored = new AtomicInteger();
 
     /**
      * @param ingestLostAfter silence after which an open recording is ended as {@code ingest-lost}
@@ -189,6 +192,12 @@ public final class RecordingRouter {
         }
         tracker.revoke(gone);
         progress.revoke(gone);
+        for (TopicPartition tp : gone) {
+            Integer failed = failedOn.remove(tp); // read again from their START, here or by the next owner
+            if (failed != null) {
+                unstored.addAndGet(-failed);
+            }
+        }
         openGauge.set(tracker.openCount());
     }
 
@@ -214,7 +223,7 @@ public final class RecordingRouter {
             String id = o.start.recordingId();
             RecordingMdc.set(id);
             try {
-                ingestLost.add(id);
+                endedHere.put(id, StopReason.INGEST_LOST);
                 origins.ended(id, o.origin);
                 metrics.ingestLost();
                 LOG.warnf("Recording %s: no record from its ingest node %s for %s, ending it with stop reason %s",
@@ -286,7 +295,7 @@ public final class RecordingRouter {
             return;
         }
         try {
-            o.assembly = RecordingAssembly.open(start, () -> spillFiles.newFile(id), options);
+            o.assembly = RecordingAssembly.open(start, () -> spillFiles.newFile(id), options, spillFiles.io());
         } catch (IOException | UncheckedIOException e) {
             localFailure(o, e);
         }
@@ -311,7 +320,28 @@ public final class RecordingRouter {
             corrupt(tp, offset, key, e);
         } catch (UncheckedIOException e) {
             localFailure(o, e);
+            return;
         }
+        TimelineCap cap = o.assembly.capTripped();
+        if (cap != null) {
+            capTripped(o, cap);
+        }
+    }
+
+    /**
+     * A per-recording cap tripped: the recording is ended now, stored as far as its timeline
+     * went, and stops holding the commit once stored; its later records are skipped.
+     */
+    private void capTripped(Open o, TimelineCap cap) {
+        String id = o.start.recordingId();
+        open.remove(id);
+        endedHere.put(id, StopReason.CAP_TRIPPED);
+        origins.ended(id, o.origin);
+        metrics.capTripped(cap);
+        LOG.warnf("Recording %s: cap %s tripped (storage.limits.*): ended with stop reason %s and stored as far as"
+                + " its audio is sane; its later records are skipped", id, cap.token(), StopReason.CAP_TRIPPED.token());
+        finish(o, new RecordingEnded(id, StopReason.CAP_TRIPPED.token(), lostEndedAt(o), 0, Map.of(),
+                o.assembly.chunks(), Map.of()));
     }
 
     private void onEnd(TopicPartition tp, long offset, String key, byte[] value, RecordOrigin origin) {
@@ -370,7 +400,8 @@ public final class RecordingRouter {
             tracker.release(o.ticket);
             return;
         }
-        if (o.assembly.chunks() != end.chunks() && !StopReason.INGEST_LOST.is(end.reason())) {
+        if (o.assembly.chunks() != end.chunks() && !StopReason.INGEST_LOST.is(end.reason())
+                && !StopReason.CAP_TRIPPED.is(end.reason())) {
             LOG.warnf("Recording %s: %d media chunks read, the END record says %d were published",
                     o.start.recordingId(), o.assembly.chunks(), end.chunks());
         }
@@ -386,15 +417,41 @@ public final class RecordingRouter {
     }
 
     private void localFailure(Open o, Exception e) {
-        // keep holding the commit: after a restart the recording is read and stored again
-        LOG.warnf("Recording %s: cannot write its spill file in %s (%s); it is not stored until the service restarts",
-                o.start.recordingId(), spillFiles.dir(), e.toString());
+        // keep holding the commit: once the work directory can be written again, the partition is
+        // read again from the oldest open START (rereadPending), and the recording stored then
+        LOG.warnf("Recording %s: cannot write its spill file in %s (%s); its partition %s is read again from its START"
+                + " once the work directory can be written", o.start.recordingId(), spillFiles.dir(), e.toString(),
+                o.ticket.partition());
         metrics.failed(FailReason.LOCAL_IO);
         if (o.assembly != null) {
             o.assembly.discard();
             o.assembly = null;
         }
-        o.holdOnEnd = true;
+        if (!o.holdOnEnd) {
+            o.holdOnEnd = true;
+            failedOn.merge(o.ticket.partition(), 1, Integer::sum);
+            unstored.incrementAndGet();
+        }
+    }
+
+    /** Partitions with a recording that a spill I/O failure left unassembled: to be read again. */
+    public Set<TopicPartition> rereadPending() {
+        return Set.copyOf(failedOn.keySet());
+    }
+
+    /** Recordings a spill I/O failure left unassembled, waiting to be read again (any thread). */
+    public int unstoredByLocalFailure() {
+        return unstored.get();
+    }
+
+    /** Id of the open recording whose START holds {@code ticket}, or null. */
+    public String recordingOf(OffsetTracker.Ticket ticket) {
+        for (Open o : open.values()) {
+            if (o.ticket == ticket) {
+                return o.start.recordingId();
+            }
+        }
+        return null;
     }
 
     private void corrupt(TopicPartition tp, long offset, String key, Exception e) {
@@ -403,16 +460,17 @@ public final class RecordingRouter {
     }
 
     private void unknown(TopicPartition tp, long offset, String id, RecordType type) {
-        if (id != null && ingestLost.contains(id)) {
-            // The node was not gone after all (or its records were late): the recording is
-            // stored already with what had come; these records are not added to it.
-            metrics.skipped(SkipReason.AFTER_INGEST_LOST);
+        StopReason endedAs = id == null ? null : endedHere.get(id);
+        if (endedAs != null) {
+            // Ended by this service (the node was not gone after all, or a cap tripped): the
+            // recording is stored already with what had come; these records are not added to it.
+            metrics.skipped(endedAs == StopReason.CAP_TRIPPED ? SkipReason.AFTER_CAP : SkipReason.AFTER_INGEST_LOST);
             if (type == RecordType.END) {
                 LOG.warnf("Recording %s: END at %s-%d came after it was stored as %s; ignored (no second object)",
-                        id, tp, offset, StopReason.INGEST_LOST.token());
+                        id, tp, offset, endedAs.token());
             } else {
                 LOG.debugf("Recording %s: %s record at %s-%d after it was stored as %s, skipped", id, type, tp,
-                        offset, StopReason.INGEST_LOST.token());
+                        offset, endedAs.token());
             }
             return;
         }
@@ -423,6 +481,15 @@ public final class RecordingRouter {
         } else {
             LOG.debugf("Recording %s: %s record at %s-%d without a START, skipped", id, type, tp, offset);
         }
+    }
+
+    private static <V> Map<String, V> boundedMap(int max) {
+        return new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > max;
+            }
+        };
     }
 
     private static Set<String> boundedSet(int max) {

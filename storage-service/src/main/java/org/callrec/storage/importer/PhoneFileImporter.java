@@ -182,13 +182,27 @@ public class PhoneFileImporter {
                 new RecordingMetadata.Audio(keys.audio(), WavFormat.pcm16(c.sampleRate()).name(), c.sampleRate(), 1,
                         wavBytes, List.of(new RecordingMetadata.Segment(1, keys.audio(), 0.0, seconds, wavBytes))),
                 keys.metadata(),
-                new RecordingMetadata.Quality(intact, c.units(), c.units() + s.missingSequence(), c.units(),
+                new RecordingMetadata.Quality(intact, importProblems(s.missingSequence(), gaps), null,
+                        Math.round(seconds * 1000), Math.round(seconds * 1000), c.units(),
+                        c.units() + s.missingSequence(), c.units(),
                         s.missingSequence(), 0, 0, Map.of(), c.units(), Map.of(), Map.of(), Map.of(), s.ssrcChanges(), 0, 0,
-                        0.0, gaps),
+                        0.0, gaps, 0),
                 RecordingMetadata.SOURCE_PHONE_FILE,
                 new RecordingMetadata.PhoneFile(r.fileName(), c.header().codecName(), c.layout().byteOrderName(),
                         rtpHeader(c.layout().framing()), c.header().rtpLen(), c.header().increment(), c.header().dataSize(),
                         c.units(), fileSha));
+    }
+
+    /** Why an imported file is not intact: units missing by the sequence numbers, pauses the file skips. */
+    private static List<String> importProblems(long missing, List<RecordingMetadata.Gap> gaps) {
+        List<String> problems = new ArrayList<>();
+        if (missing > 0) {
+            problems.add(org.callrec.storage.upload.QualityProblem.PACKET_LOSS.token());
+        }
+        if (!gaps.isEmpty()) {
+            problems.add(org.callrec.storage.upload.QualityProblem.GAPS_ALTERED.token());
+        }
+        return problems;
     }
 
     static String rtpHeader(PhoneFileLayout.Framing f) {

@@ -2,13 +2,17 @@ package org.callrec.storage.metrics;
 
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.callrec.core.protocol.RefusalReason;
+import org.callrec.core.timeline.TimelineCap;
+import org.callrec.storage.assemble.SpillIo;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -35,7 +39,9 @@ public class StorageMetrics {
          */
         FOREIGN_START("foreign-start"),
         /** MEDIA, ALIVE or END from another node or port than its recording's START: skipped. */
-        FOREIGN_ORIGIN("foreign-origin");
+        FOREIGN_ORIGIN("foreign-origin"),
+        /** MEDIA, ALIVE or END of a recording already stored as {@code cap-tripped}: not added to it. */
+        AFTER_CAP("after-cap-tripped");
 
         private final String tag;
 
@@ -121,6 +127,42 @@ public class StorageMetrics {
     /** A recording had no record for {@code storage.ingest-lost-after} and was ended by this service. */
     public void ingestLost() {
         counter("callrec.storage.recordings.ingest.lost").increment();
+    }
+
+    /** A per-recording cap ended a recording ({@code storage.limits.*}). */
+    public void capTripped(TimelineCap cap) {
+        counter("callrec.storage.recordings.capped", "cap", cap.token()).increment();
+    }
+
+    /** Publishes how long the oldest open recording of each partition has held back its commit. */
+    public void partitionPinned(int partition, ToDoubleFunction<Integer> seconds) {
+        Gauge.builder("callrec.storage.partition.pinned", partition, seconds)
+                .description("Seconds since the START of the partition's oldest recording not yet stored (0: none)")
+                .baseUnit("seconds")
+                .tag("partition", Integer.toString(partition))
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** A recording held its partition's commit past {@code storage.limits.pinned-warn-after}. */
+    public void partitionPinnedWarning() {
+        counter("callrec.storage.partition.pinned.warnings").increment();
+    }
+
+    /** Publishes the state of spill-file I/O. */
+    public void spillIo(SpillIo io, IntSupplier unstored) {
+        Gauge.builder("callrec.storage.spill.failing", io, i -> i.failing() ? 1 : 0)
+                .description("1 while spill-file writes fail (the spill-io readiness check is DOWN)")
+                .register(registry);
+        FunctionCounter.builder("callrec.storage.spill.errors", io, SpillIo::errors)
+                .description("Failed spill-file creates and writes (each attempt)")
+                .register(registry);
+        FunctionCounter.builder("callrec.storage.spill.retries", io, SpillIo::retries)
+                .description("Spill-file creates and writes tried again")
+                .register(registry);
+        Gauge.builder("callrec.storage.recordings.unstored.local", unstored, IntSupplier::getAsInt)
+                .description("Recordings a spill failure left unassembled, waiting to be read again from Kafka")
+                .register(registry);
     }
 
     /** Publishes the number of recordings holding back the committed offsets. */

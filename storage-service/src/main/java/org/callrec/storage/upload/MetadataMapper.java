@@ -1,5 +1,6 @@
 package org.callrec.storage.upload;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.callrec.core.audio.WavHeader;
 import org.callrec.core.chunk.DropReason;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.chunk.StopReason;
 import org.callrec.core.completion.CompletionEvent;
 import org.callrec.core.timeline.TimelineStats;
 import org.callrec.storage.assemble.AssembledRecording;
@@ -35,11 +37,24 @@ public final class MetadataMapper {
     private MetadataMapper() {
     }
 
-    /**
-     * @param recording the assembled recording
-     * @param keys      where its objects go
-     */
+    /** {@code storage.quality.length-tolerance}'s default. */
+    public static final Duration DEFAULT_LENGTH_TOLERANCE = Duration.ofMillis(300);
+
+    /** Packet length assumed for a call whose packets never came (the usual ptime). */
+    private static final long DEFAULT_PACKET_MS = 20;
+
+    /** As {@link #metadata(AssembledRecording, ObjectKeys, Duration)} with the default tolerance. */
     public static RecordingMetadata metadata(AssembledRecording recording, ObjectKeys keys) {
+        return metadata(recording, keys, DEFAULT_LENGTH_TOLERANCE);
+    }
+
+    /**
+     * @param recording       the assembled recording
+     * @param keys            where its objects go
+     * @param lengthTolerance how far the call's and the audio's lengths may differ
+     *                        ({@code storage.quality.length-tolerance})
+     */
+    public static RecordingMetadata metadata(AssembledRecording recording, ObjectKeys keys, Duration lengthTolerance) {
         RecordingStarted s = recording.start();
         RecordingEnded e = recording.end();
         TimelineStats t = recording.stats();
@@ -56,16 +71,42 @@ public final class MetadataMapper {
         Map<String, Long> dropped = new TreeMap<>(e.droppedByReason());
         t.droppedByReason().forEach((k, v) -> dropped.merge(k, v, Long::sum));
         List<RecordingMetadata.Gap> gaps = new ArrayList<>();
-        boolean gapsIntact = true;
         for (TimelineStats.Gap g : t.gaps()) {
             gaps.add(new RecordingMetadata.Gap(seconds(g.atUnits(), clock), seconds(g.lengthUnits(), clock),
                     seconds(g.keptUnits(), clock), g.action().name().toLowerCase(Locale.ROOT)));
-            gapsIntact &= g.action() == TimelineStats.GapAction.KEPT;
         }
         Map<String, Long> otherTypes = new TreeMap<>();
         t.otherPayloadTypes().forEach((pt, n) -> otherTypes.put(Integer.toString(pt), n));
-        boolean intact = t.lost() == 0 && t.late() == 0 && gapsIntact
-                && dropped.keySet().stream().noneMatch(DropReason::countsAgainstIntact);
+
+        // The call's length as ingest saw it (START to END) against the audio's: a tail the phone
+        // sent but that never arrived shows here, not in the sequence numbers. Compared from the
+        // first packet's arrival (a phone starts sending a moment after the answer; that is no
+        // loss), from the START when no packet came.
+        long callMs = Math.max(0, e.endedAtMillis() - s.startedAtMillis());
+        long mediaFrom = recording.firstArrivalMillis() == Long.MIN_VALUE ? s.startedAtMillis()
+                : Math.max(s.startedAtMillis(), recording.firstArrivalMillis());
+        long spanMs = Math.max(0, e.endedAtMillis() - mediaFrom);
+        long audioMs = t.durationUnits() * 1000 / clock;
+        boolean endedByIngest = !StopReason.INGEST_LOST.is(e.reason()) && !StopReason.CAP_TRIPPED.is(e.reason());
+        long toleranceMs = lengthTolerance.toMillis();
+        boolean mismatch = endedByIngest && Math.abs(spanMs - audioMs) > toleranceMs;
+        long expected = t.expected();
+        if (mismatch && audioMs < spanMs) {
+            long packetMs = t.unitsPerPacket() > 0 ? Math.max(1, t.unitsPerPacket() * 1000L / clock) : DEFAULT_PACKET_MS;
+            expected = Math.max(expected, (spanMs - toleranceMs) / packetMs);
+        }
+        long lost = Math.max(t.lost(), expected - t.placed());
+
+        List<String> problems = new ArrayList<>();
+        problem(problems, t.placed() == 0, QualityProblem.NO_MEDIA);
+        problem(problems, lost > 0, QualityProblem.PACKET_LOSS);
+        problem(problems, t.late() > 0, QualityProblem.LATE_PACKETS);
+        problem(problems, t.gapsAltered() > 0, QualityProblem.GAPS_ALTERED);
+        problem(problems, dropped.keySet().stream().anyMatch(DropReason::countsAgainstIntact),
+                QualityProblem.DROPPED_PACKETS);
+        problem(problems, t.capTripped() != null, QualityProblem.CAP_TRIPPED);
+        problem(problems, mismatch, QualityProblem.LENGTH_MISMATCH);
+        boolean intact = problems.isEmpty();
         WavFormat format = recording.format();
         List<RecordingMetadata.Segment> segments = new ArrayList<>();
         long wavBytes = 0;
@@ -99,10 +140,12 @@ public final class MetadataMapper {
                 nz(s.ingestNode()),
                 new RecordingMetadata.Audio(keys.audio(), format.name(), format.sampleRate(), 1, wavBytes, segments),
                 keys.metadata(),
-                new RecordingMetadata.Quality(intact, t.received(), t.expected(), t.placed(), t.lost(), t.duplicated(),
+                new RecordingMetadata.Quality(intact, problems, t.capTripped() == null ? null : t.capTripped().token(),
+                        callMs, audioMs, t.received(), expected, t.placed(), lost, t.duplicated(),
                         t.late(), dropped, e.packetsAccepted(), new TreeMap<>(e.droppedByReason()),
                         new TreeMap<>(t.droppedByReason()), otherTypes, t.ssrcChanges(),
-                        t.restarts(), t.timestampResets(), Math.round(t.maxJitterMillis() * 1000.0) / 1000.0, gaps),
+                        t.restarts(), t.timestampResets(), Math.round(t.maxJitterMillis() * 1000.0) / 1000.0, gaps,
+                        t.gapsOmitted()),
                 RecordingMetadata.SOURCE_NETWORK, null);
     }
 
@@ -140,6 +183,12 @@ public final class MetadataMapper {
         Map<String, String> out = new TreeMap<>();
         in.forEach((k, v) -> out.putIfAbsent(k.toLowerCase(Locale.ROOT), v));
         return out;
+    }
+
+    private static void problem(List<String> problems, boolean found, QualityProblem problem) {
+        if (found) {
+            problems.add(problem.token());
+        }
     }
 
     private static double seconds(long units, int clockRate) {

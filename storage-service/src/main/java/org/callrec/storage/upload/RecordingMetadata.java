@@ -66,14 +66,18 @@ public record RecordingMetadata(
     }
 
     /** What the RTP stream looked like. */
-    @JsonPropertyOrder({"intact", "packetsReceived", "packetsExpected", "packetsPlaced", "packetsLost", "packetsDuplicated",
+    @JsonPropertyOrder({"intact", "problems", "capTripped", "callDurationMs", "audioDurationMs", "packetsReceived",
+        "packetsExpected", "packetsPlaced", "packetsLost", "packetsDuplicated",
         "packetsLate", "droppedByReason", "ingestPacketsAccepted", "ingestDroppedByReason", "storageDroppedByReason",
-        "otherPayloadTypes", "ssrcChanges", "streamRestarts", "timestampResets", "maxJitterMs", "gaps"})
-    public record Quality(boolean intact, long packetsReceived, long packetsExpected, long packetsPlaced, long packetsLost,
+        "otherPayloadTypes", "ssrcChanges", "streamRestarts", "timestampResets", "maxJitterMs", "gaps", "gapsOmitted"})
+    public record Quality(boolean intact, List<String> problems, @JsonInclude(JsonInclude.Include.NON_NULL) String capTripped,
+                          long callDurationMs, long audioDurationMs, long packetsReceived, long packetsExpected,
+                          long packetsPlaced, long packetsLost,
                           long packetsDuplicated, long packetsLate, Map<String, Long> droppedByReason,
                           long ingestPacketsAccepted, Map<String, Long> ingestDroppedByReason,
                           Map<String, Long> storageDroppedByReason, Map<String, Long> otherPayloadTypes,
-                          int ssrcChanges, int streamRestarts, int timestampResets, double maxJitterMs, List<Gap> gaps) {
+                          int ssrcChanges, int streamRestarts, int timestampResets, double maxJitterMs, List<Gap> gaps,
+                          long gapsOmitted) {
     }
 
     /** How an imported phone file was laid out (only for {@code source = phone-file}). */

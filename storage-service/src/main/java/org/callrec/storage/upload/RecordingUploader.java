@@ -254,7 +254,7 @@ public class RecordingUploader {
 
         private RecordingMetadata metadata() {
             if (metadata == null) {
-                metadata = MetadataMapper.metadata(recording, keys);
+                metadata = MetadataMapper.metadata(recording, keys, config.quality().lengthTolerance());
             }
             return metadata;
         }

@@ -44,7 +44,8 @@ class RecordingAssemblyTest {
         for (int i = 0; i < order.length; i++) {
             int k = order[i];
             long ts = 1000L + (long) k * PACKET + (k >= offsetFrom ? tsOffsetAfter : 0);
-            sent.add(new Datagram(T0 + 20_000L * i,
+            // a pause in the timestamps is a pause in arrival time too (8 kHz RTP clock: 125 µs a unit)
+            sent.add(new Datagram(T0 + 20_000L * i + (k >= offsetFrom ? tsOffsetAfter * 125 : 0),
                     RtpPackets.rtp(codec.payloadType(), 100 + k, ts, 0x42, RecordFixtures.tonePayload(codec, k))));
         }
         for (byte[] chunk : RecordFixtures.chunks(sent, 5)) {

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class MetadataMapperTest {
 
     private static final long STARTED_AT = Instant.parse("2025-03-04T05:06:07.089Z").toEpochMilli();
-    private static final long ENDED_AT = Instant.parse("2025-03-04T05:07:00Z").toEpochMilli();
+    private static final long ENDED_AT = Instant.parse("2025-03-04T05:06:08.289Z").toEpochMilli();
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -54,7 +54,7 @@ class MetadataMapperTest {
         // the stop command repeated the same (or empty) values: no "atStop"
         assertThat(doc.has("atStop")).isFalse();
         assertThat(doc.get("startedAt").asText()).isEqualTo("2025-03-04T05:06:07.089Z");
-        assertThat(doc.get("endedAt").asText()).isEqualTo("2025-03-04T05:07:00Z");
+        assertThat(doc.get("endedAt").asText()).isEqualTo("2025-03-04T05:06:08.289Z");
         assertThat(doc.get("durationSeconds").asDouble()).isEqualTo(1.0);
         assertThat(doc.get("stopReason").asText()).isEqualTo("normal");
         assertThat(doc.get("ingestNode").asText()).isEqualTo("ingest-0");
