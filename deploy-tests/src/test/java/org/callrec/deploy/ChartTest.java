@@ -136,7 +136,7 @@ class ChartTest {
             }
 
             Set<String> unknown = new TreeSet<>(env.keySet());
-            unknown.removeAll(service.envNamesOrPending());
+            unknown.removeAll(service.envNames());
             unknown.removeIf(name -> referenced.stream().anyMatch(name::startsWith));
 
             assertThat(unknown).as("settings of %s that %s does not read", workload, service.module()).isEmpty();

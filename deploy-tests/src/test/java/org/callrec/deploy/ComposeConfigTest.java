@@ -49,7 +49,7 @@ class ComposeConfigTest {
     @CsvSource({"control", "ingest", "storage"})
     @DisplayName("every environment variable of a service is one of its real configuration keys")
     void environmentKeysAreRealKeys(String service) {
-        Set<String> known = SERVICES.get(service).envNamesOrPending();
+        Set<String> known = SERVICES.get(service).envNames();
 
         Set<String> unknown = new TreeSet<>(compose.environment(service).keySet());
         unknown.removeAll(known);
@@ -75,7 +75,7 @@ class ComposeConfigTest {
         assertThat(control.ingest().nodes()).containsExactly("http://ingest:8082");
         assertThat(storage.s3().endpoint()).isEqualTo("http://minio:9000");
         assertThat(storage.s3().createBucket()).as("minio-init creates the bucket").isFalse();
-        assertThat(storage.s3().secretKey()).isEqualTo("s3cr3t-s3cr3t");
+        assertThat(storage.s3().secretKey()).contains("s3cr3t-s3cr3t");
     }
 
     @Test

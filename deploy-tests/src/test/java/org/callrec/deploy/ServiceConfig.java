@@ -39,35 +39,16 @@ import io.smallrye.config.WithParentName;
  * the service would get.
  */
 enum ServiceConfig {
-    CONTROL("control-service", ControlConfig.class, "CONTROL_INGEST_TOKEN_FILE", "CONTROL_INGEST_TRUST_FILE"),
-    INGEST("media-ingest-service", IngestConfig.class, "INGEST_API_TOKEN_FILE"),
-    STORAGE("storage-service", StorageConfig.class, "STORAGE_IMPORT_CREDENTIALS_FILE", "STORAGE_S3_CA_FILE",
-            "STORAGE_S3_SSE", "STORAGE_S3_SSE_KMS_KEY_ID");
+    CONTROL("control-service", ControlConfig.class),
+    INGEST("media-ingest-service", IngestConfig.class),
+    STORAGE("storage-service", StorageConfig.class);
 
     private final String module;
     private final Class<?> mapping;
-    private final Set<String> pending;
 
-    ServiceConfig(String module, Class<?> mapping, String... pending) {
+    ServiceConfig(String module, Class<?> mapping) {
         this.module = module;
         this.mapping = mapping;
-        this.pending = Set.of(pending);
-    }
-
-    /**
-     * Keys of issue 10's shared contract that other branches add to the service while the chart and
-     * compose already set them (the token, trust, import-credentials and S3 CA files, S3 SSE).
-     * {@code PendingKeysTest} fails as soon as one of them is real: then delete it here.
-     */
-    Set<String> pendingEnvNames() {
-        return pending;
-    }
-
-    /** {@link #envNames()} plus {@link #pendingEnvNames()}: what a deployment file may set today. */
-    Set<String> envNamesOrPending() {
-        Set<String> names = new TreeSet<>(envNames());
-        names.addAll(pending);
-        return names;
     }
 
     String module() {
