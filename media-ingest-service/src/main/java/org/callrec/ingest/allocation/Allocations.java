@@ -61,6 +61,7 @@ public class Allocations {
     ThisHost host;
     @Inject
     RecordingIdGuard ids;
+    @Inject
     EventLoopDelay loopDelay;
 
     private final AtomicLong started = new AtomicLong();

@@ -35,6 +35,7 @@ public class IngestMetrics {
     PacketCounters counters;
     @Inject
     RecordingIdGuard ids;
+    @Inject
     EventLoopDelay loopDelay;
 
     void register(@Observes StartupEvent event) {

@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
+import org.callrec.core.id.RecordingIds;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -63,7 +63,7 @@ class InternalApiAuthTest {
 
     /** Every path of {@link InternalApi}, with the method that acts on it. */
     static Stream<Arguments> internalPaths() {
-        String id = UUID.randomUUID().toString();
+        String id = RecordingIds.next();
         return Stream.of(
                 Arguments.of("POST", InternalApi.ALLOCATIONS, ALLOCATE_BODY.formatted(id)),
                 Arguments.of("GET", InternalApi.ALLOCATIONS, null),
@@ -104,7 +104,7 @@ class InternalApiAuthTest {
     @DisplayName("with the token every path is served (allocate, list, leases, release, node); drain: NodeDrainTest")
     void served() throws Exception {
         String token = InternalApiToken.authorization();
-        String id = UUID.randomUUID().toString();
+        String id = RecordingIds.next();
 
         HttpResponse<String> allocated = call("POST", InternalApi.ALLOCATIONS, ALLOCATE_BODY.formatted(id), token);
         assertThat(allocated.statusCode()).as(allocated.body()).isEqualTo(200);

@@ -101,6 +101,7 @@ class OwnTopicsTest {
         SmallRyeConfig c = new SmallRyeConfigBuilder()
                 .withMapping(IngestConfig.class)
                 .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withDefaultValue("ingest.api.token-file", org.callrec.ingest.InternalApiToken.FILE.toString())
                 .withDefaultValue("ingest.kafka.media-topic", mediaTopic)
                 .withDefaultValue("ingest.kafka.allocations-topic", allocationsTopic)
                 .withDefaultValue("ingest.kafka.topic-partitions", "2")
