@@ -9,6 +9,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** Every setting of media-ingest-service. Each key also works as an env var ({@code INGEST_PORTS_MIN}). */
+/*
+ * Why ~400 lines: this is the service's one configuration mapping, and each key carries its
+ * documentation here; it holds no logic.
+ */
 @ConfigMapping(prefix = "ingest")
 public interface IngestConfig {
 

@@ -67,6 +67,11 @@ import io.smallrye.common.annotation.Identifier;
  * <p>On a rebalance, revoked partitions commit what is safe and drop their open recordings; the
  * new owner reads them again from their START. At shutdown the thread waits up to
  * {@code storage.shutdown-grace} for uploads in progress, commits, and closes the consumer.
+ *
+ * <p>Why ~450 lines: it is the one owner of the consumer thread and the raw {@link KafkaConsumer}
+ * (a plain client, not a Reactive Messaging channel, because commits must follow
+ * {@link OffsetTracker}, never the poll); what runs beside the poll loop has classes of its own
+ * ({@link PartitionWatch}, {@link OffsetCommitter}, {@link RecordingRouter}).
  */
 @ApplicationScoped
 public class MediaConsumer {

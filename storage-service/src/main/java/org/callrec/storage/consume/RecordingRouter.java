@@ -31,6 +31,8 @@ import org.callrec.storage.logging.RecordingMdc;
 import org.callrec.storage.metrics.StorageMetrics;
 import org.callrec.storage.metrics.StorageMetrics.FailReason;
 import org.callrec.storage.metrics.StorageMetrics.SkipReason;
+import org.callrec.core.text.LogText;
+import org.callrec.logging.RateLimitedLog;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,6 +63,12 @@ import org.jboss.logging.Logger;
 public final class RecordingRouter {
 
     private static final Logger LOG = Logger.getLogger(RecordingRouter.class);
+    /**
+     * Lines about records that cannot be read: a broken or hostile producer could write millions,
+     * so at most 20 a minute are logged (the rest are summed up in one line); all are counted.
+     */
+    private static final RateLimitedLog BAD_RECORDS = new RateLimitedLog(LOG, 20, Duration.ofMinutes(1));
+    private static final String CORRUPT = "corrupt-record";
     private static final int WARNED_IDS = 1024;
     private static final int LOST_IDS = 4096;
 
@@ -164,7 +172,8 @@ public final class RecordingRouter {
             }
         } catch (RuntimeException e) {
             // a bug rather than bad input; still never stop the loop for one record
-            LOG.warnf("Record %s-%d (key %s) skipped: %s", tp, offset, key, e.toString());
+            BAD_RECORDS.warnf(CORRUPT, "Record %s-%d (key %s) skipped: %s", tp, offset, LogText.escape(key),
+                    LogText.escape(e.toString()));
             metrics.skipped(SkipReason.CORRUPT);
         } finally {
             tracker.consumed(tp, offset);
@@ -210,9 +219,10 @@ public final class RecordingRouter {
     /**
      * Ends, with stop reason {@code ingest-lost}, the open recordings that provably had
      * no record appended for {@code ingestLostAfter} (see {@link PartitionProgress}), keeping all
-     * the audio they received.
+     * the audio they received. Also sums up the bad-record lines that were not logged.
      */
     public void sweepLost() {
+        BAD_RECORDS.flush();
         long timeout = ingestLostAfter.toNanos();
         for (Iterator<Open> it = open.values().iterator(); it.hasNext(); ) {
             Open o = it.next();
@@ -455,7 +465,8 @@ public final class RecordingRouter {
     }
 
     private void corrupt(TopicPartition tp, long offset, String key, Exception e) {
-        LOG.warnf("Record %s-%d (key %s) is corrupt, skipped: %s", tp, offset, key, e.getMessage());
+        BAD_RECORDS.warnf(CORRUPT, "Record %s-%d (key %s) is corrupt, skipped: %s", tp, offset, LogText.escape(key),
+                LogText.escape(e.getMessage()));
         metrics.skipped(SkipReason.CORRUPT);
     }
 

@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 
 import org.callrec.core.phonefile.PhoneFileException;
 import org.callrec.storage.config.StorageConfig;
+import org.callrec.core.text.LogText;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -293,15 +294,18 @@ public class ImportRoute {
             fail(ctx, 400, ImportError.INVALID_FILE, error.getMessage());
         } else if (error instanceof PhoneFileImporter.Conflict) {
             count("conflict");
-            LOG.warnf("Import of %s (tenant %s) refused: %s", request.fileName(), request.tenant(), error.getMessage());
+            LOG.warnf("Import of %s (tenant %s) refused: %s", LogText.escape(request.fileName()), request.tenant(),
+                    LogText.escape(error.getMessage()));
             fail(ctx, 409, ImportError.OBJECT_CONFLICT, error.getMessage());
         } else if (error instanceof PhoneFileImporter.StoreFailed) {
             count("failed");
-            LOG.warnf("Import of %s (tenant %s) failed: %s", request.fileName(), request.tenant(), error.getMessage());
+            LOG.warnf("Import of %s (tenant %s) failed: %s", LogText.escape(request.fileName()), request.tenant(),
+                    LogText.escape(error.getMessage()));
             fail(ctx, 503, ImportError.STORAGE_UNAVAILABLE, error.getMessage() + "; send the request again");
         } else {
             count("failed");
-            LOG.warnf("Import of %s (tenant %s) failed: %s", request.fileName(), request.tenant(), String.valueOf(error));
+            LOG.warnf("Import of %s (tenant %s) failed: %s", LogText.escape(request.fileName()), request.tenant(),
+                    LogText.escape(String.valueOf(error)));
             fail(ctx, 503, ImportError.STORAGE_UNAVAILABLE, "the import failed: " + error);
         }
     }
