@@ -106,6 +106,7 @@ public final class MetadataMapper {
                 QualityProblem.DROPPED_PACKETS);
         problem(problems, t.capTripped() != null, QualityProblem.CAP_TRIPPED);
         problem(problems, mismatch, QualityProblem.LENGTH_MISMATCH);
+        problem(problems, !e.tailDrained(), QualityProblem.TAIL_NOT_DRAINED);
         boolean intact = problems.isEmpty();
         WavFormat format = recording.format();
         List<RecordingMetadata.Segment> segments = new ArrayList<>();

@@ -18,7 +18,12 @@ public enum QualityProblem {
     /** A per-recording cap ended the recording ({@code quality.capTripped}). */
     CAP_TRIPPED("cap-tripped"),
     /** The call's length and the audio's differ by more than {@code storage.quality.length-tolerance}. */
-    LENGTH_MISMATCH("length-mismatch");
+    LENGTH_MISMATCH("length-mismatch"),
+    /**
+     * The ingest node closed the recording's port before it had read every datagram queued on it
+     * (its release drain timed out, END's {@code tailDrained} false): the tail the phone sent is short.
+     */
+    TAIL_NOT_DRAINED("tail-not-drained");
 
     private final String token;
 

@@ -72,6 +72,22 @@ class QualityProblemsTest {
     }
 
     @Test
+    @DisplayName("the ingest node closed the port before its queue was read: intact false, tail-not-drained")
+    void tailNotDrained() {
+        TimelineStats stats = new TimelineStats(3000, 3000, 3000, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0, 0.0,
+                List.of(), 3000 * 160, 0, 0, 160, null);
+        RecordingStarted start = new RecordingStarted("rec-1", "acme", "p", "00:15:65:aa:bb:cc", AudioCodec.PCMA, "in",
+                "10.1.2.3", "ingest-0", 40000, STARTED_AT, Map.of());
+        RecordingEnded end = new RecordingEnded("rec-1", "normal", STARTED_AT + 60_200, 3000, Map.of(), 1, Map.of(),
+                STARTED_AT + 60_000, STARTED_AT + 20, STARTED_AT + 60_000, 3, false);
+        AssembledRecording rec = new AssembledRecording(start, end, stats, WavFormat.pcm16(8000),
+                List.of(new SegmentedOutput.Segment(java.nio.file.Path.of("x.pcm"), 3000 * 320, 0)));
+        RecordingMetadata.Quality q = MetadataMapper.metadata(rec, KEYS, Duration.ofMillis(300)).quality();
+        assertThat(q.intact()).isFalse();
+        assertThat(q.problems()).containsExactly("tail-not-drained");
+    }
+
+    @Test
     @DisplayName("a cap tripped: intact false, the cap named; the length is not compared (storage ended it)")
     void capTripped() {
         RecordingMetadata.Quality q = quality(500, 10_000, StopReason.CAP_TRIPPED.token(), Map.of(),
