@@ -13,6 +13,10 @@
 #   BENCH_READY_TIMEOUT  seconds to wait for run.sh's READY line     [300]
 #   BENCH_STOP_TIMEOUT   seconds to wait for run.sh to stop            [120]
 #   BENCH_JAVA_OPTS      JVM options of the benchmark                  [-XX:+UseSerialGC]
+#   CONTROL_ADMISSION_START_BURST  control's start burst per source        [10000]
+#     (every simulated phone calls from 127.0.0.1: control's default burst of 100 starts per
+#     source would refuse most of a fleet started 25 ms apart as rate-limited; this measures
+#     capacity, not admission control — bench/admission-flood.sh does that)
 # The report (text + one JSON line) is also saved under .local/bench/. The exit status is the
 # benchmark's: 0 every call recorded and verified, 1 not, 2 usage error, 3 could not run.
 set -euo pipefail
@@ -87,7 +91,8 @@ trap stop_stack EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-log "starting ./run.sh (log: ${STACK_LOG#"$ROOT"/})"
+export CONTROL_ADMISSION_START_BURST=${CONTROL_ADMISSION_START_BURST:-10000}
+log "starting ./run.sh (log: ${STACK_LOG#"$ROOT"/}; control.admission.start-burst $CONTROL_ADMISSION_START_BURST)"
 ./run.sh > "$STACK_LOG" 2>&1 &
 RUN_PID=$!
 

@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,6 +32,14 @@ import org.callrec.core.protocol.CommandSyntaxException;
  * written one byte per write) and ends with an unterminated partial command; some connections
  * carry one over-long line instead (the server answers {@code command-too-long} and closes).
  * None of the starts can be valid: each lacks a required field or carries a bad one.
+ *
+ * <p>With a {@code window} (the default), a connection has at most that many commands in flight:
+ * after each window it sends a stop of an unknown id of its own and waits for that answer before
+ * it writes on, as a phone that reads its answers does. Control queues only
+ * {@code control.admission.max-queued-commands} (32) commands per connection and closes one that
+ * sends more without reading ({@code too-many-commands}), so without a window most of the flood
+ * would never reach the parser. {@code window} 0 writes each batch at once (the flood that tests
+ * that cut).
  */
 final class HostileCommands {
 
@@ -43,6 +53,7 @@ final class HostileCommands {
     private final InetSocketAddress control;
     private final int parallel;
     private final int batch;
+    private final int window;
     private final long seed;
     final Map<Kind, LongAdder> sent = new ConcurrentHashMap<>();
     /** Answers by reason token (or {@code cmd/result} when there is none). */
@@ -54,10 +65,11 @@ final class HostileCommands {
     /** Connections whose answers stopped coming for 120 s. */
     final LongAdder stalls = new LongAdder();
 
-    HostileCommands(InetSocketAddress control, int parallel, int batch, long seed) {
+    HostileCommands(InetSocketAddress control, int parallel, int batch, int window, long seed) {
         this.control = control;
         this.parallel = parallel;
         this.batch = batch;
+        this.window = window;
         this.seed = seed;
     }
 
@@ -122,7 +134,8 @@ final class HostileCommands {
             connections.increment();
             // commands are answered in order: the answer to this last, clean stop means all are in
             String sentinel = overLong ? null : "hostile-sentinel-" + Long.toHexString(rnd.nextLong());
-            Thread reader = new Thread(() -> readAnswers(socket, sentinel), "hostile-tcp-answers");
+            BlockingQueue<String> windowsAnswered = new LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> readAnswers(socket, sentinel, windowsAnswered), "hostile-tcp-answers");
             reader.setDaemon(true);
             reader.start();
             OutputStream raw = socket.getOutputStream();
@@ -134,6 +147,13 @@ final class HostileCommands {
                     count(Kind.OVER_LONG, line.length);
                 } else {
                     for (int i = 0; i < commands - 1; i++) {
+                        if (window > 0 && i > 0 && i % window == 0) {
+                            // the window's mark is one of the batch's commands (a stop of an unknown id)
+                            if (!windowAnswered(out, sentinel + "-w" + i, windowsAnswered, reader)) {
+                                break; // the server closed the connection
+                            }
+                            continue;
+                        }
                         Kind kind = pick(rnd);
                         byte[] c = command(kind, rnd);
                         if (kind == Kind.BYTE_AT_A_TIME) {
@@ -164,16 +184,41 @@ final class HostileCommands {
         }
     }
 
+    /**
+     * Ends a window with a stop of the unknown id {@code mark} and waits for its answer; false when
+     * the reader ended first (the server closed) or 120 s passed.
+     */
+    private boolean windowAnswered(OutputStream out, String mark, BlockingQueue<String> answered, Thread reader)
+            throws IOException, InterruptedException {
+        byte[] stop = ("cmd=RecordStopRequest&id=" + mark + "\n").getBytes(StandardCharsets.US_ASCII);
+        out.write(stop);
+        out.flush();
+        count(Kind.UNKNOWN_STOP, stop.length);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            String got = answered.poll(100, TimeUnit.MILLISECONDS);
+            if (mark.equals(got)) {
+                return true;
+            }
+            if (got == null && !reader.isAlive()) {
+                return false;
+            }
+        }
+        stalls.increment();
+        return false;
+    }
+
     private void count(Kind kind, int bytes) {
         sent.computeIfAbsent(kind, k -> new LongAdder()).increment();
         bytesSent.add(bytes);
     }
 
     /**
-     * Reads answers until the one to {@code sentinel} (or, without one, until the server closes);
+     * Reads answers until the one to {@code sentinel} (or, without one, until the server closes),
+     * handing the ids of the answered window marks ({@code <sentinel>-w<n>}) to {@code windows};
      * gives up after 120 s without a byte (counted as a stall).
      */
-    private void readAnswers(Socket socket, String sentinel) {
+    private void readAnswers(Socket socket, String sentinel, BlockingQueue<String> windows) {
         try {
             socket.setSoTimeout(120_000);
             InputStream in = socket.getInputStream();
@@ -194,7 +239,7 @@ final class HostileCommands {
                 for (int i = 0; i < n; i++) {
                     char ch = (char) (buf[i] & 0xFF);
                     if (ch == '\n' || ch == '\r' || ch == 0) {
-                        if (answer(line, sentinel)) {
+                        if (answer(line, sentinel, windows)) {
                             return;
                         }
                     } else {
@@ -202,14 +247,14 @@ final class HostileCommands {
                     }
                 }
             }
-            answer(line, sentinel); // an unterminated last answer (command-too-long)
+            answer(line, sentinel, windows); // an unterminated last answer (command-too-long)
         } catch (IOException e) {
             // reset by the server: counted by the writer
         }
     }
 
-    /** Counts one answer; true when it answers the sentinel. */
-    private boolean answer(StringBuilder line, String sentinel) {
+    /** Counts one answer; true when it answers the sentinel; a window mark's id goes to {@code windows}. */
+    private boolean answer(StringBuilder line, String sentinel, BlockingQueue<String> windows) {
         if (line.length() == 0) {
             return false;
         }
@@ -217,7 +262,11 @@ final class HostileCommands {
         boolean last = false;
         try {
             Command c = CommandCodec.parse(line.toString());
-            last = sentinel != null && sentinel.equals(c.get("id").orElse(null));
+            String id = c.get("id").orElse(null);
+            last = sentinel != null && sentinel.equals(id);
+            if (sentinel != null && id != null && id.startsWith(sentinel + "-w")) {
+                windows.add(id);
+            }
             token = c.get("reason").orElse(c.name() + "/" + c.getOr("result", "?"));
         } catch (CommandSyntaxException e) {
             token = "unparsable answer";

@@ -39,6 +39,9 @@ public final class HostileLoad {
               --datagrams N            hostile datagrams to send (1000000)
               --parallel N             TCP connections at a time (32)
               --batch N                commands per connection (2000)
+              --window N               commands in flight per connection before waiting for
+                                       an answer (8; 0: the whole batch at once, which control
+                                       cuts at its 32-command queue)
               --recordings N           real recordings opened for hostile media (8)
               --rate N                 datagrams per second (50000)
               --spill-limit BYTES      stop timestamp jumps once the spill directory passes this (8589934592)
@@ -49,7 +52,7 @@ public final class HostileLoad {
             """;
 
     private static final Set<String> KNOWN = Set.of("help", "control", "media-host", "udp-range", "management",
-            "management-auth-file", "pid-dir", "spill-dir", "log-dir", "commands", "datagrams", "parallel", "batch",
+            "management-auth-file", "pid-dir", "spill-dir", "log-dir", "commands", "datagrams", "parallel", "batch", "window",
             "recordings", "rate", "spill-limit", "timestamp-jumps", "settle", "gc", "seed");
 
     private HostileLoad() {
@@ -101,7 +104,7 @@ public final class HostileLoad {
 
         long t0 = System.nanoTime();
         HostileCommands commands = new HostileCommands(control, Integer.parseInt(o.getOrDefault("parallel", "32")),
-                Integer.parseInt(o.getOrDefault("batch", "2000")), seed);
+                Integer.parseInt(o.getOrDefault("batch", "2000")), Integer.parseInt(o.getOrDefault("window", "8")), seed);
         commands.run(Long.parseLong(o.getOrDefault("commands", "1000000")));
         Duration commandTime = Duration.ofNanos(System.nanoTime() - t0);
 

@@ -31,6 +31,9 @@ class HostileLoadTest {
     private final DatagramSocket media = new DatagramSocket(0, InetAddress.getLoopbackAddress());
     private final AtomicInteger lines = new AtomicInteger();
     private final AtomicInteger datagrams = new AtomicInteger();
+    /** Window marks answered, and those after which more bytes had come before the answer. */
+    private final AtomicInteger marks = new AtomicInteger();
+    private final AtomicInteger writtenPastMark = new AtomicInteger();
 
     HostileLoadTest() throws IOException {
     }
@@ -65,6 +68,24 @@ class HostileLoadTest {
                 .contains("== Datagrams: 400 sent").contains("to 2 real recordings").contains("Crashes: 0");
         assertThat(lines.get()).as("lines the fake read").isGreaterThan(200);
         assertThat(datagrams.get()).as("datagrams the fake got").isPositive();
+    }
+
+    @Test
+    void aWindowKeepsFewCommandsInFlight() throws Exception {
+        Thread server = new Thread(this::serve, "fake-control");
+        server.setDaemon(true);
+        server.start();
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+
+        HostileLoad.run(HostileLoad.options(new String[] {
+            "--control", "127.0.0.1:" + control.getLocalPort(), "--udp-range", media.getLocalPort() + "-" + media.getLocalPort(),
+            "--management", "", "--pid-dir", "", "--spill-dir", "", "--log-dir", "", "--commands", "200", "--datagrams", "0",
+            "--parallel", "2", "--batch", "50", "--window", "5", "--recordings", "0", "--rate", "100000", "--settle", "0"}),
+            new PrintStream(report, true, StandardCharsets.UTF_8));
+
+        assertThat(report.toString(StandardCharsets.UTF_8)).contains("== Commands: 200 sent");
+        assertThat(marks.get()).as("window marks answered").isGreaterThan(20);
+        assertThat(writtenPastMark.get()).as("marks after which the load wrote on before their answer").isZero();
     }
 
     /** One thread per connection: a reply per line, a start answer for the load's real starts. */
@@ -105,6 +126,14 @@ class HostileLoadTest {
                     reply = "cmd=RecordStartResponse&result=success&server=127.0.0.1&port=" + media.getLocalPort();
                 } else if (l.contains("id=hostile-real-") && l.contains("RecordStopRequest")) {
                     reply = "cmd=RecordStopResponse&result=success";
+                } else if (l.matches(".*id=hostile-sentinel-[0-9a-f]+-w[0-9]+.*")) {
+                    // a window's mark: the load must wait for this answer before it writes on
+                    Thread.sleep(20);
+                    marks.incrementAndGet();
+                    if (in.available() > 0) {
+                        writtenPastMark.incrementAndGet();
+                    }
+                    reply = "cmd=RecordStopResponse&" + l.substring(l.indexOf("id=")) + "&result=failed&reason=unknown-recording";
                 } else if (l.contains("id=hostile-sentinel-")) {
                     // the load's last command on a connection: its answer tells the load all are in
                     reply = "cmd=RecordStopResponse&" + l.substring(l.indexOf("id=")) + "&result=failed&reason=unknown-recording";
@@ -115,6 +144,8 @@ class HostileLoadTest {
             }
         } catch (IOException e) {
             // the load closed first
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
