@@ -46,7 +46,7 @@ public final class BearerTokens {
 
     private BearerTokens(List<String> tokens) {
         this.first = tokens.get(0);
-        this.digests = tokens.stream().map(BearerTokens::sha256).toList();
+        this.digests = tokens.stream().map(BearerTokens::digest).toList();
     }
 
     /**
@@ -102,7 +102,7 @@ public final class BearerTokens {
 
     /** Whether {@code token} is one of the accepted tokens, in time independent of where it differs. */
     public boolean accepts(String token) {
-        byte[] presented = sha256(token);
+        byte[] presented = digest(token);
         boolean match = false;
         for (byte[] digest : digests) {
             match |= MessageDigest.isEqual(presented, digest);
@@ -110,7 +110,11 @@ public final class BearerTokens {
         return match;
     }
 
-    private static byte[] sha256(String token) {
+    /**
+     * The SHA-256 of a token's UTF-8 bytes: what an accepted token is kept as, and what a
+     * presented one is compared through ({@link MessageDigest#isEqual}).
+     */
+    public static byte[] digest(String token) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

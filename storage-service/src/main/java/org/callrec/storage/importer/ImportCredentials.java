@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -19,6 +18,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.callrec.core.auth.BearerTokens;
 import org.callrec.storage.config.StorageConfig;
 import org.jboss.logging.Logger;
 
@@ -112,7 +112,7 @@ public class ImportCredentials {
                 } else if (parts[1].length() < MIN_TOKEN) {
                     problems.add("line " + n + ": a token needs at least " + MIN_TOKEN + " characters");
                 } else {
-                    entries.add(new Entry(parts[0], sha256(parts[1])));
+                    entries.add(new Entry(parts[0], BearerTokens.digest(parts[1])));
                 }
             }
             return new Table(List.copyOf(entries), List.copyOf(problems));
@@ -120,7 +120,7 @@ public class ImportCredentials {
 
         /** The tenant of the credential whose token this is; every entry is compared, in constant time. */
         Optional<String> tenantOf(String token) {
-            byte[] presented = sha256(token);
+            byte[] presented = BearerTokens.digest(token);
             String tenant = null;
             for (Entry e : entries) {
                 if (MessageDigest.isEqual(presented, e.sha256()) && tenant == null) {
@@ -261,13 +261,5 @@ public class ImportCredentials {
         }
         registry.counter("callrec.storage.import.auth.failures", "reason", failure.tag()).increment();
         return new Outcome(Optional.empty(), Optional.of(failure));
-    }
-
-    static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HexFormat;
 
+import org.callrec.core.auth.BearerTokens;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class ImportCredentialsTableTest {
     @Test
     @DisplayName("tokens in the clear or as sha256:, comments and blank lines; each token maps to its tenant")
     void parses() {
-        String hash = HexFormat.of().formatHex(ImportCredentials.sha256("second-token-0123456789"));
+        String hash = HexFormat.of().formatHex(BearerTokens.digest("second-token-0123456789"));
         ImportCredentials.Table t = ImportCredentials.Table.parse("""
                 # tenant  credential
                 acme   %s
