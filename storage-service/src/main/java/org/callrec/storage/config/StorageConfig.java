@@ -223,6 +223,19 @@ public interface StorageConfig {
         boolean createBucket();
 
         /**
+         * Create a bucket a tenant's placement names (other than {@code storage.s3.bucket}) when it
+         * does not exist, at its first use (with {@code storage.s3.region}). When false, a recording
+         * for a missing bucket is retried with the upload backoff until the bucket exists. Each
+         * bucket is checked once per run. Defaults to {@code storage.s3.create-bucket}.
+         */
+        Optional<Boolean> createTenantBuckets();
+
+        /** Whether tenant buckets are created when missing ({@link #createTenantBuckets()}). */
+        default boolean createsTenantBuckets() {
+            return createTenantBuckets().orElse(createBucket());
+        }
+
+        /**
          * Connect, read and write time limit of one HTTP exchange with S3 (not of a whole
          * upload). Defaults to 30s.
          */

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.callrec.core.protocol.RefusalReason;
 import org.callrec.core.timeline.TimelineCap;
 import org.callrec.storage.assemble.SpillIo;
+import org.callrec.storage.placement.Placement;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -59,7 +60,19 @@ public class StorageMetrics {
         /** Uploads kept failing until the attempts ran out. */
         UPLOAD("upload"),
         /** A different object was under one of its keys already (kept, never replaced). */
-        OBJECT_CONFLICT("object-conflict");
+        OBJECT_CONFLICT("object-conflict"),
+        /** Its placement asks for SSE-KMS and the S3 endpoint is plain HTTP: not stored unencrypted. */
+        KMS_NEEDS_TLS(Placement.Unusable.KMS_NEEDS_TLS.token()),
+        /** Its placement names a KMS key id that is not one: not stored unencrypted. */
+        INVALID_KMS_KEY(Placement.Unusable.INVALID_KMS_KEY.token());
+
+        /** The reason for a placement that cannot be honoured. */
+        public static FailReason of(Placement.Unusable unusable) {
+            return switch (unusable) {
+                case KMS_NEEDS_TLS -> KMS_NEEDS_TLS;
+                case INVALID_KMS_KEY -> INVALID_KMS_KEY;
+            };
+        }
 
         private final String tag;
 
@@ -117,6 +130,23 @@ public class StorageMetrics {
     /** A write found a different object under its key: that one was kept, nothing written. */
     public void objectConflict(ObjectKind kind) {
         counter("callrec.storage.objects.conflicts", "object", kind.tag).increment();
+    }
+
+    /** A placement from a START record or the registry broke the rules: the deployment's defaults were used. */
+    public void placementInvalid(String part) {
+        counter("callrec.storage.placements.invalid", "part", part).increment();
+    }
+
+    /** A registry record could not be read (not JSON of a tenant or device, or an unknown key): dropped. */
+    public void registryRecordDropped() {
+        counter("callrec.storage.registry.records.dropped").increment();
+    }
+
+    /** Publishes the size of the registry replica. */
+    public void registry(IntSupplier tenants) {
+        Gauge.builder("callrec.storage.registry.tenants", tenants::getAsInt)
+                .description("Tenants in this instance's replica of the registry topic")
+                .register(registry);
     }
 
     /** An upload step failed and will be tried again. */
