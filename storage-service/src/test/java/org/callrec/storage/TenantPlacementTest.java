@@ -132,7 +132,7 @@ class TenantPlacementTest {
         assertThat(doc.get("bucket").asText()).isEqualTo("acme-calls");
         assertThat(doc.at("/audio/key").asText()).isEqualTo(a.audioKey());
 
-        // audioBytes: the WAV objects' size (44-byte header + 160 bytes of PCM16 per 10 ms... per packet 320)
+        // audioBytes: the WAV object's size (44-byte header + 160 samples of PCM16, 320 bytes, per packet)
         long wavSize = read("acme-calls", a.audioKey()).length;
         assertThat(a.audioBytes()).isEqualTo(wavSize).isEqualTo(44 + 10L * SAMPLES_PER_PACKET * 2);
         assertThat(g.audioBytes()).isEqualTo(read(config.s3().bucket(), g.audioKey()).length);
