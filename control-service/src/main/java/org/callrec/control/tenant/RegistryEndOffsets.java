@@ -3,6 +3,7 @@ package org.callrec.control.tenant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,9 +14,11 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.callrec.control.config.ControlConfig;
 import org.callrec.core.chunk.Topics;
 import org.eclipse.microprofile.config.Config;
@@ -26,7 +29,9 @@ import io.smallrye.common.annotation.Identifier;
 
 /**
  * Once at startup, asks the broker for the registry topic's partitions and their beginning and
- * end offsets, so that {@link RegistryReplica} knows when it has read what was there. Retried
+ * end offsets, so that {@link RegistryReplica} knows when it has read what was there; and creates
+ * the activity topic ({@code callrec.tenant.activity}: compacted, one partition), whose owner
+ * control-service is, when it does not exist yet. Retried
  * every second, off the event loop, until the broker answers and the topic exists (the catalog
  * creates it): until then the replica is not caught up. With a connector other than Kafka on the
  * channel (the tests' in-memory one) there are no offsets to wait for: caught up at once.
@@ -78,6 +83,7 @@ public class RegistryEndOffsets {
         try (Admin admin = Admin.create(props)) {
             while (!stopped) {
                 try {
+                    createActivityTopic(admin);
                     replica.target(offsets(admin, topic));
                     return;
                 } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -91,6 +97,21 @@ public class RegistryEndOffsets {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void createActivityTopic(Admin admin) throws ExecutionException, InterruptedException, TimeoutException {
+        String activity = mpConfig.getOptionalValue("mp.messaging.outgoing." + ActivityChannel.OUT + ".topic", String.class)
+                .orElse(Topics.TENANT_ACTIVITY);
+        try {
+            // the broker's default replication factor; one record per instance, so one partition
+            admin.createTopics(List.of(new NewTopic(activity, Optional.of(1), Optional.empty())
+                    .configs(Map.of("cleanup.policy", "compact")))).all().get(10, TimeUnit.SECONDS);
+            LOG.infof("Created topic %s (compacted, 1 partition)", activity);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
         }
     }
 
