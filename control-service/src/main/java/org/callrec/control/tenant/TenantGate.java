@@ -11,8 +11,8 @@ import org.callrec.control.config.ControlConfig;
 import org.callrec.core.protocol.RefusalReason;
 import org.callrec.core.registry.StoragePlacement;
 import org.callrec.core.registry.TenantEntry;
-import org.callrec.core.registry.TenantResolver;
-import org.callrec.core.registry.UnknownDevicePolicy;
+import org.callrec.core.resolution.TenantResolver;
+import org.callrec.core.resolution.UnknownDevicePolicy;
 
 /**
  * Whose recording a start is, and whether its tenant has room: {@link TenantResolver} over the
