@@ -3,6 +3,7 @@ package org.callrec.control;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.callrec.control.tenant.RegistryReplica;
 import org.callrec.core.chunk.Topics;
 import org.callrec.core.registry.DeviceEntry;
 import org.callrec.core.registry.RegistryKeys;
@@ -38,7 +39,7 @@ final class RegistryFeed {
 
     /** A record as it is: any key, any value (null: a tombstone). */
     void raw(String key, String value) {
-        connector.source("registry").send(new ConsumerRecord<>(Topics.REGISTRY, 0, OFFSET.getAndIncrement(), key, value));
+        connector.source(RegistryReplica.CHANNEL).send(new ConsumerRecord<>(Topics.REGISTRY, 0, OFFSET.getAndIncrement(), key, value));
     }
 
     static String json(Object value) {
