@@ -333,6 +333,10 @@ final class RecordingStack implements AutoCloseable {
         c.put("control.default-tenant", TENANT);
         c.put("control.ingest.nodes", "http://127.0.0.1:" + ingestHttpPort);
         c.put("control.ingest.token-file", internalTokenFile.toString());
+        c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        // no catalog in this stack: every recording in TENANT, as before the registry; a test
+        // with a catalog turns it on through controlConfig
+        c.put("control.tenants.registry", "false");
         c.putAll(controlConfig);
         control = ServiceProcess.startReady("control-service", c, freePort());
     }
