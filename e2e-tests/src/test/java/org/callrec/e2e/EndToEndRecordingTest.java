@@ -283,7 +283,7 @@ class EndToEndRecordingTest {
         return found.get();
     }
 
-    private static short[] alaw(byte[] payload) {
+    static short[] alaw(byte[] payload) {
         short[] s = new short[payload.length];
         for (int i = 0; i < payload.length; i++) {
             s[i] = G711.alawToLinear(payload[i]);

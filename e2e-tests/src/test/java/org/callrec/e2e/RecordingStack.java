@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.callrec.infra.EmbeddedKafka;
+import org.callrec.infra.EmbeddedPostgreSql;
 import org.callrec.infra.EmbeddedS3;
 
 import io.minio.MinioClient;
@@ -61,6 +62,17 @@ final class RecordingStack implements AutoCloseable {
     private ServiceProcess storage;
     private final java.util.List<ServiceProcess> extras = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ServiceProcess control;
+    /** Whether the stack runs the catalog: PostgreSQL, catalog-service, and control resolving tenants. */
+    private boolean tenants;
+    /** The catalog's database (a stack with tenants), else null. */
+    volatile EmbeddedPostgreSql postgres;
+    private ServiceProcess catalog;
+    private int catalogHttpPort;
+    /** The catalog's operator key (a stack with tenants). */
+    final String operatorKey = java.util.HexFormat.of().formatHex(
+            java.nio.ByteBuffer.allocate(16).putLong(ThreadLocalRandom.current().nextLong())
+                    .putLong(ThreadLocalRandom.current().nextLong()).array());
+    private final List<ServiceProcess> extraControls = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The service credential of this stack's control and ingest (a new token per stack, mode 600). */
     final Path internalTokenFile;
 
@@ -150,11 +162,33 @@ final class RecordingStack implements AutoCloseable {
         return startServices(stack);
     }
 
-    /** Starts the three services of {@code stack} (ingest, storage, control); closes it if one fails. */
+    /**
+     * Starts the whole product with tenants: PostgreSQL, then ingest, storage, catalog-service and
+     * control-service resolving every start's tenant from the registry the catalog publishes,
+     * after {@code configure} set extra configuration.
+     */
+    static RecordingStack startWithTenants(java.util.function.Consumer<RecordingStack> configure) throws IOException {
+        RecordingStack stack = new RecordingStack(false, false);
+        stack.tenants = true;
+        try {
+            configure.accept(stack);
+            stack.postgres = EmbeddedPostgreSql.start();
+            stack.postgres.createDatabase("callrec", "callrec", "e2e-" + stack.operatorKey);
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+        return startServices(stack);
+    }
+
+    /** Starts the services of {@code stack} (ingest, storage, catalog if it has tenants, control); closes it if one fails. */
     private static RecordingStack startServices(RecordingStack stack) throws IOException {
         try {
             stack.startIngest();
             stack.startStorage();
+            if (stack.tenants) {
+                stack.startCatalog();
+            }
             stack.startControl();
             return stack;
         } catch (IOException | RuntimeException e) {
@@ -325,12 +359,55 @@ final class RecordingStack implements AutoCloseable {
     }
 
 
+    /** Configuration of catalog-service, besides {@link #catalogConfig}. */
+    final Map<String, String> catalogConfig = new LinkedHashMap<>();
+
+    void startCatalog() throws IOException {
+        catalogHttpPort = freePort();
+        Path keyFile = Files.createTempFile("callrec-operator-key", "");
+        Files.writeString(keyFile, operatorKey + "\n");
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("quarkus.http.port", Integer.toString(catalogHttpPort));
+        c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        c.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl("callrec"));
+        c.put("quarkus.datasource.username", "callrec");
+        c.put("quarkus.datasource.password", "e2e-" + operatorKey);
+        c.put("catalog.operator-key-file", keyFile.toString());
+        c.putAll(catalogConfig);
+        catalog = ServiceProcess.startReady("catalog-service", c, freePort());
+    }
+
+    /** The catalog's admin API with the operator key. */
+    CatalogApi catalogApi() {
+        return new CatalogApi(catalogHttpPort, operatorKey);
+    }
+
+    ServiceProcess catalog() {
+        return catalog;
+    }
+
+    /**
+     * Starts one more control-service instance on its own phone port, sharing ingest and the
+     * registry (a second replica); closed with the stack.
+     */
+    ServiceProcess startExtraControl(int phonePort) throws IOException {
+        ServiceProcess p = ServiceProcess.startReady("control-service", controlSettings(phonePort), freePort());
+        extraControls.add(p);
+        return p;
+    }
+
     void startControl() throws IOException {
+        control = ServiceProcess.startReady("control-service", controlSettings(controlPort), freePort());
+    }
+
+    private Map<String, String> controlSettings(int phonePort) {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("quarkus.http.port", Integer.toString(freePort()));
-        c.put("control.port", Integer.toString(controlPort));
+        c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        c.put("control.tenants.registry", Boolean.toString(tenants));
+        c.put("control.port", Integer.toString(phonePort));
         c.put("control.host", "127.0.0.1");
-        c.put("control.default-tenant", TENANT);
+        c.put("control.default-tenant", tenants ? "default" : TENANT);
         c.put("control.ingest.nodes", "http://127.0.0.1:" + ingestHttpPort);
         c.put("control.ingest.token-file", internalTokenFile.toString());
         c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
@@ -338,7 +415,7 @@ final class RecordingStack implements AutoCloseable {
         // with a catalog turns it on through controlConfig
         c.put("control.tenants.registry", "false");
         c.putAll(controlConfig);
-        control = ServiceProcess.startReady("control-service", c, freePort());
+        return c;
     }
 
     MinioClient s3Client() {
@@ -385,10 +462,14 @@ final class RecordingStack implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ServiceProcess p : new ServiceProcess[] {control, ingest, storage}) {
+        extraControls.forEach(ServiceProcess::close);
+        for (ServiceProcess p : new ServiceProcess[] {control, catalog, ingest, storage}) {
             if (p != null) {
                 p.close();
             }
+        }
+        if (postgres != null) {
+            postgres.close();
         }
         extras.forEach(ServiceProcess::close);
         extraStorages.forEach(ServiceProcess::close);
