@@ -404,16 +404,13 @@ final class RecordingStack implements AutoCloseable {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("quarkus.http.port", Integer.toString(freePort()));
         c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        // without a catalog every recording goes to TENANT, as before the registry
         c.put("control.tenants.registry", Boolean.toString(tenants));
         c.put("control.port", Integer.toString(phonePort));
         c.put("control.host", "127.0.0.1");
         c.put("control.default-tenant", tenants ? "default" : TENANT);
         c.put("control.ingest.nodes", "http://127.0.0.1:" + ingestHttpPort);
         c.put("control.ingest.token-file", internalTokenFile.toString());
-        c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        // no catalog in this stack: every recording in TENANT, as before the registry; a test
-        // with a catalog turns it on through controlConfig
-        c.put("control.tenants.registry", "false");
         c.putAll(controlConfig);
         return c;
     }
