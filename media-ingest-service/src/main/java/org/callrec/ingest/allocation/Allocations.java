@@ -180,7 +180,9 @@ public class Allocations {
         RecordingStarted start = new RecordingStarted(request.recordingId(), request.tenant(),
                 nz(request.phoneSessionId()), nz(request.device()), AudioCodec.parse(request.codec()).orElseThrow(),
                 nz(request.direction()), ThisHost.normaliseAddress(request.phoneAddress()), nodeId(), bound.port(),
-                System.currentTimeMillis(), request.fields() == null ? Map.of() : request.fields());
+                System.currentTimeMillis(), request.fields() == null ? Map.of() : request.fields(), request.placement(),
+                request.maxDurationSeconds() == null || request.maxDurationSeconds() <= 0 ? 0
+                        : request.maxDurationSeconds() * 1000L);
         RecordingSession session = sockets.session(start, bound.socket());
         RecordingSession raced = registry.putIfAbsent(session);
         if (raced != null) {

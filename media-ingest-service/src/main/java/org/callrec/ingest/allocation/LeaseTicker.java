@@ -74,7 +74,8 @@ public class LeaseTicker {
             StopReason outlived = s.outlived(now, maxMillis, mediaNanos, firstMediaNanos);
             if (outlived != null) {
                 RecordingMdc.run(id, () -> LOG.warnf("Recording %s: %s, ending it with reason %s", id,
-                        outlived == StopReason.MAX_DURATION ? "open for " + limits.maxDuration()
+                        outlived == StopReason.MAX_DURATION
+                                ? "open for its longest allowed duration (" + limits.maxDuration() + " or its tenant's)"
                                 : "no packet accepted for " + (s.result().packetsAccepted() == 0
                                         ? limits.firstMediaTimeout() + " since its start" : limits.mediaTimeout()),
                         outlived.token()));

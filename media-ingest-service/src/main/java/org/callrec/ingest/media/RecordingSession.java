@@ -128,15 +128,17 @@ public final class RecordingSession {
 
     /**
      * Whether the recording has outlived its bounds, and which: {@code max-duration} once it
-     * has lasted {@code maxDurationMillis} since its START (a recovered recording counts from
-     * its START too), {@code media-timeout} once it accepted no packet for
+     * has lasted {@code maxDurationMillis} (or its tenant's shorter limit, carried by the START)
+     * since its START (a recovered recording counts from its START too), {@code media-timeout} once it accepted no packet for
      * {@code mediaTimeoutNanos}, or none at all {@code firstMediaTimeoutNanos} after it was
      * opened here. Null while it may go on.
      */
     public synchronized StopReason outlived(long nowNanos, long maxDurationMillis, long mediaTimeoutNanos,
                                             long firstMediaTimeoutNanos) {
         long lastedMillis = epochMicrosAtStart / 1000L - start.startedAtMillis() + (nowNanos - nanosAtStart) / 1_000_000L;
-        if (lastedMillis >= maxDurationMillis) {
+        long limit = start.maxDurationMillis() > 0 ? Math.min(maxDurationMillis, start.maxDurationMillis())
+                : maxDurationMillis;
+        if (lastedMillis >= limit) {
             return StopReason.MAX_DURATION;
         }
         boolean silent = lastAcceptedNanos == 0

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.callrec.core.audio.AudioCodec;
+import org.callrec.core.registry.StoragePlacement;
 
 /**
  * The start record: everything known about a recording when the phone was answered
@@ -20,13 +21,27 @@ import org.callrec.core.audio.AudioCodec;
  * @param mediaPort       the UDP port the phone was given
  * @param startedAtMillis when the start was accepted, epoch milliseconds
  * @param fields          the command's other values (numbers, names, unknown keys), UTF-8
+ * @param placement       where storage puts it, fixed at the start whatever the tenant's placement
+ *                        says later ({@link StoragePlacement#DEFAULT}: the deployment's bucket, the
+ *                        tenant as prefix)
+ * @param maxDurationMillis the tenant's longest recording; 0 for the ingest node's own limit only
  */
 public record RecordingStarted(String recordingId, String tenant, String phoneSessionId, String device,
                                AudioCodec codec, String direction, String phoneAddress, String ingestNode,
-                               int mediaPort, long startedAtMillis, Map<String, String> fields) {
+                               int mediaPort, long startedAtMillis, Map<String, String> fields,
+                               StoragePlacement placement, long maxDurationMillis) {
 
     public RecordingStarted {
         fields = Map.copyOf(fields);
+        placement = StoragePlacement.orDefault(placement);
+    }
+
+    /** A start record with the deployment's placement and no tenant duration limit. */
+    public RecordingStarted(String recordingId, String tenant, String phoneSessionId, String device,
+                            AudioCodec codec, String direction, String phoneAddress, String ingestNode,
+                            int mediaPort, long startedAtMillis, Map<String, String> fields) {
+        this(recordingId, tenant, phoneSessionId, device, codec, direction, phoneAddress, ingestNode, mediaPort,
+                startedAtMillis, fields, StoragePlacement.DEFAULT, 0);
     }
 
     Map<String, String> toMap() {
@@ -41,6 +56,12 @@ public record RecordingStarted(String recordingId, String tenant, String phoneSe
         m.put("ingestNode", ingestNode);
         m.put("mediaPort", Integer.toString(mediaPort));
         m.put("startedAt", Long.toString(startedAtMillis));
+        putIfSet(m, "p.bucket", placement.bucket());
+        putIfSet(m, "p.prefix", placement.prefix());
+        putIfSet(m, "p.kmsKeyId", placement.kmsKeyId());
+        if (maxDurationMillis > 0) {
+            m.put("maxDurationMillis", Long.toString(maxDurationMillis));
+        }
         fields.forEach((k, v) -> m.put("f." + k, v));
         return m;
     }
@@ -54,6 +75,14 @@ public record RecordingStarted(String recordingId, String tenant, String phoneSe
         });
         return new RecordingStarted(m.get("recordingId"), m.get("tenant"), m.get("phoneSessionId"), m.get("device"),
                 AudioCodec.valueOf(m.get("codec")), m.get("direction"), m.get("phoneAddress"), m.get("ingestNode"),
-                Integer.parseInt(m.get("mediaPort")), Long.parseLong(m.get("startedAt")), fields);
+                Integer.parseInt(m.get("mediaPort")), Long.parseLong(m.get("startedAt")), fields,
+                new StoragePlacement(m.get("p.bucket"), m.get("p.prefix"), m.get("p.kmsKeyId")),
+                m.containsKey("maxDurationMillis") ? Long.parseLong(m.get("maxDurationMillis")) : 0);
+    }
+
+    private static void putIfSet(Map<String, String> m, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            m.put(key, value);
+        }
     }
 }

@@ -38,6 +38,23 @@ public final class Topics {
      */
     public static final String INGEST_ALLOCATIONS = "callrec.ingest.allocations";
 
+    /**
+     * The tenant and device registry (compacted), keyed by {@code tenant:<id>} / {@code device:<mac>}
+     * ({@link org.callrec.core.registry.RegistryKeys}); JSON of
+     * {@link org.callrec.core.registry.TenantEntry} / {@link org.callrec.core.registry.DeviceEntry},
+     * a tombstone for a removed one. Written by catalog-service, read whole by control-service and
+     * storage-service into their in-memory replica.
+     */
+    public static final String REGISTRY = "callrec.registry";
+
+    /**
+     * Each control-service instance's open recordings per tenant (compacted), keyed by instance id:
+     * JSON of {@link org.callrec.core.registry.TenantActivity}, re-published on change and as a
+     * heartbeat. The instances share a tenant's concurrent-recordings limit through it; the
+     * catalog reports "active now" from it.
+     */
+    public static final String TENANT_ACTIVITY = "callrec.tenant.activity";
+
     private Topics() {
     }
 }

@@ -42,10 +42,21 @@ public enum RefusalReason {
     RATE_LIMITED("rate-limited"),
     /** The source address, or the instance, holds as many connections as it may; the connection is closed. */
     TOO_MANY_CONNECTIONS("too-many-connections"),
-    /** The source address is outside the allowed networks; the connection is closed. */
+    /**
+     * The source address is outside the deployment's allowed networks (the connection is closed),
+     * or outside the networks of the device's tenant (the start is refused; a possible clone).
+     */
     FORBIDDEN_SOURCE("forbidden-source"),
     /** One read brought more commands than the connection's queue holds; the connection is closed. */
-    TOO_MANY_COMMANDS("too-many-commands");
+    TOO_MANY_COMMANDS("too-many-commands"),
+    /** The {@code device} is registered to no tenant, and nothing takes unregistered devices from its source. */
+    UNKNOWN_DEVICE("unknown-device"),
+    /** The {@code device} is registered but disabled. */
+    DEVICE_DISABLED("device-disabled"),
+    /** The device's tenant is suspended. */
+    TENANT_SUSPENDED("tenant-suspended"),
+    /** The tenant holds as many open recordings as its {@code concurrentRecordings} limit allows. */
+    QUOTA_EXCEEDED("quota-exceeded");
 
     private final String token;
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.callrec.core.audio.AudioCodec;
+import org.callrec.core.registry.StoragePlacement;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,21 @@ class ChunkCodecTest {
 
         assertThat(ChunkCodec.typeOf(value)).isEqualTo(RecordType.START);
         assertThat(ChunkCodec.decodeStart(value)).isEqualTo(original);
+    }
+
+    @Test
+    @DisplayName("a START record carries its tenant's placement and duration limit, fixed at the start")
+    void startCarriesPlacement() {
+        RecordingStarted s = start();
+        RecordingStarted placed = new RecordingStarted(s.recordingId(), s.tenant(), s.phoneSessionId(), s.device(),
+                s.codec(), s.direction(), s.phoneAddress(), s.ingestNode(), s.mediaPort(), s.startedAtMillis(),
+                s.fields(), new StoragePlacement("acme-recordings", "eu/acme", "arn:aws:kms:eu-west-1:1:key/k"), 600_000L);
+
+        RecordingStarted decoded = ChunkCodec.decodeStart(ChunkCodec.encodeStart(placed));
+
+        assertThat(decoded).isEqualTo(placed);
+        assertThat(ChunkCodec.decodeStart(ChunkCodec.encodeStart(s)).placement()).isEqualTo(StoragePlacement.DEFAULT);
+        assertThat(ChunkCodec.decodeStart(ChunkCodec.encodeStart(s)).maxDurationMillis()).isZero();
     }
 
     @Test

@@ -36,6 +36,10 @@ class RefusalReasonTest {
         expected.put(RefusalReason.TOO_MANY_CONNECTIONS, "too-many-connections");
         expected.put(RefusalReason.FORBIDDEN_SOURCE, "forbidden-source");
         expected.put(RefusalReason.TOO_MANY_COMMANDS, "too-many-commands");
+        expected.put(RefusalReason.UNKNOWN_DEVICE, "unknown-device");
+        expected.put(RefusalReason.DEVICE_DISABLED, "device-disabled");
+        expected.put(RefusalReason.TENANT_SUSPENDED, "tenant-suspended");
+        expected.put(RefusalReason.QUOTA_EXCEEDED, "quota-exceeded");
 
         assertThat(Arrays.stream(RefusalReason.values()).map(RefusalReason::token))
                 .containsExactlyElementsOf(expected.values());
@@ -51,7 +55,7 @@ class RefusalReasonTest {
 
     @ParameterizedTest(name = "\"{0}\"")
     @NullAndEmptySource
-    @ValueSource(strings = {"quota-exceeded", "BAD-REQUEST", " bad-request", "bad_request", "rejected", "success"})
+    @ValueSource(strings = {"quota-exceded", "BAD-REQUEST", " bad-request", "bad_request", "rejected", "success"})
     @DisplayName("a token not listed (a node's own, another spelling) parses to nothing")
     void unknownToken(String token) {
         assertThat(RefusalReason.parse(token)).isEmpty();
