@@ -1,0 +1,78 @@
+package org.callrec.catalog.auth;
+
+import java.util.Optional;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.callrec.catalog.config.CatalogConfig;
+import org.callrec.catalog.key.ApiKeyStore;
+import org.callrec.catalog.problem.ProblemException;
+import org.callrec.catalog.problem.ProblemMappers;
+import org.callrec.core.auth.BearerTokens;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The one place where API requests are authenticated: every {@code /api/} request needs
+ * {@code Authorization: Bearer <key>}, the operator key or a tenant API key (looked up by its
+ * SHA-256). Anything else is a 401 problem, counted by reason in
+ * {@code callrec_catalog_auth_failures_total}. Runs on a worker thread (the key lookup is JDBC).
+ */
+@Singleton
+public class ApiKeyFilter {
+
+    private static final Logger LOG = Logger.getLogger(ApiKeyFilter.class);
+    private static final String PREFIX = BearerTokens.SCHEME + " ";
+
+    @Inject
+    CatalogConfig config;
+    @Inject
+    ApiKeyStore keys;
+    @Inject
+    CurrentCaller current;
+    @Inject
+    MeterRegistry registry;
+
+    private OperatorKey operatorKey;
+
+    @PostConstruct
+    void init() {
+        operatorKey = OperatorKey.read(config.operatorKeyFile());
+        LOG.infof("Operator key file %s: %s", config.operatorKeyFile(), operatorKey);
+    }
+
+    @ServerRequestFilter
+    public Optional<Response> authenticate(ContainerRequestContext request) {
+        if (!request.getUriInfo().getPath().startsWith("/api/")) {
+            return Optional.empty();
+        }
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || authorization.length() <= PREFIX.length()
+                || !authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            return refuse("missing", "an API key is required: Authorization: Bearer <key>");
+        }
+        String key = authorization.substring(PREFIX.length()).strip();
+        if (operatorKey.accepts(key)) {
+            current.set(Caller.OPERATOR);
+            return Optional.empty();
+        }
+        Optional<Caller> tenantKey = keys.authenticate(key);
+        if (tenantKey.isEmpty()) {
+            return refuse("invalid", "the API key is not valid");
+        }
+        current.set(tenantKey.get());
+        return Optional.empty();
+    }
+
+    private Optional<Response> refuse(String reason, String detail) {
+        registry.counter("callrec_catalog_auth_failures_total", "reason", reason).increment();
+        return Optional.of(new ProblemMappers().problem(ProblemException.unauthorized(detail)));
+    }
+}
