@@ -2,9 +2,9 @@ package org.callrec.catalog.auth;
 
 import java.util.Optional;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * The one place where API requests are authenticated: every {@code /api/} request needs
@@ -25,7 +26,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * SHA-256). Anything else is a 401 problem, counted by reason in
  * {@code callrec_catalog_auth_failures_total}. Runs on a worker thread (the key lookup is JDBC).
  */
-@Singleton
+@ApplicationScoped
 public class ApiKeyFilter {
 
     private static final Logger LOG = Logger.getLogger(ApiKeyFilter.class);
@@ -40,10 +41,10 @@ public class ApiKeyFilter {
     @Inject
     MeterRegistry registry;
 
-    private OperatorKey operatorKey;
+    private volatile OperatorKey operatorKey;
 
-    @PostConstruct
-    void init() {
+    /** Reads the operator key at startup: a service without a usable one does not start. */
+    void init(@Observes StartupEvent event) {
         operatorKey = OperatorKey.read(config.operatorKeyFile());
         LOG.infof("Operator key file %s: %s", config.operatorKeyFile(), operatorKey);
     }
