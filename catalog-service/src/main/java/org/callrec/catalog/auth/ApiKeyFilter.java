@@ -10,7 +10,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.callrec.catalog.config.CatalogConfig;
-import org.callrec.catalog.key.ApiKeyStore;
 import org.callrec.catalog.problem.ProblemException;
 import org.callrec.catalog.problem.ProblemMappers;
 import org.callrec.core.auth.BearerTokens;

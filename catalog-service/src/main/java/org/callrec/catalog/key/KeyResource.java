@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.Response;
 
 import org.callrec.catalog.api.JsonBodies;
 import org.callrec.catalog.auth.Access;
+import org.callrec.catalog.auth.ApiKey;
+import org.callrec.catalog.auth.ApiKeyStore;
 import org.callrec.catalog.auth.Scope;
 import org.callrec.catalog.db.Db;
 import org.callrec.catalog.problem.Problem.FieldError;

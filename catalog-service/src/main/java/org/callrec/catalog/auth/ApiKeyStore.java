@@ -1,4 +1,4 @@
-package org.callrec.catalog.key;
+package org.callrec.catalog.auth;
 
 import java.security.SecureRandom;
 import java.sql.Array;
@@ -19,8 +19,6 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.callrec.catalog.auth.Caller;
-import org.callrec.catalog.auth.Scope;
 import org.callrec.catalog.db.Db;
 import org.callrec.catalog.db.DbException;
 import org.callrec.core.auth.BearerTokens;

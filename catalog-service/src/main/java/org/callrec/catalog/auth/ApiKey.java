@@ -1,4 +1,4 @@
-package org.callrec.catalog.key;
+package org.callrec.catalog.auth;
 
 import java.time.Instant;
 import java.util.List;
