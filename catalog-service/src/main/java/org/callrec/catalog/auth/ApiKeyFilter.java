@@ -1,5 +1,6 @@
 package org.callrec.catalog.auth;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.inject.Inject;
@@ -13,17 +14,20 @@ import org.callrec.catalog.config.CatalogConfig;
 import org.callrec.catalog.problem.ProblemException;
 import org.callrec.catalog.problem.ProblemMappers;
 import org.callrec.core.auth.BearerTokens;
+import org.callrec.logging.RateLimitedLog;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The one place where API requests are authenticated: every {@code /api/} request needs
  * {@code Authorization: Bearer <key>}, the operator key or a tenant API key (looked up by its
  * SHA-256). Anything else is a 401 problem, counted by reason in
- * {@code callrec_catalog_auth_failures_total}. Runs on a worker thread (the key lookup is JDBC).
+ * {@code callrec_catalog_auth_failures_total}; an invalid key is logged with the client's address
+ * (rate-limited, never the key). Runs on a worker thread (the key lookup is JDBC).
  */
 @ApplicationScoped
 public class ApiKeyFilter {
@@ -41,6 +45,7 @@ public class ApiKeyFilter {
     MeterRegistry registry;
 
     private volatile OperatorKey operatorKey;
+    private final RateLimitedLog refusals = new RateLimitedLog(LOG, 20, Duration.ofSeconds(10));
 
     /** Reads the operator key at startup: a service without a usable one does not start. */
     void init(@Observes StartupEvent event) {
@@ -49,14 +54,14 @@ public class ApiKeyFilter {
     }
 
     @ServerRequestFilter
-    public Optional<Response> authenticate(ContainerRequestContext request) {
+    public Optional<Response> authenticate(ContainerRequestContext request, HttpServerRequest http) {
         if (!request.getUriInfo().getPath().startsWith("/api/")) {
             return Optional.empty();
         }
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization == null || authorization.length() <= PREFIX.length()
                 || !authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            return refuse("missing", "an API key is required: Authorization: Bearer <key>");
+            return refuse("missing", "an API key is required: Authorization: Bearer <key>", http);
         }
         String key = authorization.substring(PREFIX.length()).strip();
         if (operatorKey.accepts(key)) {
@@ -65,14 +70,19 @@ public class ApiKeyFilter {
         }
         Optional<Caller> tenantKey = keys.authenticate(key);
         if (tenantKey.isEmpty()) {
-            return refuse("invalid", "the API key is not valid");
+            return refuse("invalid", "the API key is not valid", http);
         }
         current.set(tenantKey.get());
         return Optional.empty();
     }
 
-    private Optional<Response> refuse(String reason, String detail) {
+    private Optional<Response> refuse(String reason, String detail, HttpServerRequest http) {
         registry.counter("callrec_catalog_auth_failures_total", "reason", reason).increment();
+        if (reason.equals("invalid")) {
+            // a wrong key is worth a line (guessing, a revoked key still in use); never the key itself
+            refusals.infof("invalid-key", "Refused an invalid API key from %s",
+                    http.remoteAddress() == null ? "?" : http.remoteAddress().hostAddress());
+        }
         return Optional.of(new ProblemMappers().problem(ProblemException.unauthorized(detail)));
     }
 }

@@ -62,7 +62,7 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(412, "precondition-failed", "Precondition failed", detail, null);
     }
 
-    /** 413 {@code too-many-rows}: a bulk import over {@code catalog.import.max-rows}. */
+    /** 413 {@code too-many-rows}: a bulk import over {@code catalog.imports.max-rows}. */
     public static ProblemException tooManyRows(String detail) {
         return new ProblemException(413, "too-many-rows", "Too many rows", detail, null);
     }
