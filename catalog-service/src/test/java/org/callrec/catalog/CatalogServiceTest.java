@@ -48,7 +48,8 @@ class CatalogServiceTest {
         given().get("/api/v1/tenants").then().statusCode(401);
         given().get(metrics).then().statusCode(200)
                 .body(containsString("callrec_catalog_auth_failures_total"))
-                .body(containsString("callrec_catalog_registry_publisher_leader"));
+                .body(containsString("callrec_catalog_registry_publisher_leader"))
+                .body(containsString("callrec_catalog_registry_outbox_rows"));
     }
 
     @Test

@@ -45,11 +45,14 @@ public class ApiKeyFilter {
     MeterRegistry registry;
 
     private volatile OperatorKey operatorKey;
+    private volatile long operatorKeyReadAt;
+    private boolean reloadWarned;
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, 20, Duration.ofSeconds(10));
 
     /** Reads the operator key at startup: a service without a usable one does not start. */
     void init(@Observes StartupEvent event) {
         operatorKey = OperatorKey.read(config.operatorKeyFile());
+        operatorKeyReadAt = System.nanoTime();
         LOG.infof("Operator key file %s: %s", config.operatorKeyFile(), operatorKey);
     }
 
@@ -64,7 +67,7 @@ public class ApiKeyFilter {
             return refuse("missing", "an API key is required: Authorization: Bearer <key>", http);
         }
         String key = authorization.substring(PREFIX.length()).strip();
-        if (operatorKey.accepts(key)) {
+        if (operatorKey().accepts(key)) {
             current.set(Caller.OPERATOR);
             return Optional.empty();
         }
@@ -74,6 +77,32 @@ public class ApiKeyFilter {
         }
         current.set(tenantKey.get());
         return Optional.empty();
+    }
+
+    /**
+     * The operator key, read again from its file when {@code catalog.operator-key-reload-interval}
+     * has passed since the last reading (on this request's worker thread; the file is small). A
+     * file that can no longer be read or parsed keeps the key as it was, with one WARN.
+     */
+    private OperatorKey operatorKey() {
+        long now = System.nanoTime();
+        if (now - operatorKeyReadAt >= config.operatorKeyReloadInterval().toNanos()) {
+            synchronized (this) {
+                if (now - operatorKeyReadAt >= config.operatorKeyReloadInterval().toNanos()) {
+                    operatorKeyReadAt = now;
+                    try {
+                        operatorKey = OperatorKey.read(config.operatorKeyFile());
+                        reloadWarned = false;
+                    } catch (IllegalStateException e) {
+                        if (!reloadWarned) {
+                            LOG.warnf("%s; the operator key stays as it was", e.getMessage());
+                            reloadWarned = true;
+                        }
+                    }
+                }
+            }
+        }
+        return operatorKey;
     }
 
     private Optional<Response> refuse(String reason, String detail, HttpServerRequest http) {

@@ -20,11 +20,19 @@ public interface CatalogConfig {
     /**
      * File holding the operator key: one key per line ({@code #} comments and blank lines
      * ignored), each either the key itself (16 to 512 characters {@code A-Z a-z 0-9 . _ ~ + / = -})
-     * or {@code sha256:<64 hex digits>}, the SHA-256 of the key. Read at startup; the service
-     * refuses to start without it. Every line is accepted (rotation: add the new key, move the
+     * or {@code sha256:<64 hex digits>}, the SHA-256 of the key. Read at startup (the service
+     * refuses to start without it) and again every {@code catalog.operator-key-reload-interval}. Every line is accepted (rotation: add the new key, move the
      * clients, remove the old). No default.
      */
     Path operatorKeyFile();
+
+    /**
+     * How often the operator key file is read again (at the next API request after this long), so
+     * a rotated key takes effect without a restart. A file that cannot be read or parsed then
+     * keeps the key as it was (WARN). Defaults to 10s.
+     */
+    @WithDefault("10s")
+    Duration operatorKeyReloadInterval();
 
     /** The registry topic and its publisher. */
     Registry registry();

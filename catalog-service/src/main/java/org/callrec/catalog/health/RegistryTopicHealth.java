@@ -10,7 +10,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness check {@code registry-publisher}: the registry topic was created or checked, so
- * changes can be published; says whether this replica holds the publisher lock. (The database
+ * changes can be published; says whether this replica holds the publisher lock and, if so, how
+ * many outbox rows wait ({@code outboxRows}, -1 on the others; it grows while Kafka is down). (The database
  * and the Kafka channels have their own checks: Agroal's and SmallRye Reactive Messaging's.)
  */
 @Readiness
@@ -25,6 +26,7 @@ public class RegistryTopicHealth implements HealthCheck {
         return HealthCheckResponse.named("registry-publisher")
                 .status(publisher.topicReady())
                 .withData("leader", publisher.leader())
+                .withData("outboxRows", publisher.backlog())
                 .build();
     }
 }

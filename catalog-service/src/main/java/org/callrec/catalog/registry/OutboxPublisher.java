@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,10 +70,14 @@ public class OutboxPublisher {
     private volatile boolean topicReady;
     private Connection lockConnection;
     private Counter published;
+    /** Rows in the outbox as last counted by the publishing replica (-1: not the publisher). */
+    private final AtomicLong backlog = new AtomicLong(-1);
+    private long backlogCountedAt;
 
     void start(@Observes StartupEvent event) {
         published = registry.counter("callrec_catalog_registry_published_total");
         registry.gauge("callrec_catalog_registry_publisher_leader", leader, l -> l.get() ? 1 : 0);
+        registry.gauge("callrec_catalog_registry_outbox_rows", backlog, AtomicLong::get);
         running.set(true);
         thread = new Thread(this::run, "registry-outbox-publisher");
         thread.setDaemon(true);
@@ -123,6 +128,7 @@ public class OutboxPublisher {
                     continue;
                 }
                 int sent = drainOnce();
+                countBacklog();
                 warned = false;
                 if (sent == 0) {
                     pause(config.registry().pollInterval().toMillis());
@@ -165,8 +171,28 @@ public class OutboxPublisher {
         return ok;
     }
 
+    /** At most once a second: rows waiting (Kafka down shows here first). */
+    private void countBacklog() throws SQLException {
+        long now = System.nanoTime();
+        if (backlog.get() >= 0 && now - backlogCountedAt < 1_000_000_000L) {
+            return;
+        }
+        backlogCountedAt = now;
+        try (PreparedStatement s = lockConnection.prepareStatement("SELECT count(*) FROM registry_outbox");
+             ResultSet r = s.executeQuery()) {
+            r.next();
+            backlog.set(r.getLong(1));
+        }
+    }
+
+    /** Rows in the outbox at the last count, or -1 when this replica does not publish. */
+    public long backlog() {
+        return backlog.get();
+    }
+
     private void releaseLock() {
         leader.set(false);
+        backlog.set(-1);
         if (lockConnection != null) {
             try {
                 // closing a pooled connection keeps the session: unlock explicitly
