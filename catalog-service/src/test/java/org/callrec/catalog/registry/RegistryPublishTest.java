@@ -55,6 +55,8 @@ class RegistryPublishTest {
     @BeforeEach
     void subscribe() {
         consumer = new KafkaConsumer<>(Map.of(
+                // the topic holds every device the other tests imported: read it in big polls
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "registry-test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
