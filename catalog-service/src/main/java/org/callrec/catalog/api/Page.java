@@ -35,16 +35,23 @@ public record Page<T>(List<T> items, String next) {
     }
 
     /**
-     * The page size a request asks for: {@code defaultLimit} when absent, 1..{@code maxLimit}
-     * otherwise (400 outside).
+     * The page size a request asks for (the {@code limit} parameter as given): {@code defaultLimit}
+     * when absent, 1..{@code maxLimit} otherwise (400 for anything else). Taken as text so that
+     * {@code limit=abc} is a 400 problem, not JAX-RS' 404 for an unconvertible parameter.
      */
-    public static int limit(Integer requested, int defaultLimit, int maxLimit) {
-        if (requested == null) {
+    public static int limit(String requested, int defaultLimit, int maxLimit) {
+        if (requested == null || requested.isEmpty()) {
             return defaultLimit;
         }
-        if (requested < 1 || requested > maxLimit) {
-            throw ProblemException.invalid("limit", "must be 1.." + maxLimit);
+        int n;
+        try {
+            n = Integer.parseInt(requested);
+        } catch (NumberFormatException e) {
+            n = -1;
         }
-        return requested;
+        if (n < 1 || n > maxLimit) {
+            throw ProblemException.invalid("limit", "must be a number 1.." + maxLimit);
+        }
+        return n;
     }
 }

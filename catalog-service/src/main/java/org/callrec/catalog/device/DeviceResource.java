@@ -91,7 +91,7 @@ public class DeviceResource {
 
     @GET
     @Operation(summary = "List a tenant's devices in MAC order")
-    public Page<DeviceEntry> list(@PathParam("tenant") String tenant, @QueryParam("limit") Integer limit,
+    public Page<DeviceEntry> list(@PathParam("tenant") String tenant, @QueryParam("limit") String limit,
                                   @QueryParam("cursor") String cursor) {
         access.tenant(tenant, Scope.TENANT_ADMIN);
         return devices.list(tenant, cursor, Page.limit(limit, config.paging().defaultLimit(), config.paging().maxLimit()));

@@ -56,7 +56,7 @@ public class TenantResource {
 
     @GET
     @Operation(summary = "List tenants in id order (operator)")
-    public Page<Tenant> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    public Page<Tenant> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         access.operator();
         Page<Stored> page = tenants.list(cursor,
                 Page.limit(limit, config.paging().defaultLimit(), config.paging().maxLimit()));

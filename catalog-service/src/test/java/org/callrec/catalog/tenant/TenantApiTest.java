@@ -156,6 +156,8 @@ class TenantApiTest {
         assertThat(seen).containsSubsequence(mine).doesNotHaveDuplicates().isSorted();
 
         operator().queryParam("limit", 0).get("/api/v1/tenants").then().statusCode(400);
+        operator().queryParam("limit", "abc").get("/api/v1/tenants").then().statusCode(400)
+                .body("errors[0].field", equalTo("limit"));
         operator().queryParam("cursor", "%%%").get("/api/v1/tenants").then().statusCode(400);
     }
 
