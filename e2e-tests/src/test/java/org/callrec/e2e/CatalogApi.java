@@ -33,6 +33,10 @@ final class CatalogApi {
         return send(request(path).GET());
     }
 
+    Answer get(String path, String accept) {
+        return send(request(path).header("Accept", accept).GET());
+    }
+
     Answer post(String path, String contentType, String body) {
         return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
     }

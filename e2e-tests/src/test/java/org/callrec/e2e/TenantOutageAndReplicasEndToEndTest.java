@@ -76,12 +76,11 @@ class TenantOutageAndReplicasEndToEndTest {
             assertThat(call).containsEntry("result", "success");
             String server = call.get("server");
             int port = Integer.parseInt(call.get("port"));
-            byte[] before = phone.sendRtp(server, port, 25, (byte) 1);
-
+            // the call is open when the catalog and its database die; its audio comes after
             stack.catalog().kill();
             stack.postgres.close();
 
-            byte[] after = phone.sendRtp(server, port, 25, (byte) 60);
+            byte[] sent = phone.sendRtp(server, port, 50, (byte) 1);
             assertThat(phone.send("cmd=RecordStopRequest&id=mid")).containsEntry("result", "success");
             // a known phone still records, an unknown one is still refused, from the replica alone
             assertThat(other.send(start("known", "0c383e00d002"))).containsEntry("result", "success");
@@ -93,9 +92,6 @@ class TenantOutageAndReplicasEndToEndTest {
             AtomicReference<Archive.Stored> stored = new AtomicReference<>();
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> archive.find("mid", "0c:38:3e:00:d0:01").map(s -> { stored.set(s); return s; }).isPresent());
-            byte[] sent = new byte[before.length + after.length];
-            System.arraycopy(before, 0, sent, 0, before.length);
-            System.arraycopy(after, 0, sent, before.length, after.length);
             assertThat(stored.get().wav().samples()).isEqualTo(EndToEndRecordingTest.alaw(sent));
             assertThat(stored.get().metadataKey()).startsWith("acme/");
         }
@@ -174,16 +170,15 @@ class TenantOutageAndReplicasEndToEndTest {
             pool.shutdown();
             System.out.printf("two replicas, limit %d, burst of %d starts: %d admitted (overshoot %d)%n", limit,
                     phones.size(), admitted, Math.max(0, admitted - limit));
-            assertThat(admitted).isGreaterThanOrEqualTo(limit).isLessThanOrEqualTo(limit + BURST_OVERSHOOT_BOUND);
+            // control's docs: N replicas overshoot by at most (N - 1) x limit, and only in a burst
+            // that comes within one propagation delay (about 200 ms): never a refusal below the limit
+            assertThat(admitted).isGreaterThanOrEqualTo(limit).isLessThanOrEqualTo(limit + (2 - 1) * limit);
         } finally {
             for (RawPhone p : phones) {
                 p.close();
             }
         }
     }
-
-    /** The overshoot control-service's docs give for two replicas and a simultaneous burst. */
-    private static final int BURST_OVERSHOOT_BOUND = 4;
 
     private static int activeNow(CatalogApi api, String tenant) throws Exception {
         Answer a = api.get("/api/v1/tenants/" + tenant + "/usage");

@@ -14,7 +14,10 @@ import org.callrec.e2e.CatalogApi.Answer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * says. PostgreSQL, Kafka and S3 are real; the services run as processes. Phones record from
  * several loopback source addresses (127.0.0.2 is acme's site, 127.0.0.3 globex's).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TenantsEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -88,6 +92,7 @@ class TenantsEndToEndTest {
     }
 
     @Test
+    @Order(1)
     @DisplayName("two tenants' phones land in their own places: acme under its prefix, globex in its bucket")
     void eachTenantsRecordingsLandWhereItSays() throws Exception {
         byte[] acmeAudio;
@@ -129,6 +134,7 @@ class TenantsEndToEndTest {
     }
 
     @Test
+    @Order(2)
     @DisplayName("every refusal: unknown-device, forbidden-source (a clone), device-disabled, tenant-suspended, quota-exceeded")
     void everyRefusalToken() throws Exception {
         try (RawPhone atAcme = new RawPhone(ACME_SITE, stack.controlPort);
@@ -170,13 +176,18 @@ class TenantsEndToEndTest {
     }
 
     @Test
+    @Order(3)
     @DisplayName("a device added through the API records within 2 s, without a restart")
     void aDeviceAddedThroughTheApiIsAcceptedWithinTwoSeconds() throws Exception {
+        // the promise is for a change on a settled registry, not one queued behind a bulk import
+        // still on its way (10,000 devices take a few seconds more; BENCHMARKS.md), hence the order
+        await().atMost(Duration.ofSeconds(60)).until(() -> outboxRows() == 0);
         try (RawPhone phone = new RawPhone(ACME_SITE, stack.controlPort)) {
             awaitAnswer(phone, "n0", "0c383e000a77", "unknown-device");
             long added = System.nanoTime();
             ok(api.put("/api/v1/tenants/acme/devices/0c383e000a77", "{\"label\":\"new hire\",\"enabled\":true}"));
-            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
                 Map<String, String> a = phone.send(start("n1", "0c383e000a77"));
                 if ("success".equals(a.get("result"))) {
                     phone.send("cmd=RecordStopRequest&id=n1");
@@ -188,7 +199,18 @@ class TenantsEndToEndTest {
         }
     }
 
+    /** The catalog's registry rows not yet on the topic (its gauge, counted about once a second). */
+    private static double outboxRows() throws Exception {
+        for (String line : stack.catalog().metrics().split("\n")) {
+            if (line.startsWith("callrec_catalog_registry_outbox_rows")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
+    }
+
     @Test
+    @Order(5)
     @DisplayName("10,000 devices imported in one request (timed), exported back whole")
     void tenThousandDevicesImported() throws Exception {
         created(api.postJson("/api/v1/tenants", "{\"id\":\"fleet\",\"name\":\"Fleet\"}"));
@@ -203,7 +225,7 @@ class TenantsEndToEndTest {
         assertThat(imported.status()).as(imported.body()).isBetween(200, 201);
         assertThat(JSON.readTree(imported.body()).path("imported").asInt()).isEqualTo(10_000);
 
-        Answer export = api.get("/api/v1/tenants/fleet/devices/export");
+        Answer export = api.get("/api/v1/tenants/fleet/devices/export", "application/json");
         assertThat(export.status()).isEqualTo(200);
         JsonNode devices = JSON.readTree(export.body());
         List<String> macs = new ArrayList<>();
@@ -212,6 +234,7 @@ class TenantsEndToEndTest {
     }
 
     @Test
+    @Order(4)
     @DisplayName("bad admin input gets a problem document naming the fault, and nothing is stored")
     void badAdminInputIsAProblemAndNothingIsStored() throws Exception {
         Answer badId = api.postJson("/api/v1/tenants", "{\"id\":\"Bad/Id\",\"name\":\"x\"}");

@@ -66,8 +66,8 @@ public interface CatalogConfig {
         @WithDefault("100ms")
         Duration pollInterval();
 
-        /** Outbox rows sent per round before waiting for the broker's acks. Defaults to 500. */
-        @WithDefault("500")
+        /** Outbox rows sent per round before waiting for the broker's acks (at most 1000). Defaults to 1000. */
+        @WithDefault("1000")
         int batchSize();
 
         /** Longest wait for the broker's acks of one round; then the round is retried. Defaults to 30s. */
