@@ -170,12 +170,19 @@ cat <<INFO
 READY: the recording suite is up. Press Ctrl-C to stop.
 INFO
 
-# Stay in the foreground until Ctrl-C, or until a service dies.
+# Stay in the foreground until Ctrl-C, or until a service of the call path dies. The catalog is
+# not on the call path: without it recording goes on with the last known registry, so its death
+# is reported once and the run goes on (restart the suite to get the admin API back).
+catalog_reported=0
 while true; do
-  for name in infra ingest storage catalog control; do
+  for name in infra ingest storage control; do
     if ! kill -0 "$(cat "$RUN_DIR/$name.pid")" 2>/dev/null; then
       echo "$name stopped unexpectedly; see $LOG_DIR/$name.log"; exit 1
     fi
   done
+  if [ "$catalog_reported" = 0 ] && ! kill -0 "$(cat "$RUN_DIR/catalog.pid")" 2>/dev/null; then
+    echo "catalog stopped (see $LOG_DIR/catalog.log): recording goes on with the last known registry; no admin API until a restart"
+    catalog_reported=1
+  fi
   sleep 1
 done

@@ -162,6 +162,19 @@ class LocalRunScriptTest {
                         .filteredOn(k -> k.startsWith("default/") && k.endsWith(".wav")).hasSize(2));
                 assertThat(keys(s3Client)).filteredOn(k -> k.endsWith(".json")).hasSize(2);
             }
+
+            // 5b. The catalog is not on the call path: killed, the run goes on and phones record.
+            long catalogPid = Long.parseLong(Files.readString(state.resolve("run/catalog.pid")).strip());
+            ProcessHandle.of(catalogPid).ifPresent(ProcessHandle::destroyForcibly);
+            await().atMost(Duration.ofSeconds(30)).until(() -> read(output).contains("catalog stopped"));
+            Process afterCatalog = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", root.resolve("phone-simulator/target/phone-simulator.jar").toString(),
+                    "--control", "127.0.0.1:" + control, "--phones", "1", "--duration", "1s", "--quiet")
+                    .redirectErrorStream(true).start();
+            String afterOut = new String(afterCatalog.getInputStream().readAllBytes());
+            assertThat(afterCatalog.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(afterCatalog.exitValue()).as(afterOut).isZero();
+            assertThat(run.isAlive()).as(read(output)).isTrue();
         } finally {
             // 6. SIGTERM stops every service and the script itself, cleanly.
             run.destroy();

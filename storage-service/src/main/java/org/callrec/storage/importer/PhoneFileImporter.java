@@ -35,7 +35,7 @@ import org.callrec.storage.placement.Placement;
 import org.callrec.storage.placement.PlacementResolver;
 import org.callrec.storage.upload.CompletionPublisher;
 import org.callrec.storage.upload.MetadataMapper;
-import org.callrec.storage.upload.ObjectKeys;
+import org.callrec.storage.placement.ObjectKeys;
 import org.callrec.storage.upload.RecordingMetadata;
 import org.callrec.storage.upload.S3Store;
 

@@ -10,7 +10,6 @@ import jakarta.inject.Inject;
 import org.callrec.core.protocol.RefusalReason;
 import org.callrec.core.timeline.TimelineCap;
 import org.callrec.storage.assemble.SpillIo;
-import org.callrec.storage.placement.Placement;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -62,22 +61,19 @@ public class StorageMetrics {
         /** A different object was under one of its keys already (kept, never replaced). */
         OBJECT_CONFLICT("object-conflict"),
         /** Its placement asks for SSE-KMS and the S3 endpoint is plain HTTP: not stored unencrypted. */
-        KMS_NEEDS_TLS(Placement.Unusable.KMS_NEEDS_TLS.token()),
+        KMS_NEEDS_TLS("kms-needs-tls"),
         /** Its placement names a KMS key id that is not one: not stored unencrypted. */
-        INVALID_KMS_KEY(Placement.Unusable.INVALID_KMS_KEY.token());
-
-        /** The reason for a placement that cannot be honoured. */
-        public static FailReason of(Placement.Unusable unusable) {
-            return switch (unusable) {
-                case KMS_NEEDS_TLS -> KMS_NEEDS_TLS;
-                case INVALID_KMS_KEY -> INVALID_KMS_KEY;
-            };
-        }
+        INVALID_KMS_KEY("invalid-kms-key");
 
         private final String tag;
 
         FailReason(String tag) {
             this.tag = tag;
+        }
+
+        /** The tag on the metric (and the token where a reason is answered). */
+        public String tag() {
+            return tag;
         }
     }
 

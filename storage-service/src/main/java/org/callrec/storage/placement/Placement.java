@@ -1,5 +1,7 @@
 package org.callrec.storage.placement;
 
+import org.callrec.storage.metrics.StorageMetrics;
+
 /**
  * Where one recording's objects go, resolved once from its START record (or, for an import, from
  * its tenant's registry entry): every WAV segment and the metadata document of the recording use
@@ -18,18 +20,24 @@ public record Placement(String bucket, String prefix, String kmsKeyId, Unusable 
     /** Why a placement cannot be honoured; the token is a metric tag. */
     public enum Unusable {
         /** SSE-KMS asked for, but {@code storage.s3.endpoint} is plain HTTP (the MinIO SDK sends SSE-KMS over TLS only). */
-        KMS_NEEDS_TLS("kms-needs-tls"),
+        KMS_NEEDS_TLS(StorageMetrics.FailReason.KMS_NEEDS_TLS),
         /** SSE-KMS asked for with a key id that is not one (empty, control characters, too long). */
-        INVALID_KMS_KEY("invalid-kms-key");
+        INVALID_KMS_KEY(StorageMetrics.FailReason.INVALID_KMS_KEY);
 
-        private final String token;
+        private final StorageMetrics.FailReason failReason;
 
-        Unusable(String token) {
-            this.token = token;
+        Unusable(StorageMetrics.FailReason failReason) {
+            this.failReason = failReason;
         }
 
+        /** The token: the reason of the recording's failure metric, and of an import's answer. */
         public String token() {
-            return token;
+            return failReason.tag();
+        }
+
+        /** Why the recording counts as failed. */
+        public StorageMetrics.FailReason failReason() {
+            return failReason;
         }
     }
 

@@ -11,7 +11,7 @@ import org.callrec.core.text.LogText;
 import org.callrec.logging.RateLimitedLog;
 import org.callrec.storage.config.StorageConfig;
 import org.callrec.storage.metrics.StorageMetrics;
-import org.callrec.storage.upload.ObjectKeys;
+import org.callrec.storage.placement.ObjectKeys;
 import org.jboss.logging.Logger;
 
 /**

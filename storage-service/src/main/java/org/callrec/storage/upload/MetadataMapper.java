@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.callrec.storage.placement.ObjectKeys;
 import org.callrec.core.audio.WavHeader;
 import org.callrec.core.chunk.DropReason;
 import org.callrec.core.chunk.RecordingEnded;

@@ -15,6 +15,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.callrec.storage.placement.ObjectKeys;
 import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.SegmentedOutput;
 import org.callrec.storage.assemble.SpillFiles;
@@ -278,7 +279,7 @@ public class RecordingUploader {
                     ObjectKeys.tenantSegment(recording.start().tenant()), placement.bucket(),
                     placement.unusable().token());
             deleteSpillFiles();
-            metrics.failed(StorageMetrics.FailReason.of(placement.unusable()));
+            metrics.failed(placement.unusable().failReason());
             finish(Outcome.GAVE_UP);
         }
 

@@ -1,4 +1,4 @@
-package org.callrec.storage.upload;
+package org.callrec.storage.placement;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
