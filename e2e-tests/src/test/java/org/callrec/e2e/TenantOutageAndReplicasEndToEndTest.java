@@ -31,6 +31,8 @@ class TenantOutageAndReplicasEndToEndTest {
     private static final String SITE = "127.0.0.5";
 
     private RecordingStack stack;
+    /** Embedded infrastructure here; the compose file's images in the {@code *ContainersTest} subclass. */
+    private final Infra.Kind infra = Infra.Kind.forTest(getClass());
 
     @AfterEach
     void stopStack() {
@@ -61,7 +63,7 @@ class TenantOutageAndReplicasEndToEndTest {
     @Test
     @DisplayName("catalog and PostgreSQL killed mid-call: the call is kept, known phones record, unknown ones are refused")
     void recordingGoesOnWithTheLastKnownRegistry() throws Exception {
-        stack = RecordingStack.startWithTenants(s -> { });
+        stack = RecordingStack.startWithTenants(infra, s -> { });
         CatalogApi api = stack.catalogApi();
         assertThat(api.postJson("/api/v1/tenants", """
                 {"id":"acme","name":"Acme","allowedNetworks":["127.0.0.5/32"]}""").status()).isEqualTo(201);
@@ -78,7 +80,7 @@ class TenantOutageAndReplicasEndToEndTest {
             int port = Integer.parseInt(call.get("port"));
             // the call is open when the catalog and its database die; its audio comes after
             stack.catalog().kill();
-            stack.postgres.close();
+            stack.infra.stopPostgres();
 
             byte[] sent = phone.sendRtp(server, port, 50, (byte) 1);
             assertThat(phone.send("cmd=RecordStopRequest&id=mid")).containsEntry("result", "success");
@@ -108,7 +110,7 @@ class TenantOutageAndReplicasEndToEndTest {
     @Test
     @DisplayName("two control replicas share a tenant's limit: exact once each sees the other, bounded in a burst")
     void theLimitHoldsAcrossTwoControlReplicas() throws Exception {
-        stack = RecordingStack.startWithTenants(s -> { });
+        stack = RecordingStack.startWithTenants(infra, s -> { });
         int secondPort = RecordingStack.freePort();
         stack.startExtraControl(secondPort);
         int limit = 4;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,8 +42,9 @@ class TenantsEndToEndTest {
     private static CatalogApi api;
 
     @BeforeAll
-    static void startStack() throws Exception {
-        stack = RecordingStack.startWithTenants(s -> { });
+    static void startStack(TestInfo test) throws Exception {
+        // embedded infrastructure here, the compose file's images in TenantsEndToEndContainersTest
+        stack = RecordingStack.startWithTenants(Infra.Kind.forTest(test), s -> { });
         api = stack.catalogApi();
         created(api.postJson("/api/v1/tenants", """
                 {"id":"acme","name":"Acme Corp","allowedNetworks":["127.0.0.2/32"],
