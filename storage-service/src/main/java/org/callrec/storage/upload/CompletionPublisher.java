@@ -30,7 +30,7 @@ import io.smallrye.reactive.messaging.kafka.Record;
  * <p>Overflow: {@code THROW_EXCEPTION} with a buffer of {@value #BUFFER}. The callers block until
  * their event is acknowledged, so only a send whose caller gave up waiting (an outage) can still
  * be in the channel when the next one arrives; the channel holds at most the connector's
- * {@code max-inflight-messages} plus {@value #BUFFER} events. Beyond that {@link #publish} fails at
+ * {@code max-inflight-messages} (16 in {@code application.properties}) plus {@value #BUFFER} events. Beyond that {@link #publish} fails at
  * once and the caller's own retry (with backoff) sends the event again later: nothing is queued
  * without bound, nothing is dropped silently. A send that fails (broker down past
  * {@code delivery.timeout.ms}) is nacked: {@link #publish} throws, the channel stays open.
