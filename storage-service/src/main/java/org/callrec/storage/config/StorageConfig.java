@@ -155,8 +155,8 @@ public interface StorageConfig {
         Duration commitInterval();
 
         /**
-         * Time limit of one Kafka admin call, commit at shutdown or completion-event send.
-         * Defaults to 30s.
+         * Time limit of one Kafka admin call or commit at shutdown. (The completion-event send has
+         * the producer's own limits: {@code mp.messaging.outgoing.completed-out.*}.) Defaults to 30s.
          */
         @WithDefault("30s")
         Duration requestTimeout();
