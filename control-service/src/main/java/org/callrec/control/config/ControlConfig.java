@@ -152,8 +152,8 @@ public interface ControlConfig {
 
         /** The activity topic ({@code callrec.tenant.activity}), through which replicas share a tenant's limit. */
         interface Activity {
-            /** Shortest time between two publications after a change (changes in between are coalesced). Defaults to 100ms. */
-            @WithDefault("100ms")
+            /** Shortest time between two publications after a change (changes in between are coalesced). Defaults to 250ms (100ms cost the fleet benchmark ~0.5 CPU s of control and its start-answer p50; BENCHMARKS.md). */
+            @WithDefault("250ms")
             Duration publishInterval();
 
             /** Publication without change, so that peers know the instance lives. Defaults to 1s. */

@@ -33,13 +33,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The tenants' limit across two control replicas: two {@link TenantQuota}s, each published and
- * read through a real Kafka topic with the production timing (change coalesced every 100 ms,
+ * read through a real Kafka topic with the production timing (change coalesced every 250 ms,
  * heartbeat every 1 s, 5 s expiry), as {@link ActivityChannel} does it with SmallRye. The bound
  * asserted here is the one docs/README.md states ("The limit across replicas").
  */
 class TenantQuotaReplicasTest {
 
-    static final long PUBLISH_MILLIS = 100;
+    static final long PUBLISH_MILLIS = 250;
     static final long HEARTBEAT_MILLIS = 1_000;
     static final long EXPIRY_MILLIS = 5_000;
     static final int LIMIT = 10;
