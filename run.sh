@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole call-recording suite on this machine, no Docker needed:
-#   a real Kafka broker (KRaft) and a real S3 server (s3proxy, data in a local folder), started as
-#   one child JVM, then media-ingest-service, storage-service and control-service.
+#   a real Kafka broker (KRaft), a real S3 server (s3proxy, data in a local folder) and a real
+#   PostgreSQL, started as one child JVM, then media-ingest-service, storage-service,
+#   catalog-service (tenants, devices, keys) and control-service.
 # Usage: ./run.sh            (Ctrl-C stops everything cleanly)
 # Every setting has an environment variable; see the README's "Local run" table.
 set -euo pipefail
@@ -28,6 +29,16 @@ write_secret "$IMPORT_CREDENTIALS_FILE" "$TENANT sha256:$(printf '%s' "$IMPORT_T
 write_secret "$IMPORT_HEADER_FILE" "Authorization: Bearer $IMPORT_TOKEN"
 unset IMPORT_TOKEN
 
+# The catalog's operator key: CALLREC_OPERATOR_KEY, or a new one per run, printed below. The
+# catalog reads only its SHA-256; the key itself stays in a file of mode 600 for curl -H @file.
+[ -n "$OPERATOR_KEY" ] || OPERATOR_KEY=$(new_secret)
+write_secret "$OPERATOR_KEY_FILE" "$OPERATOR_KEY"
+write_secret "$OPERATOR_HEADER_FILE" "Authorization: Bearer $OPERATOR_KEY"
+write_secret "$OPERATOR_DIGEST_FILE" "sha256:$(printf '%s' "$OPERATOR_KEY" | sha256sum | cut -d' ' -f1)"
+# The database password: made on the first run and kept beside the data it protects.
+mkdir -p "$(dirname "$POSTGRES_PASSWORD_FILE")"
+[ -s "$POSTGRES_PASSWORD_FILE" ] || write_secret "$POSTGRES_PASSWORD_FILE" "$(new_secret)"
+
 # The service credential control-service presents to ingest's internal API: new for each run,
 # readable by this user only, handed over as a file path in the environment (never on a command line).
 INTERNAL_TOKEN_FILE="$RUN_DIR/internal-token"
@@ -37,6 +48,7 @@ INFRA_JAR=$(ls embedded-infra/target/embedded-infra-*.jar 2>/dev/null | grep -v 
 needed=(control-service/target/quarkus-app/quarkus-run.jar
         media-ingest-service/target/quarkus-app/quarkus-run.jar
         storage-service/target/quarkus-app/quarkus-run.jar
+        catalog-service/target/quarkus-app/quarkus-run.jar
         embedded-infra/target/classpath.txt
         phone-simulator/target/phone-simulator.jar)
 missing=0
@@ -53,7 +65,7 @@ stop_all() {
   trap - INT TERM EXIT
   echo "Stopping…"
   # Reverse order: phones' side first, the broker and object store last.
-  for name in control ingest storage infra; do
+  for name in control catalog ingest storage infra; do
     f="$RUN_DIR/$name.pid"
     [ -f "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null || true
     if [ -f "$f" ]; then
@@ -63,7 +75,8 @@ stop_all() {
       rm -f "$f"
     fi
   done
-  rm -f "$S3_SECRET_FILE" "$IMPORT_CREDENTIALS_FILE" "$IMPORT_HEADER_FILE" "$INTERNAL_TOKEN_FILE"
+  rm -f "$S3_SECRET_FILE" "$IMPORT_CREDENTIALS_FILE" "$IMPORT_HEADER_FILE" "$INTERNAL_TOKEN_FILE" \
+        "$OPERATOR_KEY_FILE" "$OPERATOR_HEADER_FILE" "$OPERATOR_DIGEST_FILE"
   echo "Stopped."
   exit 0
 }
@@ -92,7 +105,8 @@ start() { # name, log, command...
   echo $! > "$RUN_DIR/$name.pid"
 }
 
-echo "Starting Kafka (127.0.0.1:$KAFKA_PORT) and S3 ($S3_HOST:$S3_PORT)…"
+echo "Starting Kafka (127.0.0.1:$KAFKA_PORT), S3 ($S3_HOST:$S3_PORT) and PostgreSQL (127.0.0.1:$POSTGRES_PORT)…"
+CALLREC_POSTGRES_PORT=$POSTGRES_PORT CALLREC_POSTGRES_PASSWORD_FILE=$POSTGRES_PASSWORD_FILE \
 CALLREC_KAFKA_PORT=$KAFKA_PORT CALLREC_S3_HOST=$S3_HOST CALLREC_S3_PORT=$S3_PORT CALLREC_S3_BUCKET=$S3_BUCKET \
 CALLREC_S3_ACCESS_KEY=$S3_ACCESS_KEY CALLREC_S3_SECRET_KEY=$S3_SECRET_KEY CALLREC_DATA_DIR=$DATA_DIR \
   start infra "$LOG_DIR/infra.log" "$JAVA" -cp "$INFRA_JAR:$(cat embedded-infra/target/classpath.txt)" org.callrec.infra.LocalInfra
@@ -113,40 +127,62 @@ STORAGE_S3_SECRET_KEY_FILE=$S3_SECRET_FILE STORAGE_IMPORT_CREDENTIALS_FILE=$IMPO
   -Dstorage.s3.bucket="$S3_BUCKET" -Dstorage.s3.access-key="$S3_ACCESS_KEY" \
   -Dstorage.work-dir="$DATA_DIR/storage" \
   -jar storage-service/target/quarkus-app/quarkus-run.jar
+
+echo "Starting catalog-service (HTTP $CATALOG_HTTP, management $CATALOG_MANAGEMENT)…"
+QUARKUS_DATASOURCE_PASSWORD=$(cat "$POSTGRES_PASSWORD_FILE") CATALOG_OPERATOR_KEY_FILE=$OPERATOR_DIGEST_FILE \
+  start catalog "$LOG_DIR/catalog.log" "$JAVA" -Dquarkus.http.port="$CATALOG_HTTP" \
+  -Dquarkus.management.port="$CATALOG_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
+  -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" \
+  -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:$POSTGRES_PORT/callrec" -Dquarkus.datasource.username=callrec \
+  -jar catalog-service/target/quarkus-app/quarkus-run.jar
 wait_for ingest "$INGEST_HTTP" "$LOG_DIR/ingest.log"
 wait_for ingest "$INGEST_MANAGEMENT" "$LOG_DIR/ingest.log"
+# control reads the registry the catalog publishes (the seeded default tenant among it)
+wait_for catalog "$CATALOG_MANAGEMENT" "$LOG_DIR/catalog.log"
 
 echo "Starting control-service (TCP $CONTROL_PORT, management $CONTROL_MANAGEMENT)…"
 CONTROL_INGEST_TOKEN_FILE="$INTERNAL_TOKEN_FILE" start control "$LOG_DIR/control.log" "$JAVA" -Dquarkus.http.port="$CONTROL_HTTP" \
   -Dquarkus.management.port="$CONTROL_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
   -Dcontrol.port="$CONTROL_PORT" -Dcontrol.default-tenant="$TENANT" \
+  -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dcontrol.tenants.unknown-devices="$UNKNOWN_DEVICES" \
   -Dcontrol.ingest.nodes="http://127.0.0.1:$INGEST_HTTP" \
   -jar control-service/target/quarkus-app/quarkus-run.jar
 wait_for storage "Consuming " "$LOG_DIR/storage.log"   # its Kafka consumer is running
 wait_for control "$CONTROL_PORT" "$LOG_DIR/control.log"
 wait_for storage "$STORAGE_MANAGEMENT" "$LOG_DIR/storage.log"
 wait_for control "$CONTROL_MANAGEMENT" "$LOG_DIR/control.log"
+wait_for catalog "$CATALOG_HTTP" "$LOG_DIR/catalog.log"
 
 cat <<INFO
 
   Phones:   recording server $ADVERTISED, port $CONTROL_PORT (TCP); RTP to UDP $UDP_MIN-$UDP_MAX
   S3:       http://$S3_HOST:$S3_PORT  bucket $S3_BUCKET  access key $S3_ACCESS_KEY  secret key in $S3_SECRET_FILE
   Import:   curl -H @$IMPORT_HEADER_FILE -H 'Content-Type: application/octet-stream' --data-binary @FILE http://127.0.0.1:$STORAGE_HTTP/api/v1/imports  (tenant $TENANT)
-  Kafka:    127.0.0.1:$KAFKA_PORT
+  Catalog:  http://127.0.0.1:$CATALOG_HTTP/api/v1/tenants  (API docs: http://127.0.0.1:$CATALOG_HTTP/q/swagger-ui)
+  Operator key: $OPERATOR_KEY   (also in $OPERATOR_KEY_FILE; curl -H @$OPERATOR_HEADER_FILE …)
+  Unknown phones: $UNKNOWN_DEVICES (tenant $TENANT records any phone no tenant claims; see the README's "Tenants")
+  Kafka:    127.0.0.1:$KAFKA_PORT   PostgreSQL: 127.0.0.1:$POSTGRES_PORT (database callrec, user callrec, password in $POSTGRES_PASSWORD_FILE)
   Logs:     $LOG_DIR   Data: $DATA_DIR
-  Health:   http://127.0.0.1:$CONTROL_MANAGEMENT/q/health/ready (control)  http://127.0.0.1:$INGEST_MANAGEMENT/q/health/ready (ingest)  http://127.0.0.1:$STORAGE_MANAGEMENT/q/health/ready (storage)
-  Metrics:  http://127.0.0.1:$CONTROL_MANAGEMENT/q/metrics (control)  http://127.0.0.1:$INGEST_MANAGEMENT/q/metrics (ingest)  http://127.0.0.1:$STORAGE_MANAGEMENT/q/metrics (storage)
+  Health:   http://127.0.0.1:$CONTROL_MANAGEMENT/q/health/ready (control)  http://127.0.0.1:$INGEST_MANAGEMENT/q/health/ready (ingest)  http://127.0.0.1:$STORAGE_MANAGEMENT/q/health/ready (storage)  http://127.0.0.1:$CATALOG_MANAGEMENT/q/health/ready (catalog)
+  Metrics:  http://127.0.0.1:$CONTROL_MANAGEMENT/q/metrics (control)  http://127.0.0.1:$INGEST_MANAGEMENT/q/metrics (ingest)  http://127.0.0.1:$STORAGE_MANAGEMENT/q/metrics (storage)  http://127.0.0.1:$CATALOG_MANAGEMENT/q/metrics (catalog)
   Try it:   java -jar phone-simulator/target/phone-simulator.jar --control 127.0.0.1:$CONTROL_PORT --phones 3 --duration 5s
 
 READY: the recording suite is up. Press Ctrl-C to stop.
 INFO
 
-# Stay in the foreground until Ctrl-C, or until a service dies.
+# Stay in the foreground until Ctrl-C, or until a service of the call path dies. The catalog is
+# not on the call path: without it recording goes on with the last known registry, so its death
+# is reported once and the run goes on (restart the suite to get the admin API back).
+catalog_reported=0
 while true; do
   for name in infra ingest storage control; do
     if ! kill -0 "$(cat "$RUN_DIR/$name.pid")" 2>/dev/null; then
       echo "$name stopped unexpectedly; see $LOG_DIR/$name.log"; exit 1
     fi
   done
+  if [ "$catalog_reported" = 0 ] && ! kill -0 "$(cat "$RUN_DIR/catalog.pid")" 2>/dev/null; then
+    echo "catalog stopped (see $LOG_DIR/catalog.log): recording goes on with the last known registry; no admin API until a restart"
+    catalog_reported=1
+  fi
   sleep 1
 done

@@ -18,9 +18,16 @@ DATA_DIR=${CALLREC_DATA_DIR:-$STATE_DIR/data}
 CONTROL_HTTP=${CALLREC_CONTROL_HTTP_PORT:-8081}
 INGEST_HTTP=${CALLREC_INGEST_HTTP_PORT:-8082}
 STORAGE_HTTP=${CALLREC_STORAGE_HTTP_PORT:-8083}
+CATALOG_HTTP=${CALLREC_CATALOG_HTTP_PORT:-8084}
+POSTGRES_PORT=${CALLREC_POSTGRES_PORT:-5432}
+# Unset: run.sh makes a random one per run and prints it. The catalog holds only its SHA-256.
+OPERATOR_KEY=${CALLREC_OPERATOR_KEY:-}
+# refuse | quarantine | default: what control does with a phone no tenant registered or claims
+UNKNOWN_DEVICES=${CALLREC_UNKNOWN_DEVICES:-default}
 CONTROL_MANAGEMENT=${CALLREC_CONTROL_MANAGEMENT_PORT:-9081}
 INGEST_MANAGEMENT=${CALLREC_INGEST_MANAGEMENT_PORT:-9082}
 STORAGE_MANAGEMENT=${CALLREC_STORAGE_MANAGEMENT_PORT:-9083}
+CATALOG_MANAGEMENT=${CALLREC_CATALOG_MANAGEMENT_PORT:-9084}
 LOG_JSON=${CALLREC_LOG_JSON:-false}
 JAVA=${JAVA:-java}
 RUN_DIR=$STATE_DIR/run
@@ -28,4 +35,9 @@ RUN_DIR=$STATE_DIR/run
 S3_SECRET_FILE=$RUN_DIR/s3-secret-key
 IMPORT_CREDENTIALS_FILE=$RUN_DIR/import-credentials
 IMPORT_HEADER_FILE=$RUN_DIR/import-authorization.header
+OPERATOR_KEY_FILE=$RUN_DIR/operator-key           # the key, for curl -H @OPERATOR_HEADER_FILE
+OPERATOR_HEADER_FILE=$RUN_DIR/operator-authorization.header
+OPERATOR_DIGEST_FILE=$RUN_DIR/operator-key.sha256 # what the catalog reads
+# The database password: made once and kept with the data (the database keeps it too)
+POSTGRES_PASSWORD_FILE=$DATA_DIR/postgres-password
 LOG_DIR=$STATE_DIR/logs

@@ -88,7 +88,7 @@ KAFKA_SECURITY_PROTOCOL, which Quarkus gives the services' Kafka clients as secu
 {{- end }}
 {{- end -}}
 
-{{/* Kafka client settings from an existing Secret, for the envFrom of ingest and storage (not control: no Kafka). */}}
+{{/* Kafka client settings from an existing Secret, for the envFrom of every Kafka client: control, ingest, storage, catalog. */}}
 {{- define "callrec.kafkaEnvFrom" -}}
 {{- if .Values.kafka.existingSecret -}}
 - secretRef:
@@ -107,6 +107,9 @@ KAFKA_SECURITY_PROTOCOL, which Quarkus gives the services' Kafka clients as secu
 
 {{/* Where the internal token is mounted in ingest and control (one file, named token, whatever the Secret's key). */}}
 {{- define "callrec.internalTokenDir" -}}/etc/callrec/internal-token{{- end -}}
+
+{{/* Where catalog-service's operator key (catalog.operatorKey.existingSecret) is mounted; the file is named operator-key. */}}
+{{- define "callrec.operatorKeyDir" -}}/etc/callrec/operator-key{{- end -}}
 
 {{/* Where the internal API's TLS material (internalTls.existingSecret) is mounted in ingest and control. */}}
 {{- define "callrec.internalTlsDir" -}}/etc/callrec/internal-tls{{- end -}}
@@ -288,13 +291,32 @@ Negative when the grace period is too short (refused by callrec.validate).
 {{- if and (not $v.s3.existingSecret) (eq $v.s3.secretKey "callrec-secret") -}}
 {{- fail "s3.secretKey callrec-secret is the well-known development key: give the store's real credentials (s3.existingSecret)" -}}
 {{- end -}}
-{{- range $component := list "control" "ingest" "storage" -}}
+{{- if $v.catalog.enabled -}}
+{{- if not $v.catalog.database.url -}}
+{{- fail "catalog.database.url is required with catalog.enabled: the JDBC URL of the external PostgreSQL, e.g. jdbc:postgresql://postgres.db.svc:5432/callrec (the chart runs no database)" -}}
+{{- end -}}
+{{- if not (hasPrefix "jdbc:postgresql:" $v.catalog.database.url) -}}
+{{- fail (printf "catalog.database.url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), not %q" $v.catalog.database.url) -}}
+{{- end -}}
+{{- if not $v.catalog.database.existingSecret -}}
+{{- fail "catalog.database.existingSecret is required with catalog.enabled: a Secret holding the database user and password (keys catalog.database.usernameKey and passwordKey, default username and password)" -}}
+{{- end -}}
+{{- if not $v.catalog.operatorKey.existingSecret -}}
+{{- fail "catalog.operatorKey.existingSecret is required with catalog.enabled: a Secret whose key catalog.operatorKey.key (default operator-key) holds the operator key or sha256:<hex> of it" -}}
+{{- end -}}
+{{- end -}}
+{{- range $component := list "control" "ingest" "storage" "catalog" -}}
 {{- if hasKey (index $v $component).env "QUARKUS_PROFILE" -}}
 {{- fail (printf "%s.env.QUARKUS_PROFILE: the chart runs the services in the prod profile; the dev, test and local profiles accept well-known credentials" $component) -}}
 {{- end -}}
-{{- range $key := list "INGEST_API_TOKEN_FILE" "CONTROL_INGEST_TOKEN_FILE" "CONTROL_INGEST_TRUST_FILE" "STORAGE_IMPORT_CREDENTIALS_FILE" "STORAGE_S3_CA_FILE" -}}
+{{- range $key := list "INGEST_API_TOKEN_FILE" "CONTROL_INGEST_TOKEN_FILE" "CONTROL_INGEST_TRUST_FILE" "STORAGE_IMPORT_CREDENTIALS_FILE" "STORAGE_S3_CA_FILE" "CATALOG_OPERATOR_KEY_FILE" -}}
 {{- if hasKey (index $v $component).env $key -}}
-{{- fail (printf "%s.env.%s: the chart mounts this file from a Secret; set internalToken, internalTls, storage.import or s3.caSecret instead" $component $key) -}}
+{{- fail (printf "%s.env.%s: the chart mounts this file from a Secret; set internalToken, internalTls, storage.import, s3.caSecret or catalog.operatorKey instead" $component $key) -}}
+{{- end -}}
+{{- end -}}
+{{- range $key := list "QUARKUS_DATASOURCE_USERNAME" "QUARKUS_DATASOURCE_PASSWORD" "QUARKUS_DATASOURCE_JDBC_URL" -}}
+{{- if hasKey (index $v $component).env $key -}}
+{{- fail (printf "%s.env.%s: the database comes from catalog.database (url, existingSecret), never from env" $component $key) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

@@ -11,7 +11,7 @@ import com.tngtech.archunit.lang.ArchRule;
  *
  * <p>Why a module of its own: the rules must see every service's compiled classes at once, and
  * no service may depend on another. This module depends on recorder-core, control-service,
- * media-ingest-service and storage-service with all of their own dependencies excluded, so it
+ * media-ingest-service, storage-service and catalog-service with all of their own dependencies excluded, so it
  * reads just their main classes (tests are left out), like deploy-tests reads their config
  * mappings. ArchUnit needs no framework on the classpath: a dependency on, say, a Vert.x class
  * shows by the referenced class's name.
@@ -34,6 +34,9 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule storageHasNoPackageCycle = ShapeRules.noPackageCycle("org.callrec.storage");
+
+    @ArchTest
+    static final ArchRule catalogHasNoPackageCycle = ShapeRules.noPackageCycle("org.callrec.catalog");
 
     @ArchTest
     static final ArchRule coreDependsOnNoFramework = ShapeRules.dependsOnNoFramework("org.callrec.core");

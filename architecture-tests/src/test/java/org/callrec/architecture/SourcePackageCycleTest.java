@@ -22,6 +22,7 @@ class SourcePackageCycleTest {
         "control-service,      org.callrec.control",
         "media-ingest-service, org.callrec.ingest",
         "storage-service,      org.callrec.storage",
+        "catalog-service,      org.callrec.catalog",
     })
     void noPackageCycleInTheSources(String module, String rootPackage) {
         Path sources = Path.of(System.getProperty("callrec.root", ".."), module, "src", "main", "java");

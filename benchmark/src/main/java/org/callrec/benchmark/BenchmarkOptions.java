@@ -40,7 +40,7 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
                         Path pidDir, Duration completionTimeout, Duration kafkaTimeout, boolean help) {
 
     /** Services whose CPU time is measured, by pid file name. */
-    static final List<String> SERVICES = List.of("control", "ingest", "storage", "infra");
+    static final List<String> SERVICES = List.of("control", "ingest", "storage", "catalog", "infra");
 
     static final String USAGE = """
             Usage: java -jar benchmark/target/benchmark.jar [options]

@@ -62,7 +62,7 @@ class ChartSecurityTest {
         @DisplayName("one per component, selecting exactly its pods, ingress only, every rule bound to ports")
         void onePerComponent() {
             assertThat(rendered.all(NetworkPolicy.class).map(p -> p.getMetadata().getName()))
-                    .containsExactlyInAnyOrder("callrec-control", "callrec-ingest", "callrec-storage");
+                    .containsExactlyInAnyOrder("callrec-control", "callrec-ingest", "callrec-storage", "callrec-catalog");
             rendered.podTemplates().forEach((workload, template) -> {
                 NetworkPolicy policy = rendered.get(NetworkPolicy.class, workload);
                 assertThat(template.getMetadata().getLabels())
@@ -101,6 +101,13 @@ class ChartSecurityTest {
         }
 
         @Test
+        @DisplayName("the catalog's admin API is open to any source (every call needs a key); nothing else but management is")
+        void catalogApiFromAnywhere() {
+            assertThat(rule("callrec-catalog", 8084, "TCP").getFrom()).as("no from: any source").isEmpty();
+            assertThat(ports("callrec-catalog")).containsExactlyInAnyOrder("8084/TCP", "9084/TCP");
+        }
+
+        @Test
         @DisplayName("storage's import port admits no one until importers are named")
         void importClosed() {
             assertThat(ports("callrec-storage")).containsExactly("9083/TCP");
@@ -109,7 +116,8 @@ class ChartSecurityTest {
         @Test
         @DisplayName("management ports admit only the monitoring namespace")
         void managementFromMonitoring() {
-            for (var entry : Map.of("callrec-control", 9081, "callrec-ingest", 9082, "callrec-storage", 9083).entrySet()) {
+            for (var entry : Map.of("callrec-control", 9081, "callrec-ingest", 9082, "callrec-storage", 9083,
+                    "callrec-catalog", 9084).entrySet()) {
                 assertThat(rule(entry.getKey(), entry.getValue(), "TCP").getFrom()).as(entry.getKey()).singleElement()
                         .satisfies(peer -> {
                             assertThat(peer.getNamespaceSelector().getMatchLabels())
@@ -147,6 +155,83 @@ class ChartSecurityTest {
                 .containsEntry("app.kubernetes.io/name", "prometheus"));
         // with TLS control calls 8443; plain 8082 is left to the pod's own preStop hook (loopback)
         assertThat(ports(ingest)).contains("8443/TCP").doesNotContain("8082/TCP");
+    }
+
+    @Nested
+    @DisplayName("the catalog: external database and operator key from Secrets")
+    class Catalog {
+
+        @Test
+        @DisplayName("the JDBC URL is in the ConfigMap, user and password come from the database Secret with its key names")
+        void databaseFromSecret() {
+            Rendered rendered = render(CLUSTER_IP);
+            Container catalog = Rendered.container(rendered.catalog().getSpec().getTemplate());
+
+            assertThat(rendered.configMap("callrec-catalog"))
+                    .containsEntry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://pg-rw.db.svc:5432/callrec")
+                    .doesNotContainKeys("QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD");
+            for (var entry : Map.of("QUARKUS_DATASOURCE_USERNAME", "user", "QUARKUS_DATASOURCE_PASSWORD", "pass").entrySet()) {
+                EnvVar var = catalog.getEnv().stream().filter(e -> e.getName().equals(entry.getKey())).findFirst()
+                        .orElseThrow();
+                assertThat(var.getValue()).as(entry.getKey()).isNull();
+                assertThat(var.getValueFrom().getSecretKeyRef().getName()).isEqualTo("callrec-db");
+                assertThat(var.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(entry.getValue());
+            }
+            assertThat(rendered.catalog().getSpec().getReplicas()).isEqualTo(2);
+            // the chart runs no database and makes no Secret for it
+            assertThat(rendered.all(Secret.class)).isEmpty();
+            assertThat(rendered.documents()).noneMatch(d -> d.kind().equals("StatefulSet") && d.name().contains("postgres"));
+        }
+
+        @Test
+        @DisplayName("the operator key is a file mounted read-only from its Secret, named operator-key whatever the key")
+        void operatorKeyFile() {
+            PodTemplateSpec template = render(CLUSTER_IP).catalog().getSpec().getTemplate();
+            Container catalog = Rendered.container(template);
+
+            assertThat(env(catalog, "CATALOG_OPERATOR_KEY_FILE")).isEqualTo("/etc/callrec/operator-key/operator-key");
+            assertThat(catalog.getVolumeMounts()).anySatisfy(m -> {
+                assertThat(m.getMountPath()).isEqualTo("/etc/callrec/operator-key");
+                assertThat(m.getReadOnly()).isTrue();
+                assertThat(m.getSubPath()).as("no subPath: a rotated Secret reaches the file").isNull();
+            });
+            Volume volume = volume(template, "operator-key").orElseThrow();
+            assertThat(volume.getSecret().getSecretName()).isEqualTo("callrec-admin");
+            assertThat(volume.getSecret().getItems()).extracting(KeyToPath::getKey, KeyToPath::getPath)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("keys", "operator-key"));
+            assertThat(catalog.getEnv()).noneMatch(e -> e.getName().contains("KEY") && !e.getName().endsWith("_FILE")
+                    && e.getValue() != null);
+        }
+
+        @Test
+        @DisplayName("networkPolicy.catalogApiFrom narrows the admin API to its peers")
+        void apiPeers() {
+            NetworkPolicy catalog = render(HOST_NETWORK).get(NetworkPolicy.class, "callrec-catalog");
+
+            assertThat(peers(catalog, 8084)).singleElement().satisfies(p -> assertThat(
+                    p.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "ingress-nginx"));
+        }
+
+        @Test
+        @DisplayName("catalog.enabled=false renders no catalog object and needs no database")
+        void disabled() {
+            Rendered rendered = render(K8S, "catalog.enabled=false", "catalog.database.url=",
+                    "catalog.database.existingSecret=", "catalog.operatorKey.existingSecret=");
+
+            assertThat(rendered.documents()).noneMatch(d -> d.name().contains("catalog"));
+            assertThat(rendered.podTemplates()).doesNotContainKey("callrec-catalog");
+        }
+
+        @Test
+        @DisplayName("control gets the unknown-device policy (default: the default tenant) and the registry's Kafka")
+        void controlTenants() {
+            assertThat(render(K8S).configMap("callrec-control")).containsEntry("CONTROL_TENANTS_UNKNOWN_DEVICES", "default")
+                    .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka-bootstrap.kafka.svc:9092");
+            assertThat(render(CLUSTER_IP).configMap("callrec-control"))
+                    .containsEntry("CONTROL_TENANTS_UNKNOWN_DEVICES", "refuse");
+            assertThat(render(K8S).configMap("callrec-storage"))
+                    .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka-bootstrap.kafka.svc:9092");
+        }
     }
 
     @Test

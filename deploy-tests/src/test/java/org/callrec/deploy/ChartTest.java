@@ -94,7 +94,7 @@ class ChartTest {
             // probes: all three, on the port named management, which is the service's management port
             int management = container.getPorts().stream().filter(p -> p.getName().equals("management"))
                     .findFirst().orElseThrow().getContainerPort();
-            assertThat(management).isIn(9081, 9082, 9083);
+            assertThat(management).isIn(9081, 9082, 9083, 9084);
             assertProbe(container.getStartupProbe(), "/q/health/started", workload);
             assertProbe(container.getLivenessProbe(), "/q/health/live", workload);
             assertProbe(container.getReadinessProbe(), "/q/health/ready", workload);
@@ -106,7 +106,7 @@ class ChartTest {
         });
 
         // a PDB per workload, selecting that workload's pods
-        assertThat(rendered.pdbs()).hasSize(3).allSatisfy(pdb -> assertThat(rendered.podTemplates().values())
+        assertThat(rendered.pdbs()).hasSize(rendered.podTemplates().size()).allSatisfy(pdb -> assertThat(rendered.podTemplates().values())
                 .anyMatch(t -> t.getMetadata().getLabels().entrySet()
                         .containsAll(pdb.getSpec().getSelector().getMatchLabels().entrySet())));
         // every Service selects the pods of one workload
@@ -123,7 +123,9 @@ class ChartTest {
         Rendered rendered = render(values(valuesFile));
 
         Map<String, ServiceConfig> services = Map.of("callrec-control", ServiceConfig.CONTROL,
-                "callrec-ingest", ServiceConfig.INGEST, "callrec-storage", ServiceConfig.STORAGE);
+                "callrec-ingest", ServiceConfig.INGEST, "callrec-storage", ServiceConfig.STORAGE,
+                "callrec-catalog", ServiceConfig.CATALOG);
+        assertThat(rendered.podTemplates()).as("every ci/ values file renders the catalog").containsKey("callrec-catalog");
         services.forEach((workload, service) -> {
             Container container = Rendered.container(rendered.podTemplates().get(workload));
             Map<String, String> env = new HashMap<>(rendered.configMap(workload));
@@ -205,7 +207,8 @@ class ChartTest {
             List<Service> scraped = rendered.all(Service.class)
                     .filter(s -> s.getMetadata().getLabels().entrySet().containsAll(selector.entrySet())).toList();
             assertThat(scraped).extracting(s -> s.getMetadata().getName())
-                    .containsExactlyInAnyOrder("callrec-control-management", "callrec-ingest", "callrec-storage");
+                    .containsExactlyInAnyOrder("callrec-control-management", "callrec-ingest", "callrec-storage",
+                            "callrec-catalog");
             assertThat(scraped).allSatisfy(s -> assertThat(s.getSpec().getPorts())
                     .anyMatch(p -> p.getName().equals("management")));
         }
@@ -338,23 +341,21 @@ class ChartTest {
     }
 
     @Test
-    @DisplayName("a Kafka Secret is added to the environment of ingest and storage, not control (no Kafka); the checksum follows the configuration")
+    @DisplayName("a Kafka Secret is added to the environment of every service (control and storage read the registry, the catalog publishes it); the checksum follows the configuration")
     void kafkaSecretAndChecksum() {
         String defaults = Helm.CHART + "/ci/k8s-values.yaml";
         Rendered plain = render(values(defaults));
         Rendered withSecret = render(values(defaults, "kafka.existingSecret=kafka-sasl", "control.tenant=acme"));
 
-        List.of("callrec-ingest", "callrec-storage").forEach(workload -> assertThat(
+        List.of("callrec-control", "callrec-ingest", "callrec-storage", "callrec-catalog").forEach(workload -> assertThat(
                 Rendered.container(withSecret.podTemplates().get(workload)).getEnvFrom()).as(workload)
                 .anyMatch(e -> e.getSecretRef() != null && e.getSecretRef().getName().equals("kafka-sasl")));
-        assertThat(Rendered.container(withSecret.control().getSpec().getTemplate()).getEnvFrom())
-                .noneMatch(e -> e.getSecretRef() != null && e.getSecretRef().getName().equals("kafka-sasl"));
         assertThat(checksum(withSecret.control())).isNotEqualTo(checksum(plain.control()));
         assertThat(checksum(withSecret.storage())).isEqualTo(checksum(plain.storage()));
     }
 
     @Test
-    @DisplayName("kafka.config reaches ingest and storage as KAFKA_* variables (not control), and rolls their pods")
+    @DisplayName("kafka.config reaches every service as KAFKA_* variables, and rolls their pods")
     void kafkaClientProperties() {
         String defaults = Helm.CHART + "/ci/k8s-values.yaml";
         Rendered plain = render(values(defaults));
@@ -362,18 +363,18 @@ class ChartTest {
                 "kafka.config.sasl\\.mechanism=SCRAM-SHA-512", "kafka.config.client\\.rack=zone-a"));
 
         // Spelt as the services' Kafka clients read them back: KAFKA_SECURITY_PROTOCOL is security.protocol
-        for (String component : List.of("callrec-ingest", "callrec-storage")) {
+        for (String component : List.of("callrec-control", "callrec-ingest", "callrec-storage", "callrec-catalog")) {
             assertThat(sasl.configMap(component)).as(component)
                     .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka-bootstrap.kafka.svc:9092")
                     .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
                     .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
                     .containsEntry("KAFKA_CLIENT_RACK", "zone-a");
         }
-        assertThat(sasl.configMap("callrec-control")).noneSatisfy((key, value) -> assertThat(key).startsWith("KAFKA_"));
-        // A change of them restarts ingest and storage, not control
+        // A change of them restarts every service
         assertThat(checksum(sasl.ingest())).isNotEqualTo(checksum(plain.ingest()));
         assertThat(checksum(sasl.storage())).isNotEqualTo(checksum(plain.storage()));
-        assertThat(checksum(sasl.control())).isEqualTo(checksum(plain.control()));
+        assertThat(checksum(sasl.control())).isNotEqualTo(checksum(plain.control()));
+        assertThat(checksum(sasl.catalog())).isNotEqualTo(checksum(plain.catalog()));
     }
 
     @Test
@@ -422,6 +423,16 @@ class ChartTest {
                 Arguments.of(k8s, List.of("ingest.env.INGEST_API_TOKEN_FILE=/tmp/token"), "mounts this file from a Secret"),
                 Arguments.of(k8s, List.of("s3.sse=aes"), "sse"),
                 Arguments.of(k8s, List.of("networkPolicy.phoneCidrs={10.0.0.0}"), "phoneCidrs"),
+                // issue 12: the catalog needs its external database and operator key, from Secrets
+                Arguments.of(k8s, List.of("catalog.database.existingSecret="), "catalog.database.existingSecret is required"),
+                Arguments.of(k8s, List.of("catalog.database.url="), "catalog.database.url is required"),
+                Arguments.of(k8s, List.of("catalog.operatorKey.existingSecret="), "catalog.operatorKey.existingSecret is required"),
+                Arguments.of(k8s, List.of("catalog.env.QUARKUS_DATASOURCE_PASSWORD=secret"), "never from env"),
+                Arguments.of(k8s, List.of("catalog.env.CATALOG_OPERATOR_KEY_FILE=/tmp/key"), "mounts this file from a Secret"),
+                Arguments.of(k8s, List.of("catalog.env.QUARKUS_PROFILE=dev"), "prod profile"),
+                Arguments.of(k8s, List.of("catalog.database.url=jdbc:mysql://db:3306/callrec"), "catalog/database/url"),
+                Arguments.of(k8s, List.of("catalog.database.password=secret"), "password"),
+                Arguments.of(k8s, List.of("control.tenants.unknownDevices=accept"), "unknownDevices"),
                 // the schema: enums, ranges and unknown keys
                 Arguments.of(k8s, List.of("ingest.networkMode=nodePort"), "networkMode"),
                 Arguments.of(k8s, List.of("ingest.ports.min=80"), "ports/min"),

@@ -27,6 +27,11 @@ final class ComposeFile {
         return new ComposeFile((Map<String, Object>) yaml.load(Repo.read("docker-compose.yml")));
     }
 
+    /** The whole file (top-level keys: services, volumes …). */
+    Map<String, Object> root() {
+        return root;
+    }
+
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Object>> services() {
         return (Map<String, Map<String, Object>>) root.get("services");

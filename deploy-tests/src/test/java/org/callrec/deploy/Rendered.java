@@ -2,6 +2,7 @@ package org.callrec.deploy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -53,11 +54,19 @@ record Rendered(List<Manifests.Document> documents) {
         return all(PodDisruptionBudget.class);
     }
 
-    /** Every pod template of the render, by workload name. */
+    Deployment catalog() {
+        return get(Deployment.class, "callrec-catalog");
+    }
+
+    /** Every pod template of the render, by workload name (the catalog's when it is enabled). */
     Map<String, PodTemplateSpec> podTemplates() {
-        return Map.of("callrec-control", control().getSpec().getTemplate(),
+        Map<String, PodTemplateSpec> templates = new TreeMap<>(Map.of(
+                "callrec-control", control().getSpec().getTemplate(),
                 "callrec-ingest", ingest().getSpec().getTemplate(),
-                "callrec-storage", storage().getSpec().getTemplate());
+                "callrec-storage", storage().getSpec().getTemplate()));
+        all(Deployment.class).filter(d -> d.getMetadata().getName().equals("callrec-catalog"))
+                .forEach(d -> templates.put("callrec-catalog", d.getSpec().getTemplate()));
+        return templates;
     }
 
     static Container container(PodTemplateSpec template) {

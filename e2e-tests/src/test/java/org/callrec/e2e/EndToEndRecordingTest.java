@@ -33,6 +33,7 @@ import org.callrec.testing.rtp.RtpPackets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,8 +48,9 @@ class EndToEndRecordingTest {
     private static Archive archive;
 
     @BeforeAll
-    static void startTheSuite() throws Exception {
-        stack = RecordingStack.start();
+    static void startTheSuite(TestInfo test) throws Exception {
+        // embedded infrastructure here, the compose file's images in EndToEndRecordingContainersTest
+        stack = RecordingStack.start(Infra.Kind.forTest(test));
         archive = new Archive(stack.s3Client(), RecordingStack.BUCKET);
     }
 
@@ -283,7 +285,7 @@ class EndToEndRecordingTest {
         return found.get();
     }
 
-    private static short[] alaw(byte[] payload) {
+    static short[] alaw(byte[] payload) {
         short[] s = new short[payload.length];
         for (int i = 0; i < payload.length; i++) {
             s[i] = G711.alawToLinear(payload[i]);
@@ -293,7 +295,7 @@ class EndToEndRecordingTest {
 
     private static List<String> completedRecordingIds(List<String> wanted) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.infra.kafkaBootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + System.nanoTime());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         ObjectMapper json = new ObjectMapper();

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 class FaultInjectionTest {
 
     private RecordingStack stack;
+    /** Embedded infrastructure here; the compose file's images in the {@code *ContainersTest} subclass. */
+    private final Infra.Kind infra = Infra.Kind.forTest(getClass());
 
     @AfterEach
     void stopTheSuite() {
@@ -39,7 +41,7 @@ class FaultInjectionTest {
     @Test
     @DisplayName("broker restarted mid-call: the stored audio is exactly what the phone sent (ingest buffered the outage)")
     void brokerRestartLosesNothing() throws Exception {
-        stack = RecordingStack.start(true, FaultInjectionTest::patientControl);
+        stack = RecordingStack.start(infra, true, FaultInjectionTest::patientControl);
         try (RawPhone phone = new RawPhone("127.0.0.1", stack.controlPort)) {
             Map<String, String> start = phone.send(startCommand("kafka1", "0c383e00bb01"));
             assertThat(start).containsEntry("result", "success");
@@ -63,7 +65,7 @@ class FaultInjectionTest {
     @Test
     @DisplayName("ingest node killed (-9) and started again mid-call: the call goes on in the same recording, silence only where the node was away")
     void ingestRestartContinuesTheRecording() throws Exception {
-        stack = RecordingStack.start(false, FaultInjectionTest::patientControl);
+        stack = RecordingStack.start(infra, false, FaultInjectionTest::patientControl);
         try (RawPhone phone = new RawPhone("127.0.0.1", stack.controlPort)) {
             Map<String, String> start = phone.send(startCommand("ingest1", "0c383e00bb02"));
             assertThat(start).containsEntry("result", "success");
@@ -92,7 +94,7 @@ class FaultInjectionTest {
     @Test
     @DisplayName("ingest node stopped (SIGTERM) mid-call and started again: the call is handed over, no END in between, silence only while no node listened")
     void ingestRollingRestartHandsTheCallOver() throws Exception {
-        stack = RecordingStack.start(false, s -> {
+        stack = RecordingStack.start(infra, false, s -> {
             patientControl(s);
             s.ingestConfig.put("ingest.shutdown.drain", "1s");
         });
@@ -124,7 +126,7 @@ class FaultInjectionTest {
     @Test
     @DisplayName("control instance killed (-9) mid-call: the ingest node ends the recording as control-lost after the lease ttl, all audio kept")
     void controlKillEndsTheRecordingAsControlLost() throws Exception {
-        stack = RecordingStack.start(false, s -> {
+        stack = RecordingStack.start(infra, false, s -> {
             patientControl(s);
             s.ingestConfig.put("ingest.lease.ttl", "3s");
             s.controlConfig.put("control.lease.renew-interval", "500ms");

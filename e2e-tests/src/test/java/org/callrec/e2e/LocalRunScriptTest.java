@@ -53,10 +53,16 @@ class LocalRunScriptTest {
         env.put("CALLREC_CONTROL_MANAGEMENT_PORT", Integer.toString(controlManagement));
         env.put("CALLREC_INGEST_MANAGEMENT_PORT", Integer.toString(RecordingStack.freePort()));
         env.put("CALLREC_STORAGE_MANAGEMENT_PORT", Integer.toString(RecordingStack.freePort()));
+        int catalogHttp = RecordingStack.freePort();
+        env.put("CALLREC_CATALOG_HTTP_PORT", Integer.toString(catalogHttp));
+        env.put("CALLREC_CATALOG_MANAGEMENT_PORT", Integer.toString(RecordingStack.freePort()));
+        env.put("CALLREC_POSTGRES_PORT", Integer.toString(RecordingStack.freePort()));
+        env.remove("CALLREC_OPERATOR_KEY"); // run.sh makes one for the run and prints it
         env.put("CALLREC_UDP_PORT_MIN", Integer.toString(udpMin));
         env.put("CALLREC_UDP_PORT_MAX", Integer.toString(udpMin + 49));
         Process run = pb.start();
         List<String> secrets = new java.util.ArrayList<>();
+        List<String> operatorKeys = new java.util.ArrayList<>();
         try {
             // 1. It comes up and says where phones must point.
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
@@ -136,6 +142,19 @@ class LocalRunScriptTest {
             secrets.add(s3Secret);
             secrets.add(importToken);
 
+            // 4b. The catalog answers the operator key run.sh printed (and no other), and a
+            //     newcomer's phones recorded into the seeded default tenant (step 5).
+            String operatorKey = Files.readString(runDir.resolve("operator-key")).strip();
+            assertThat(read(output)).contains("Operator key: " + operatorKey);
+            CatalogApi catalog = new CatalogApi(catalogHttp, operatorKey);
+            CatalogApi.Answer tenants = catalog.get("/api/v1/tenants");
+            assertThat(tenants.status()).as(tenants.body()).isEqualTo(200);
+            assertThat(tenants.body()).contains("\"default\"");
+            assertThat(catalog.as("wrong-" + operatorKey).get("/api/v1/tenants").status()).isEqualTo(401);
+            String postgresPassword = Files.readString(state.resolve("data/postgres-password")).strip();
+            secrets.add(postgresPassword);
+            operatorKeys.add(operatorKey);
+
             // 5. Their WAV and JSON objects appear in the bucket.
             try (MinioClient s3Client = MinioClient.builder().endpoint("http://127.0.0.1:" + s3)
                     .credentials("callrec", s3Secret).build()) {
@@ -143,6 +162,19 @@ class LocalRunScriptTest {
                         .filteredOn(k -> k.startsWith("default/") && k.endsWith(".wav")).hasSize(2));
                 assertThat(keys(s3Client)).filteredOn(k -> k.endsWith(".json")).hasSize(2);
             }
+
+            // 5b. The catalog is not on the call path: killed, the run goes on and phones record.
+            long catalogPid = Long.parseLong(Files.readString(state.resolve("run/catalog.pid")).strip());
+            ProcessHandle.of(catalogPid).ifPresent(ProcessHandle::destroyForcibly);
+            await().atMost(Duration.ofSeconds(30)).until(() -> read(output).contains("catalog stopped"));
+            Process afterCatalog = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", root.resolve("phone-simulator/target/phone-simulator.jar").toString(),
+                    "--control", "127.0.0.1:" + control, "--phones", "1", "--duration", "1s", "--quiet")
+                    .redirectErrorStream(true).start();
+            String afterOut = new String(afterCatalog.getInputStream().readAllBytes());
+            assertThat(afterCatalog.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(afterCatalog.exitValue()).as(afterOut).isZero();
+            assertThat(run.isAlive()).as(read(output)).isTrue();
         } finally {
             // 6. SIGTERM stops every service and the script itself, cleanly.
             run.destroy();
@@ -158,13 +190,20 @@ class LocalRunScriptTest {
             assertThat(pids).as("no pid file or secret left behind").isEmpty();
         }
         // No secret in run.sh's output or any service's log.
-        assertThat(secrets).hasSize(2);
+        assertThat(secrets).hasSize(3);
+        assertThat(operatorKeys).hasSize(1);
         try (Stream<Path> logs = Files.list(state.resolve("logs"))) {
             for (Path log : logs.toList()) {
                 assertThat(Files.readString(log)).as("%s", log.getFileName()).doesNotContain(secrets.toArray(String[]::new));
             }
         }
         assertThat(read(output)).doesNotContain(secrets.toArray(String[]::new));
+        // the operator key is printed by run.sh on purpose, but written by no service
+        try (Stream<Path> logs = Files.list(state.resolve("logs"))) {
+            for (Path log : logs.toList()) {
+                assertThat(Files.readString(log)).as("%s", log.getFileName()).doesNotContain(operatorKeys.get(0));
+            }
+        }
     }
 
     private static List<String> keys(MinioClient s3) throws Exception {

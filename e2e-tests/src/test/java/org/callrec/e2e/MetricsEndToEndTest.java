@@ -186,7 +186,7 @@ class MetricsEndToEndTest {
     /** MEDIA records on the media topic (this stack's topic holds only this test's calls). */
     private static long mediaRecordsOnTheTopic() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.infra.kafkaBootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-metrics-" + System.nanoTime());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         long media = 0;

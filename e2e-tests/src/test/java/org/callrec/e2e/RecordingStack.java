@@ -18,42 +18,36 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.callrec.infra.EmbeddedKafka;
-import org.callrec.infra.EmbeddedS3;
-
 import io.minio.MinioClient;
 
 /**
- * The whole product on this machine: a real Kafka broker and a real S3 server in-process, and
- * control, ingest and storage as child processes wired to them on free ports. Each service's
- * management interface (health, metrics) is on a free port too, and a service counts as up
- * once its {@code /q/health/ready} answers 200 there.
+ * The whole product on this machine: a real Kafka broker and a real S3 server (and PostgreSQL for
+ * a stack with tenants), and control, ingest and storage as child processes wired to them on
+ * free ports. Each service's management interface (health, metrics) is on a free port too, and a
+ * service counts as up once its {@code /q/health/ready} answers 200 there.
+ *
+ * <p>The infrastructure is an {@link Infra}: in-process by default ({@link Infra.Kind#EMBEDDED}),
+ * or the compose file's images in Docker ({@link Infra.Kind#CONTAINERS}) for the start methods
+ * that take a kind; the services and the tests see only addresses and credentials.
  */
 final class RecordingStack implements AutoCloseable {
 
     static final String BUCKET = "recordings";
     static final String TENANT = "acme";
 
-    /** The broker; replaced by {@link #startKafkaAgain()} after {@link #stopKafka()} (same port, same data). */
-    volatile EmbeddedKafka kafka;
-    /** The S3 server; replaced by {@link #startS3()} after {@link #stopS3()} (same port, same data). */
-    volatile EmbeddedS3 s3;
+    /** Kafka, S3 and (with tenants) PostgreSQL under this stack. */
+    final Infra infra;
     final int controlPort;
     final int ingestHttpPort;
     final int udpMin;
     final int udpMax;
     final Path storageWorkDir;
-    /** Where a restartable S3 server keeps its objects (null: in memory). */
-    private final Path s3DataDir;
-    private final int s3Port;
     /** Extra configuration of every storage instance started from now on. */
     final Map<String, String> storageConfig = new LinkedHashMap<>();
     /** Extra configuration of control-service. */
     final Map<String, String> controlConfig = new LinkedHashMap<>();
     /** Extra configuration of every ingest node started from now on. */
     final Map<String, String> ingestConfig = new LinkedHashMap<>();
-    /** The broker's kept log directory when it can be restarted, else null. */
-    private Path kafkaDir;
     private int storageHttpPort;
     private int storageManagementPort;
     private final List<ServiceProcess> extraStorages = new ArrayList<>();
@@ -61,11 +55,20 @@ final class RecordingStack implements AutoCloseable {
     private ServiceProcess storage;
     private final java.util.List<ServiceProcess> extras = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ServiceProcess control;
+    /** Whether the stack runs the catalog: PostgreSQL, catalog-service, and control resolving tenants. */
+    private boolean tenants;
+    private ServiceProcess catalog;
+    private int catalogHttpPort;
+    /** The catalog's operator key (a stack with tenants). */
+    final String operatorKey = java.util.HexFormat.of().formatHex(
+            java.nio.ByteBuffer.allocate(16).putLong(ThreadLocalRandom.current().nextLong())
+                    .putLong(ThreadLocalRandom.current().nextLong()).array());
+    private final List<ServiceProcess> extraControls = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The service credential of this stack's control and ingest (a new token per stack, mode 600). */
     final Path internalTokenFile;
 
-    private RecordingStack() throws IOException {
-        this(false, false);
+    private RecordingStack(Infra.Kind kind) throws IOException {
+        this(kind, false, false);
     }
 
     /**
@@ -78,27 +81,18 @@ final class RecordingStack implements AutoCloseable {
                     .putLong(ThreadLocalRandom.current().nextLong()).array());
     private final Path s3SecretFile;
 
-    private RecordingStack(boolean restartableKafka, boolean restartableS3) throws IOException {
+    private RecordingStack(Infra.Kind kind, boolean restartableKafka, boolean restartableS3) throws IOException {
         s3SecretFile = Files.createTempFile("callrec-e2e-s3-secret", "",
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         Files.writeString(s3SecretFile, s3SecretKey + "\n");
-        if (restartableKafka) {
-            kafkaDir = Files.createTempDirectory("callrec-kafka-e2e");
-            kafka = EmbeddedKafka.builder().port(freePort()).logDir(kafkaDir).start();
-        } else {
-            kafka = EmbeddedKafka.start();
+        infra = kind.start(new Infra.Options(restartableKafka, restartableS3, s3AccessKey, s3SecretKey));
+        try {
+            infra.createBucket(BUCKET);
+        } catch (RuntimeException e) {
+            infra.close();
+            throw e;
         }
-        if (restartableS3) {
-            s3DataDir = Files.createTempDirectory("callrec-s3-e2e");
-            s3Port = freePort();
-            s3 = EmbeddedS3.builder().port(s3Port).dataDir(s3DataDir).credentials(s3AccessKey, s3SecretKey).start();
-        } else {
-            s3DataDir = null;
-            s3Port = 0;
-            s3 = EmbeddedS3.builder().credentials(s3AccessKey, s3SecretKey).start();
-        }
-        s3.createBucket(BUCKET);
         controlPort = freePort();
         ingestHttpPort = freePort();
         udpMin = 20000 + ThreadLocalRandom.current().nextInt(400) * 100;
@@ -121,7 +115,12 @@ final class RecordingStack implements AutoCloseable {
 
     /** Starts infrastructure and the three services. */
     static RecordingStack start() throws IOException {
-        return startServices(new RecordingStack());
+        return start(Infra.Kind.EMBEDDED);
+    }
+
+    /** Starts infrastructure of {@code kind} and the three services. */
+    static RecordingStack start(Infra.Kind kind) throws IOException {
+        return startServices(new RecordingStack(kind));
     }
 
     /**
@@ -132,7 +131,13 @@ final class RecordingStack implements AutoCloseable {
      */
     static RecordingStack startWithRestartableS3(Map<String, String> storageConfig, Map<String, String> controlConfig)
             throws IOException {
-        RecordingStack stack = new RecordingStack(false, true);
+        return startWithRestartableS3(Infra.Kind.EMBEDDED, storageConfig, controlConfig);
+    }
+
+    /** {@link #startWithRestartableS3(Map, Map)} on infrastructure of {@code kind}. */
+    static RecordingStack startWithRestartableS3(Infra.Kind kind, Map<String, String> storageConfig,
+            Map<String, String> controlConfig) throws IOException {
+        RecordingStack stack = new RecordingStack(kind, false, true);
         stack.storageConfig.putAll(storageConfig);
         stack.controlConfig.putAll(controlConfig);
         return startServices(stack);
@@ -144,17 +149,50 @@ final class RecordingStack implements AutoCloseable {
      */
     static RecordingStack start(Map<String, String> storageConfig, Map<String, String> controlConfig)
             throws IOException {
-        RecordingStack stack = new RecordingStack();
+        return start(Infra.Kind.EMBEDDED, storageConfig, controlConfig);
+    }
+
+    /** {@link #start(Map, Map)} on infrastructure of {@code kind}. */
+    static RecordingStack start(Infra.Kind kind, Map<String, String> storageConfig, Map<String, String> controlConfig)
+            throws IOException {
+        RecordingStack stack = new RecordingStack(kind);
         stack.storageConfig.putAll(storageConfig);
         stack.controlConfig.putAll(controlConfig);
         return startServices(stack);
     }
 
-    /** Starts the three services of {@code stack} (ingest, storage, control); closes it if one fails. */
+    /**
+     * Starts the whole product with tenants: PostgreSQL, then ingest, storage, catalog-service and
+     * control-service resolving every start's tenant from the registry the catalog publishes,
+     * after {@code configure} set extra configuration.
+     */
+    static RecordingStack startWithTenants(java.util.function.Consumer<RecordingStack> configure) throws IOException {
+        return startWithTenants(Infra.Kind.EMBEDDED, configure);
+    }
+
+    /** {@link #startWithTenants(java.util.function.Consumer)} on infrastructure of {@code kind}. */
+    static RecordingStack startWithTenants(Infra.Kind kind, java.util.function.Consumer<RecordingStack> configure)
+            throws IOException {
+        RecordingStack stack = new RecordingStack(kind, false, false);
+        stack.tenants = true;
+        try {
+            configure.accept(stack);
+            stack.infra.startPostgres("callrec", "callrec", "e2e-" + stack.operatorKey);
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+        return startServices(stack);
+    }
+
+    /** Starts the services of {@code stack} (ingest, storage, catalog if it has tenants, control); closes it if one fails. */
     private static RecordingStack startServices(RecordingStack stack) throws IOException {
         try {
             stack.startIngest();
             stack.startStorage();
+            if (stack.tenants) {
+                stack.startCatalog();
+            }
             stack.startControl();
             return stack;
         } catch (IOException | RuntimeException e) {
@@ -165,15 +203,12 @@ final class RecordingStack implements AutoCloseable {
 
     /** Stops the S3 server: every request to it fails until {@link #startS3()}. */
     void stopS3() {
-        if (s3DataDir == null) {
-            throw new IllegalStateException("start the stack with startWithRestartableS3 to stop S3");
-        }
-        s3.close();
+        infra.stopS3();
     }
 
     /** Starts the S3 server again on the same port with the objects it had. */
     void startS3() {
-        s3 = EmbeddedS3.builder().port(s3Port).dataDir(s3DataDir).credentials(s3AccessKey, s3SecretKey).start();
+        infra.startS3();
     }
 
     /**
@@ -184,7 +219,13 @@ final class RecordingStack implements AutoCloseable {
      */
     static RecordingStack start(boolean restartableKafka, java.util.function.Consumer<RecordingStack> configure)
             throws IOException {
-        RecordingStack stack = new RecordingStack(restartableKafka, false);
+        return start(Infra.Kind.EMBEDDED, restartableKafka, configure);
+    }
+
+    /** {@link #start(boolean, java.util.function.Consumer)} on infrastructure of {@code kind}. */
+    static RecordingStack start(Infra.Kind kind, boolean restartableKafka,
+            java.util.function.Consumer<RecordingStack> configure) throws IOException {
+        RecordingStack stack = new RecordingStack(kind, restartableKafka, false);
         try {
             configure.accept(stack);
         } catch (RuntimeException e) {
@@ -196,15 +237,12 @@ final class RecordingStack implements AutoCloseable {
 
     /** Stops the broker (the services lose it) and keeps its data for {@link #startKafkaAgain()}. */
     void stopKafka() {
-        if (kafkaDir == null) {
-            throw new IllegalStateException("start the stack with restartableKafka to restart the broker");
-        }
-        kafka.close();
+        infra.stopKafka();
     }
 
     /** Starts the broker again on the same port with the same data. */
     void startKafkaAgain() {
-        kafka = EmbeddedKafka.builder().port(kafka.port()).logDir(kafkaDir).start();
+        infra.startKafka();
     }
 
     /** Kills the ingest node (SIGKILL: no shutdown of any kind). */
@@ -270,7 +308,7 @@ final class RecordingStack implements AutoCloseable {
     void startIngest() throws IOException {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("quarkus.http.port", Integer.toString(ingestHttpPort));
-        c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        c.put("kafka.bootstrap.servers", infra.kafkaBootstrapServers());
         c.put("ingest.node-id", "ingest-e2e");
         c.put("ingest.advertised-address", "127.0.0.1");
         c.put("ingest.bind-address", "127.0.0.1");
@@ -301,9 +339,9 @@ final class RecordingStack implements AutoCloseable {
     private Map<String, String> storageSettings(Path workDir, String bucket) {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("quarkus.http.port", Integer.toString(freePort()));
-        c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        c.put("storage.s3.endpoint", s3.endpoint());
-        c.put("storage.s3.access-key", s3.accessKey());
+        c.put("kafka.bootstrap.servers", infra.kafkaBootstrapServers());
+        c.put("storage.s3.endpoint", infra.s3Endpoint());
+        c.put("storage.s3.access-key", infra.s3AccessKey());
         c.put("storage.s3.secret-key-file", s3SecretFile.toString());
         c.put("storage.s3.bucket", bucket);
         c.put("storage.work-dir", workDir.toString());
@@ -325,20 +363,64 @@ final class RecordingStack implements AutoCloseable {
     }
 
 
+    /** Configuration of catalog-service, besides {@link #catalogConfig}. */
+    final Map<String, String> catalogConfig = new LinkedHashMap<>();
+
+    void startCatalog() throws IOException {
+        catalogHttpPort = freePort();
+        Path keyFile = Files.createTempFile("callrec-operator-key", "");
+        Files.writeString(keyFile, operatorKey + "\n");
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("quarkus.http.port", Integer.toString(catalogHttpPort));
+        c.put("kafka.bootstrap.servers", infra.kafkaBootstrapServers());
+        c.put("quarkus.datasource.jdbc.url", infra.postgresJdbcUrl());
+        c.put("quarkus.datasource.username", "callrec");
+        c.put("quarkus.datasource.password", "e2e-" + operatorKey);
+        c.put("catalog.operator-key-file", keyFile.toString());
+        c.putAll(catalogConfig);
+        catalog = ServiceProcess.startReady("catalog-service", c, freePort());
+    }
+
+    /** The catalog's admin API with the operator key. */
+    CatalogApi catalogApi() {
+        return new CatalogApi(catalogHttpPort, operatorKey);
+    }
+
+    ServiceProcess catalog() {
+        return catalog;
+    }
+
+    /**
+     * Starts one more control-service instance on its own phone port, sharing ingest and the
+     * registry (a second replica); closed with the stack.
+     */
+    ServiceProcess startExtraControl(int phonePort) throws IOException {
+        ServiceProcess p = ServiceProcess.startReady("control-service", controlSettings(phonePort), freePort());
+        extraControls.add(p);
+        return p;
+    }
+
     void startControl() throws IOException {
+        control = ServiceProcess.startReady("control-service", controlSettings(controlPort), freePort());
+    }
+
+    private Map<String, String> controlSettings(int phonePort) {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("quarkus.http.port", Integer.toString(freePort()));
-        c.put("control.port", Integer.toString(controlPort));
+        c.put("kafka.bootstrap.servers", infra.kafkaBootstrapServers());
+        // without a catalog every recording goes to TENANT, as before the registry
+        c.put("control.tenants.registry", Boolean.toString(tenants));
+        c.put("control.port", Integer.toString(phonePort));
         c.put("control.host", "127.0.0.1");
-        c.put("control.default-tenant", TENANT);
+        c.put("control.default-tenant", tenants ? "default" : TENANT);
         c.put("control.ingest.nodes", "http://127.0.0.1:" + ingestHttpPort);
         c.put("control.ingest.token-file", internalTokenFile.toString());
         c.putAll(controlConfig);
-        control = ServiceProcess.startReady("control-service", c, freePort());
+        return c;
     }
 
     MinioClient s3Client() {
-        return MinioClient.builder().endpoint(s3.endpoint()).credentials(s3.accessKey(), s3.secretKey()).build();
+        return MinioClient.builder().endpoint(infra.s3Endpoint()).credentials(infra.s3AccessKey(), infra.s3SecretKey()).build();
     }
 
     ServiceProcess control() {
@@ -381,22 +463,19 @@ final class RecordingStack implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ServiceProcess p : new ServiceProcess[] {control, ingest, storage}) {
+        extraControls.forEach(ServiceProcess::close);
+        for (ServiceProcess p : new ServiceProcess[] {control, catalog, ingest, storage}) {
             if (p != null) {
                 p.close();
             }
         }
         extras.forEach(ServiceProcess::close);
         extraStorages.forEach(ServiceProcess::close);
-        s3.close();
-        kafka.close();
-        if (kafkaDir != null) {
-            deleteQuietly(kafkaDir);
-        }
+        infra.close();
         deleteQuietly(s3SecretFile);
     }
 
-    private static void deleteQuietly(Path dir) {
+    static void deleteQuietly(Path dir) {
         try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

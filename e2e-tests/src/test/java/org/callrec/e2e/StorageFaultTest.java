@@ -70,6 +70,8 @@ class StorageFaultTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RecordingStack stack;
+    /** Embedded infrastructure here; the compose file's images in the {@code *ContainersTest} subclass. */
+    private final Infra.Kind infra = Infra.Kind.forTest(getClass());
     private final ExecutorService phones = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -83,7 +85,7 @@ class StorageFaultTest {
     @Test
     @DisplayName("storage killed mid-call and right after the stops, then restarted: every WAV is exactly the phone's audio")
     void storageKilledAndRestartedLosesAndDoublesNothing() throws Exception {
-        stack = RecordingStack.start(FAST_RECOVERY, PATIENT_CONTROL);
+        stack = RecordingStack.start(infra, FAST_RECOVERY, PATIENT_CONTROL);
         Archive archive = new Archive(stack.s3Client(), RecordingStack.BUCKET);
         warmUp(archive);
 
@@ -112,7 +114,7 @@ class StorageFaultTest {
     @Test
     @DisplayName("a second storage instance joins mid-call and is killed mid-call: the recordings are identical to the phones' audio")
     void aSecondInstanceJoiningAndDyingChangesNothing() throws Exception {
-        stack = RecordingStack.start(FAST_RECOVERY, PATIENT_CONTROL);
+        stack = RecordingStack.start(infra, FAST_RECOVERY, PATIENT_CONTROL);
         Archive archive = new Archive(stack.s3Client(), RecordingStack.BUCKET);
         warmUp(archive);
 
@@ -137,7 +139,7 @@ class StorageFaultTest {
     @DisplayName("an instance stopped with SIGTERM mid-call leaves the group at once: the other takes over without waiting for a session timeout")
     void aGracefullyStoppedInstanceHandsOverAtOnce() throws Exception {
         // default session timeout (45 s): only a clean leave lets the partitions move quickly
-        stack = RecordingStack.start(Map.of("storage.upload-retry.initial-backoff", "200ms"), PATIENT_CONTROL);
+        stack = RecordingStack.start(infra, Map.of("storage.upload-retry.initial-backoff", "200ms"), PATIENT_CONTROL);
         Archive archive = new Archive(stack.s3Client(), RecordingStack.BUCKET);
         warmUp(archive);
 
@@ -167,7 +169,7 @@ class StorageFaultTest {
     @Test
     @DisplayName("S3 away for a while: readiness DOWN, spill files kept, uploads retried with backoff, all stored exactly once it is back")
     void anS3OutageDelaysButLosesNothing() throws Exception {
-        stack = RecordingStack.startWithRestartableS3(FAST_RECOVERY, PATIENT_CONTROL);
+        stack = RecordingStack.startWithRestartableS3(infra, FAST_RECOVERY, PATIENT_CONTROL);
         await().atMost(Duration.ofSeconds(30)).until(() -> stack.storageReadiness().up());
         warmUp(new Archive(stack.s3Client(), RecordingStack.BUCKET));
 
@@ -291,7 +293,7 @@ class StorageFaultTest {
         }
         Map<String, List<JsonNode>> events = new HashMap<>();
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.infra.kafkaBootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + System.nanoTime());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {

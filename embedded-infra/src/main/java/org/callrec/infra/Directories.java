@@ -15,6 +15,21 @@ final class Directories {
     private Directories() {
     }
 
+    /**
+     * The directory {@code dir} (absolute, created if missing), or a new temporary directory
+     * named {@code prefix…} when {@code dir} is null.
+     *
+     * @param what names the directory in the error, e.g. {@code "Kafka log directory"}
+     */
+    static Path createOrTemporary(Path dir, String prefix, String what) {
+        try {
+            return dir == null ? Files.createTempDirectory(prefix)
+                    : Files.createDirectories(dir.toAbsolutePath().normalize());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + what + " " + dir, e);
+        }
+    }
+
     /** Deletes a file or a directory tree; a missing path is not an error. */
     static void deleteRecursively(Path path) {
         if (path == null || !Files.exists(path)) {

@@ -159,13 +159,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         /** Formats the log directory if needed and starts the broker; returns once it serves clients. */
         public EmbeddedKafka start() {
             boolean temporary = logDir == null;
-            Path dir;
-            try {
-                dir = temporary ? Files.createTempDirectory("embedded-kafka-")
-                        : Files.createDirectories(logDir.toAbsolutePath());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot create Kafka log directory " + logDir, e);
-            }
+            Path dir = Directories.createOrTemporary(logDir, "embedded-kafka-", "Kafka log directory");
             try {
                 int attempts = port == 0 ? RANDOM_PORT_ATTEMPTS : 1;
                 for (int attempt = 1; ; attempt++) {

@@ -1,5 +1,7 @@
 package org.callrec.infra;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -22,25 +24,39 @@ import java.util.concurrent.CountDownLatch;
  *   <tr><td>{@code CALLREC_S3_BUCKET}</td><td>bucket created at start</td><td>recordings</td></tr>
  *   <tr><td>{@code CALLREC_S3_ACCESS_KEY}</td><td>S3 access key</td><td>callrec</td></tr>
  *   <tr><td>{@code CALLREC_S3_SECRET_KEY}</td><td>S3 secret key</td><td>callrec-secret</td></tr>
- *   <tr><td>{@code CALLREC_DATA_DIR}</td><td>data root: Kafka in {@code kafka/}, S3 in {@code s3/}</td>
- *       <td>./.local/data</td></tr>
+ *   <tr><td>{@code CALLREC_DATA_DIR}</td><td>data root: Kafka in {@code kafka/}, S3 in {@code s3/},
+ *       PostgreSQL in {@code postgres/}</td><td>./.local/data</td></tr>
+ *   <tr><td>{@code CALLREC_POSTGRES_PORT}</td><td>PostgreSQL port on 127.0.0.1; unset: no PostgreSQL</td>
+ *       <td>(unset)</td></tr>
+ *   <tr><td>{@code CALLREC_POSTGRES_USER}</td><td>owner of the database {@code callrec}</td><td>callrec</td></tr>
+ *   <tr><td>{@code CALLREC_POSTGRES_PASSWORD_FILE}</td><td>file holding that user's password (first line)</td>
+ *       <td>(unset)</td></tr>
+ *   <tr><td>{@code CALLREC_POSTGRES_PASSWORD}</td><td>the password, when no file is given</td><td>callrec</td></tr>
  * </table>
  *
+ * <p>PostgreSQL starts only when {@code CALLREC_POSTGRES_PORT} is set: it then creates (once) the
+ * database {@value #POSTGRES_DATABASE} owned by the user, with the password from the file or the
+ * variable (never printed). Its data directory is kept like Kafka's.
+ *
  * <p>Prints the addresses and credentials, then exactly the line {@value #READY_LINE} on stdout
- * once both servers accept clients; scripts wait for that line. Logs go to stderr (slf4j-simple,
+ * once every server accepts clients; scripts wait for that line. Logs go to stderr (slf4j-simple,
  * Kafka at WARN; override with {@code -Dorg.slf4j.simpleLogger.log.<category>=<level>}). On
  * SIGTERM/SIGINT both servers are closed and {@value #STOPPED_LINE} is printed; the JVM then exits
  * with the usual status for the signal (143 or 130). Exit status 1 if start-up fails.
  */
 public final class LocalInfra {
 
-    /** Printed on stdout when both servers accept clients. */
+    /** The database created for the services when PostgreSQL runs. */
+    public static final String POSTGRES_DATABASE = "callrec";
+
+    /** Printed on stdout when every server accepts clients. */
     public static final String READY_LINE = "INFRA READY";
     /** Printed on stdout after a clean shutdown. */
     public static final String STOPPED_LINE = "INFRA STOPPED";
 
     private EmbeddedKafka kafka;
     private EmbeddedS3 s3;
+    private EmbeddedPostgreSql postgres;
 
     private LocalInfra() {
     }
@@ -93,11 +109,53 @@ public final class LocalInfra {
         // never the secret itself: this output is a log file
         System.out.println("S3 secret key:           " + (env.containsKey("CALLREC_S3_SECRET_KEY")
                 ? "from CALLREC_S3_SECRET_KEY (not printed)" : "the development default (EmbeddedS3.DEFAULT_SECRET_KEY)"));
+
+        if (env.get("CALLREC_POSTGRES_PORT") != null && !env.get("CALLREC_POSTGRES_PORT").isBlank()) {
+            startPostgres(env, dataDir.resolve("postgres"));
+        }
     }
 
-    /** Closes S3, then Kafka; runs in the shutdown hook, also after a failed start. */
+    private void startPostgres(Map<String, String> env, Path dir) {
+        int port = intEnv(env, "CALLREC_POSTGRES_PORT", 5432);
+        String user = env.getOrDefault("CALLREC_POSTGRES_USER", "callrec");
+        String passwordFile = env.get("CALLREC_POSTGRES_PASSWORD_FILE");
+        String password;
+        if (passwordFile != null && !passwordFile.isBlank()) {
+            try {
+                password = Files.readString(Path.of(passwordFile)).lines().findFirst().orElse("").strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("CALLREC_POSTGRES_PASSWORD_FILE cannot be read: " + passwordFile, e);
+            }
+            if (password.isEmpty()) {
+                throw new IllegalArgumentException("CALLREC_POSTGRES_PASSWORD_FILE holds no password: " + passwordFile);
+            }
+        } else {
+            password = env.getOrDefault("CALLREC_POSTGRES_PASSWORD", "callrec");
+        }
+        EmbeddedPostgreSql started = EmbeddedPostgreSql.builder().port(port).dataDir(dir).start();
+        synchronized (this) {
+            postgres = started;
+        }
+        started.createDatabase(POSTGRES_DATABASE, user, password);
+        System.out.println("PostgreSQL JDBC URL:     " + started.jdbcUrl(POSTGRES_DATABASE) + "  (data: " + dir + ")");
+        System.out.println("PostgreSQL user:         " + user + "  (password "
+                + (passwordFile != null && !passwordFile.isBlank() ? "from CALLREC_POSTGRES_PASSWORD_FILE"
+                        : env.containsKey("CALLREC_POSTGRES_PASSWORD") ? "from CALLREC_POSTGRES_PASSWORD" : "the development default")
+                + ", not printed)");
+    }
+
+    /** Closes PostgreSQL, S3, then Kafka; runs in the shutdown hook, also after a failed start. */
     private synchronized void stop() {
-        boolean anything = s3 != null || kafka != null;
+        boolean anything = s3 != null || kafka != null || postgres != null;
+        try {
+            if (postgres != null) {
+                postgres.close();
+            }
+        } catch (RuntimeException e) {
+            System.err.println("Stopping PostgreSQL failed: " + e);
+        } finally {
+            postgres = null;
+        }
         try {
             if (s3 != null) {
                 s3.close();
@@ -152,6 +210,8 @@ public final class LocalInfra {
         setIfAbsent("org.slf4j.simpleLogger.log.kafka", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.state.change.logger", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.org.gaul", "warn");
+        // the postgres child process's own log lines come through this logger
+        setIfAbsent("org.slf4j.simpleLogger.log.io.zonky", "warn");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     }

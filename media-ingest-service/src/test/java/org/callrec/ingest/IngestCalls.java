@@ -39,6 +39,11 @@ public final class IngestCalls {
 
     /** Allocates a PCMA recording for a phone at {@link #PHONE}, as control-service asks. */
     public static Response allocate(String recordingId) {
+        return allocate(recordingId, Map.of());
+    }
+
+    /** Allocates as {@link #allocate(String)}, with {@code extra} members in the request body. */
+    public static Response allocate(String recordingId, Map<String, Object> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("recordingId", recordingId);
         body.put("tenant", "acme");
@@ -47,6 +52,7 @@ public final class IngestCalls {
         body.put("codec", "PCMA");
         body.put("direction", "in");
         body.put("phoneAddress", PHONE);
+        body.putAll(extra);
         return given().contentType(ContentType.JSON).body(body).post(InternalApi.ALLOCATIONS);
     }
 

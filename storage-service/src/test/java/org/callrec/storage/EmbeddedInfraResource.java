@@ -26,7 +26,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * its objects in a temporary folder, so a test can stop it and start it again on the same port
  * with the same buckets ({@link #stopS3()}, {@link #startS3()}); tests get this object in a field
  * of type {@link EmbeddedInfraResource}. The media topic exists before the service starts, as
- * media-ingest-service (its owner) would have created it.
+ * media-ingest-service (its owner) would have created it, and so does the registry topic, as
+ * catalog-service would.
  */
 public class EmbeddedInfraResource implements QuarkusTestResourceLifecycleManager {
 
@@ -56,7 +57,10 @@ public class EmbeddedInfraResource implements QuarkusTestResourceLifecycleManage
     private static void createMediaTopic(String bootstrapServers) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(Topics.MEDIA, EmbeddedKafka.DEFAULT_PARTITIONS, (short) 1)
-                    .configs(Topics.MEDIA_REQUIRED_CONFIG))).all().get(30, TimeUnit.SECONDS);
+                    .configs(Topics.MEDIA_REQUIRED_CONFIG),
+                    // catalog-service's, which creates it compacted
+                    new NewTopic(Topics.REGISTRY, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+                    .all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("media topic not created", e);
         } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.MediaChunkBuilder;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
+import org.callrec.core.registry.StoragePlacement;
 import org.callrec.testing.rtp.RtpPackets;
 
 /**
@@ -35,6 +36,13 @@ public final class RecordFixtures {
                                Map<String, String> fields) {
         return ChunkCodec.encodeStart(new RecordingStarted(recordingId, tenant, "phone-17", "00:15:65:aa:bb:cc", codec,
                 "out", "10.1.2.3", "ingest-0", 40000, startedAtMillis, fields));
+    }
+
+    /** A START record value whose allocation carried {@code placement} (the tenant's, stamped by control). */
+    public static byte[] start(String recordingId, String tenant, AudioCodec codec, long startedAtMillis,
+                               StoragePlacement placement) {
+        return ChunkCodec.encodeStart(new RecordingStarted(recordingId, tenant, "phone-17", "00:15:65:aa:bb:cc", codec,
+                "out", "10.1.2.3", "ingest-0", 40000, startedAtMillis, Map.of(), placement, 0));
     }
 
     /** An END record value. */

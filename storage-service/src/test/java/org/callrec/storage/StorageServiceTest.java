@@ -41,6 +41,7 @@ import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordOrigin;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.chunk.Topics;
+import org.callrec.core.completion.CompletionEvent;
 import org.callrec.core.id.RecordingIds;
 import org.callrec.storage.RecordFixtures.Datagram;
 import org.callrec.storage.config.StorageConfig;
@@ -220,8 +221,11 @@ class StorageServiceTest {
         assertThat(quality.get("intact").asBoolean()).as("a packet was lost").isFalse();
         assertThat(doc.at("/audio/segments")).hasSize(1);
 
-        // A completion event announces it.
-        JsonNode event = json.readTree(awaitCompletion(id, 1).get(0).value());
+        // A completion event announces it: keyed by recording id, the value exactly CompletionEvent.toJson().
+        ConsumerRecord<String, String> announced = awaitCompletion(id, 1).get(0);
+        assertThat(announced.key()).isEqualTo(id);
+        assertThat(announced.value()).isEqualTo(CompletionEvent.fromJson(announced.value()).toJson());
+        JsonNode event = json.readTree(announced.value());
         assertThat(event.get("type").asText()).isEqualTo("recording.completed");
         assertThat(event.get("recordingId").asText()).isEqualTo(id);
         assertThat(event.get("tenant").asText()).isEqualTo("acme");

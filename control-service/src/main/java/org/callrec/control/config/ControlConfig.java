@@ -20,9 +20,17 @@ public interface ControlConfig {
     @WithDefault("0.0.0.0")
     String host();
 
-    /** Tenant written into every recording's metadata and object keys. Defaults to default. */
+    /**
+     * The default tenant: with {@code control.tenants.registry=false} every recording's tenant;
+     * with the registry, the tenant of unregistered devices under
+     * {@code control.tenants.unknown-devices=default} (when it accepts unknown devices).
+     * Defaults to default.
+     */
     @WithDefault("default")
     String defaultTenant();
+
+    /** Tenants: the registry replica, the unknown-device policy, the limit across replicas. */
+    Tenants tenants();
 
     /**
      * Codecs accepted in {@code codec=}; others are answered {@code reason=unsupported-codec}.
@@ -107,6 +115,55 @@ public interface ControlConfig {
          */
         @WithDefault("32")
         int maxQueuedCommands();
+    }
+
+    /** Whose recording a start is, and the tenants' concurrent-recordings limit (docs, "Tenants"). */
+    interface Tenants {
+        /**
+         * Whether starts are resolved against the registry replica (read from the catalog's
+         * topic {@code callrec.registry}): unknown devices, disabled devices, suspended tenants,
+         * networks and limits. {@code false}: every recording goes to {@code control.default-tenant},
+         * unchecked (a deployment without catalog). Defaults to true.
+         */
+        @WithDefault("true")
+        boolean registry();
+
+        /**
+         * What a start from an unregistered MAC that no tenant's network claims gets:
+         * {@code refuse} ({@code unknown-device}), {@code quarantine} (recorded into
+         * {@code control.tenants.quarantine-tenant}) or {@code default} (recorded into
+         * {@code control.default-tenant} when that tenant accepts unknown devices). Defaults to default.
+         */
+        @WithDefault("default")
+        String unknownDevices();
+
+        /** The tenant unregistered devices are recorded into under {@code unknown-devices=quarantine}. Defaults to quarantine. */
+        @WithDefault("quarantine")
+        String quarantineTenant();
+
+        /**
+         * This instance's id on the activity topic (the key of its record) and in its consumer
+         * group ids. Must differ between replicas. Defaults to control-&lt;random UUID&gt;, new at every start.
+         */
+        Optional<String> instanceId();
+
+        /** How the replicas tell each other their open recordings per tenant. */
+        Activity activity();
+
+        /** The activity topic ({@code callrec.tenant.activity}), through which replicas share a tenant's limit. */
+        interface Activity {
+            /** Shortest time between two publications after a change (changes in between are coalesced). Defaults to 250ms (100ms cost the fleet benchmark ~0.5 CPU s of control and its start-answer p50; BENCHMARKS.md). */
+            @WithDefault("250ms")
+            Duration publishInterval();
+
+            /** Publication without change, so that peers know the instance lives. Defaults to 1s. */
+            @WithDefault("1s")
+            Duration heartbeat();
+
+            /** A peer's entry older than this (by its publication time) counts for nothing: that instance is gone. Defaults to 5s. */
+            @WithDefault("5s")
+            Duration expiry();
+        }
     }
 
     /** Log lines about bad input (refused connections and starts, unparsable or unknown commands). */

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 
 import org.callrec.control.allocation.IngestAllocator;
 import org.callrec.control.protocol.ControlServer;
+import org.callrec.control.tenant.RegistryReplica;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -57,6 +58,29 @@ public final class ControlHealth {
                     .status(answering > 0)
                     .withData("answering", answering)
                     .withData("configured", ingest.nodesConfigured())
+                    .build();
+        }
+    }
+
+    /**
+     * Ready once the registry replica has read what the topic held when the instance started:
+     * before, a start would be resolved against part of the registry (it is refused
+     * {@code no-capacity} meanwhile). Stays up when Kafka goes away later: the last known
+     * registry keeps serving.
+     */
+    @Readiness
+    @ApplicationScoped
+    public static class Registry implements HealthCheck {
+
+        @Inject
+        RegistryReplica replica;
+
+        @Override
+        public HealthCheckResponse call() {
+            return HealthCheckResponse.named("registry-replica")
+                    .status(replica.caughtUp())
+                    .withData("tenants", replica.registry().tenantCount())
+                    .withData("devices", replica.registry().deviceCount())
                     .build();
         }
     }

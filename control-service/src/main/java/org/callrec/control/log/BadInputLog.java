@@ -23,6 +23,8 @@ public class BadInputLog {
     public static final String REFUSED_CONNECTION = "refused-connection";
     /** Starts refused (by the protocol's rules or a limit). */
     public static final String REFUSED_START = "refused-start";
+    /** Registered MACs seen outside their tenant's networks (possible cloning). */
+    public static final String POSSIBLE_CLONE = "possible-clone";
     /** Unparsable, unknown and over-long commands, command-queue overflows. */
     public static final String BAD_COMMAND = "bad-command";
 

@@ -16,6 +16,7 @@ import org.callrec.core.protocol.RefusalReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * The service's meters, at {@code /q/metrics} on the management port. Tags come from small
@@ -34,6 +35,11 @@ public class ControlMetrics {
     public static final String CONNECTION_CLOSED = "connection-closed";
     /** {@code result} tag of a node's error token we do not know (kept out of the tag values). */
     public static final String REJECTED = "rejected";
+
+    /** {@code reason} tag of a registry record that is not JSON of its key's kind, or not its key's. */
+    public static final String REGISTRY_MALFORMED = "malformed";
+    /** {@code reason} tag of a registry record whose key is neither {@code tenant:…} nor {@code device:…}. */
+    public static final String REGISTRY_UNKNOWN_KEY = "unknown-key";
 
     /** The {@code result} tag values: the three above and every {@link RefusalReason} token. */
     private static final Set<String> KNOWN_RESULTS = Stream.concat(Stream.of(SUCCESS, CONNECTION_CLOSED, REJECTED),
@@ -60,6 +66,60 @@ public class ControlMetrics {
             admissionCounter(limit); // every pair shows from the start, at 0
         }
         registry.counter("callrec.control.connections.idle.closed");
+        for (String reason : new String[] {REGISTRY_MALFORMED, REGISTRY_UNKNOWN_KEY}) {
+            registryDropped(reason);
+        }
+        activityDropped();
+        activityDelay = Timer.builder("callrec.control.tenants.activity.delay")
+                .description("Age of another replica's activity entry when it arrives: the propagation delay of the"
+                        + " tenants' limit across replicas (plus the publish interval)")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+    }
+
+    private final Timer activityDelay;
+
+    private Counter registryDropped(String reason) {
+        return Counter.builder("callrec.control.registry.records.dropped")
+                .description("Registry records dropped because they do not decode")
+                .tag("reason", reason)
+                .register(registry);
+    }
+
+    private Counter activityDropped() {
+        return Counter.builder("callrec.control.tenants.activity.dropped")
+                .description("Activity records of other replicas dropped because they do not decode")
+                .register(registry);
+    }
+
+    /** A registry record was dropped ({@link #REGISTRY_MALFORMED}, {@link #REGISTRY_UNKNOWN_KEY}). */
+    public void registryRecordDropped(String reason) {
+        registryDropped(reason).increment();
+    }
+
+    /** Publishes the replica's size. */
+    public void registrySize(java.util.function.IntSupplier tenants, java.util.function.IntSupplier devices) {
+        Gauge.builder("callrec.control.registry.tenants", tenants::getAsInt)
+                .description("Tenants in this instance's registry replica").register(registry);
+        Gauge.builder("callrec.control.registry.devices", devices::getAsInt)
+                .description("Devices in this instance's registry replica").register(registry);
+    }
+
+    /** Publishes how many other replicas' activity entries are fresh. */
+    public void activityPeers(java.util.function.IntSupplier peers) {
+        Gauge.builder("callrec.control.tenants.activity.peers", peers::getAsInt)
+                .description("Other control replicas whose tenant activity is fresh (within control.tenants.activity.expiry)")
+                .register(registry);
+    }
+
+    /** Another replica's activity entry arrived {@code ageMillis} after it was published. */
+    public void activityDelay(long ageMillis) {
+        activityDelay.record(java.time.Duration.ofMillis(Math.max(0, ageMillis)));
+    }
+
+    /** Another replica's activity record did not decode. */
+    public void activityRecordDropped() {
+        activityDropped().increment();
     }
 
     private Counter admissionCounter(AdmissionLimit limit) {

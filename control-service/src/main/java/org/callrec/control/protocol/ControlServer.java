@@ -16,6 +16,7 @@ import org.callrec.control.log.BadInputLog;
 import org.callrec.control.metrics.ControlMetrics;
 import org.callrec.control.session.ConnectionServices;
 import org.callrec.control.session.ControlSessions;
+import org.callrec.control.tenant.TenantGate;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.protocol.StartRules;
 import org.jboss.logging.Logger;
@@ -47,6 +48,8 @@ public class ControlServer {
     @Inject
     BadInputLog badInput;
     @Inject
+    TenantGate tenants;
+    @Inject
     Vertx vertx;
 
     /** How often sources that hold nothing and whose start bucket refilled are forgotten. */
@@ -67,7 +70,7 @@ public class ControlServer {
                 : Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
         StartRules startRules = new StartRules(codecs);
         ConnectionServices services = new ConnectionServices(config, ingest, leases, sessions, startRules, metrics,
-                admission, badInput);
+                admission, badInput, tenants);
         metrics.connectionLimit(admission.maxConnections());
         vertx.setPeriodic(SOURCE_SWEEP_MILLIS, id -> admission.sweep());
         ControlVerticle[] first = new ControlVerticle[1];
@@ -80,8 +83,9 @@ public class ControlServer {
         }, new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         port = first[0].actualPort();
-        LOG.infof("Control server listening on TCP %s:%d (codecs %s, tenant %s)", config.host(), port, codecs,
-                config.defaultTenant());
+        LOG.infof("Control server listening on TCP %s:%d (codecs %s, %s)", config.host(), port, codecs,
+                config.tenants().registry() ? "tenants from the registry, unknown devices: " + config.tenants().unknownDevices()
+                        : "every recording in tenant " + config.defaultTenant());
     }
 
     /**

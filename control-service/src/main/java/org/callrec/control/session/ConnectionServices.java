@@ -6,10 +6,12 @@ import org.callrec.control.config.ControlConfig;
 import org.callrec.control.lease.LeaseRenewer;
 import org.callrec.control.log.BadInputLog;
 import org.callrec.control.metrics.ControlMetrics;
+import org.callrec.control.tenant.TenantGate;
 import org.callrec.core.protocol.StartRules;
 
 /** What every phone connection works with: shared by all connections of the instance. */
 public record ConnectionServices(ControlConfig config, IngestAllocator ingest, LeaseRenewer leases,
                                  ControlSessions sessions, StartRules startRules, ControlMetrics metrics,
-                                 Admission admission, BadInputLog badInput) {
+                                 Admission admission, BadInputLog badInput,
+                                 TenantGate tenants) {
 }

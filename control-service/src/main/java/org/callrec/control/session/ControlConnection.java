@@ -11,6 +11,7 @@ import org.callrec.control.allocation.AllocationFailure;
 import org.callrec.control.allocation.Placement;
 import org.callrec.control.log.BadInputLog;
 import org.callrec.control.metrics.ControlMetrics;
+import org.callrec.control.tenant.TenantGate;
 import org.callrec.core.allocation.AllocateRequest;
 import org.callrec.core.allocation.ReleaseRequest;
 import org.callrec.core.chunk.StopReason;
@@ -66,6 +67,8 @@ public final class ControlConnection {
     private final IdleTimer idle;
     /** Open recordings by the phone's id. */
     private final Map<String, Placement> open = new LinkedHashMap<>();
+    /** The tenant's reserved recording of each open recording, by the phone's id. */
+    private final Map<String, TenantGate.Slot> slots = new LinkedHashMap<>();
     private Admission.Source source;
     private long incompleteTimer = -1;
     private boolean closed;
@@ -260,6 +263,12 @@ public final class ControlConnection {
         if (services.sessions().draining()) {
             return refuse(phoneId, RefusalReason.SHUTTING_DOWN.token(), terminator);
         }
+        TenantGate.Outcome outcome = services.tenants().resolve(start.device(), phoneAddress);
+        if (outcome instanceof TenantGate.Refused refused) {
+            refusedByTenant(phoneId, start.device(), refused);
+            return refuse(phoneId, refused.reason().token(), terminator);
+        }
+        TenantGate.Admitted tenant = (TenantGate.Admitted) outcome;
         AdmissionLimit limit = open.size() >= services.config().protocol().maxOpenRecordingsPerConnection()
                 ? AdmissionLimit.CONNECTION_RECORDINGS : services.admission().startRecording(source);
         if (limit != null) {
@@ -268,12 +277,24 @@ public final class ControlConnection {
                     LogText.escape(phoneId), limit.reason().token(), limit.tag());
             return refuse(phoneId, limit.reason().token(), terminator);
         }
-        // From here one of the source's recordings is reserved: given back when it ends or never opens.
-        AllocateRequest request = new AllocateRequest(RecordingIds.next(), services.config().defaultTenant(), phoneId,
-                start.device(), start.codec().name(), start.direction(), phoneAddress, start.fields());
+        TenantGate.Slot slot = services.tenants().reserve(tenant);
+        if (slot == null) {
+            // the start took its token (like one that failed on the nodes), not the source's recording
+            services.admission().recordingEnded(source, 1);
+            badInput.infof(BadInputLog.REFUSED_START, "Phone %s: start %s refused (quota-exceeded: tenant %s holds its %d"
+                    + " concurrent recordings)", phoneAddress, LogText.escape(phoneId), LogText.escape(tenant.tenant()),
+                    tenant.limit());
+            return refuse(phoneId, RefusalReason.QUOTA_EXCEEDED.token(), terminator);
+        }
+        // From here one of the source's and one of the tenant's recordings are reserved: given
+        // back when it ends or never opens.
+        AllocateRequest request = new AllocateRequest(RecordingIds.next(), tenant.tenant(), phoneId,
+                start.device(), start.codec().name(), start.direction(), phoneAddress, start.fields(),
+                tenant.placement(), tenant.maxSeconds());
         return services.ingest().allocate(request).transform(ar -> {
             if (ar.failed()) {
                 services.admission().recordingEnded(source, 1);
+                slot.release();
                 String reason = ar.cause() instanceof AllocationFailure f ? f.reason() : RefusalReason.INTERNAL_ERROR.token();
                 RecordingMdc.run(request.recordingId(), () -> LOG.warnf("Phone %s: start %s failed: %s", phoneAddress,
                         LogText.escape(phoneId), ar.cause().getMessage()));
@@ -284,18 +305,20 @@ public final class ControlConnection {
                 // The phone left while we were allocating and never got the endpoint: end it
                 // right away, as a recording that never was (storage keeps nothing if it is empty).
                 services.admission().recordingEnded(source, 1);
+                slot.release();
                 metrics.command(Command.START_REQUEST, ControlMetrics.CONNECTION_CLOSED);
                 return services.ingest().release(placement,
                         new ReleaseRequest(StopReason.ALLOCATION_ABANDONED.token(), Map.of()));
             }
             open.put(phoneId, placement);
+            slots.put(phoneId, slot);
             openCount = open.size();
             services.leases().hold(placement);
             metrics.recordingOpened();
             metrics.command(Command.START_REQUEST, ControlMetrics.SUCCESS);
             RecordingMdc.run(placement.recordingId(), () -> LOG.infof(
-                    "Recording %s started: phone %s id=%s %s → %s:%d", placement.recordingId(), phoneAddress,
-                    LogText.escape(phoneId), start.codec(), placement.allocation().address(),
+                    "Recording %s started: phone %s id=%s tenant %s %s → %s:%d", placement.recordingId(), phoneAddress,
+                    LogText.escape(phoneId), LogText.escape(tenant.tenant()), start.codec(), placement.allocation().address(),
                     placement.allocation().port()));
             return reply(startSucceeded(phoneId, placement), terminator);
         });
@@ -311,6 +334,7 @@ public final class ControlConnection {
         }
         services.leases().drop(placement);
         services.admission().recordingEnded(source, 1);
+        slots.remove(stop.phoneId()).release();
         metrics.recordingsClosed(1);
         // the idle timeout counts from the end of the last recording
         idle.touch();
@@ -365,6 +389,8 @@ public final class ControlConnection {
             }
             metrics.recordingsClosed(open.size());
             services.admission().recordingEnded(source, open.size());
+            slots.values().forEach(TenantGate.Slot::release);
+            slots.clear();
             open.clear();
             // Counted as busy (a shutdown drain waits) until the releases are done.
             Future.join(releases).onComplete(done -> {
@@ -372,6 +398,19 @@ public final class ControlConnection {
                 services.sessions().remove(this);
             });
         });
+    }
+
+    /** Logs a start the tenant resolution refused; a possible clone at WARN, in a category of its own. */
+    private void refusedByTenant(String phoneId, String device, TenantGate.Refused refused) {
+        if (refused.possibleClone()) {
+            badInput.warnf(BadInputLog.POSSIBLE_CLONE, "Phone %s: possible cloning: device %s of tenant %s started %s"
+                    + " from outside the tenant's networks; refused %s", phoneAddress, LogText.escape(device),
+                    LogText.escape(refused.tenant()), LogText.escape(phoneId), refused.reason().token());
+            return;
+        }
+        badInput.infof(BadInputLog.REFUSED_START, "Phone %s: start %s of device %s refused (%s): %s", phoneAddress,
+                LogText.escape(phoneId), LogText.escape(device), refused.reason().token(),
+                LogText.escape(refused.detail()));
     }
 
     private static Command startSucceeded(String phoneId, Placement placement) {

@@ -26,6 +26,7 @@ import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.StopReason;
+import org.callrec.core.registry.StoragePlacement;
 import org.callrec.ingest.IngestCalls;
 import org.callrec.ingest.IngestTestResources;
 import org.callrec.ingest.MediaTopicReader;
@@ -92,6 +93,32 @@ class RecordingLifetimeTest {
     void releaseEverything() {
         allocations.sessions().stream().map(s -> s.start().recordingId()).toList().forEach(IngestCalls::release);
         phone.close();
+    }
+
+    @Test
+    @DisplayName("a tenant's shorter duration limit, carried by the allocation into the START record, ends the call at it")
+    void aTenantsDurationLimitEndsTheCallSooner() throws IOException {
+        String id = newId();
+        int port = IngestCalls.allocate(id, Map.of("maxDurationSeconds", 3,
+                "placement", Map.of("bucket", "acme-recordings", "prefix", "eu/acme")))
+                .then().statusCode(200).extract().path("port");
+
+        int[] sent = {0};
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            send(phone, port, RtpPackets.pcma(sent[0], sent[0]));
+            sent[0]++;
+            return allocations.sessions().stream().noneMatch(s -> s.start().recordingId().equals(id));
+        });
+
+        List<ConsumerRecord<String, byte[]>> records = MediaTopicReader.readRecording(bootstrapServers,
+                config.kafka().mediaTopic(), id);
+        RecordingStarted start = ChunkCodec.decodeStart(records.get(0).value());
+        RecordingEnded end = ChunkCodec.decodeEnd(records.get(records.size() - 1).value());
+        assertThat(start.maxDurationMillis()).isEqualTo(3000);
+        assertThat(start.placement()).isEqualTo(new StoragePlacement("acme-recordings", "eu/acme", null));
+        assertThat(end.reason()).isEqualTo(StopReason.MAX_DURATION.token());
+        assertThat(end.stopHandledAtMillis() - start.startedAtMillis()).isGreaterThanOrEqualTo(3000)
+                .isLessThan(config.recording().maxDuration().toMillis());
     }
 
     @Test

@@ -27,6 +27,9 @@ import java.util.List;
  * @param endedAt         ISO-8601 instant of the end
  * @param completedAt     ISO-8601 instant when storage had stored the objects
  * @param source          where the audio came from ({@code network}, {@code phone-file})
+ * @param audioBytes      total bytes of the recording's audio objects (every WAV segment, headers
+ *                        included): what the recording occupies in the bucket apart from its
+ *                        metadata; 0 when the event does not say (written before the member existed)
  */
 public record CompletionEvent(
         String type,
@@ -43,7 +46,17 @@ public record CompletionEvent(
         String startedAt,
         String endedAt,
         String completedAt,
-        String source) {
+        String source,
+        long audioBytes) {
+
+    /** As the event was before {@code audioBytes}: with {@code audioBytes} 0 (unknown). */
+    public CompletionEvent(String type, String recordingId, String tenant, String bucket, String audioKey,
+                           String metadataKey, String phoneSessionId, String device, String codec,
+                           double durationSeconds, String stopReason, String startedAt, String endedAt,
+                           String completedAt, String source) {
+        this(type, recordingId, tenant, bucket, audioKey, metadataKey, phoneSessionId, device, codec, durationSeconds,
+                stopReason, startedAt, endedAt, completedAt, source, 0);
+    }
 
     /** Value of {@code type}. */
     public static final String TYPE = "recording.completed";
@@ -51,7 +64,7 @@ public record CompletionEvent(
     /** The JSON member names, in the order they are written. */
     public static final List<String> FIELDS = List.of("type", "recordingId", "tenant", "bucket", "audioKey",
             "metadataKey", "phoneSessionId", "device", "codec", "durationSeconds", "stopReason", "startedAt", "endedAt",
-            "completedAt", "source");
+            "completedAt", "source", "audioBytes");
 
     /**
      * The event as JSON: one line, members in the order of {@link #FIELDS}, a null string as
@@ -64,7 +77,8 @@ public record CompletionEvent(
     /**
      * Reads an event leniently, as a consumer should: unknown members are ignored, a text member
      * that is absent, {@code null} or not a plain value reads as {@code ""}, a number or boolean as
-     * its text, a {@code durationSeconds} that is not a number as NaN.
+     * its text, a {@code durationSeconds} that is not a number as NaN, an {@code audioBytes} that is
+     * absent or not a whole number as 0.
      *
      * @throws IllegalArgumentException when the text is not one JSON object
      */

@@ -22,7 +22,7 @@ final class CompletionEventJson {
         StringBuilder out = new StringBuilder(512).append('{');
         Object[] values = {e.type(), e.recordingId(), e.tenant(), e.bucket(), e.audioKey(), e.metadataKey(),
             e.phoneSessionId(), e.device(), e.codec(), e.durationSeconds(), e.stopReason(), e.startedAt(), e.endedAt(),
-            e.completedAt(), e.source()};
+            e.completedAt(), e.source(), e.audioBytes()};
         for (int i = 0; i < values.length; i++) {
             if (i > 0) {
                 out.append(',');
@@ -38,6 +38,8 @@ final class CompletionEventJson {
                 } else {
                     out.append(d.doubleValue());
                 }
+            } else if (v instanceof Long l) {
+                out.append(l.longValue());
             } else {
                 string(out, (String) v);
             }
@@ -75,7 +77,19 @@ final class CompletionEventJson {
         return new CompletionEvent(text(m, "type"), text(m, "recordingId"), text(m, "tenant"), text(m, "bucket"),
                 text(m, "audioKey"), text(m, "metadataKey"), text(m, "phoneSessionId"), text(m, "device"),
                 text(m, "codec"), duration instanceof Number n ? n.doubleValue() : Double.NaN, text(m, "stopReason"),
-                text(m, "startedAt"), text(m, "endedAt"), text(m, "completedAt"), text(m, "source"));
+                text(m, "startedAt"), text(m, "endedAt"), text(m, "completedAt"), text(m, "source"),
+                wholeNumber(m.get("audioBytes")));
+    }
+
+    private static long wholeNumber(Object v) {
+        if (v instanceof RawNumber n) {
+            try {
+                return Long.parseLong(n.text);
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
     }
 
     private static String text(Map<String, Object> m, String field) {

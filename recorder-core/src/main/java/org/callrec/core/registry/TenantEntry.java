@@ -18,7 +18,7 @@ import org.callrec.core.net.Cidr;
  * @param retentionDays        days its recordings are kept, or null for ever
  * @param placement            where its recordings are stored
  * @param unknownDevices       {@value #REFUSE} or {@value #ACCEPT}: what a start from an
- *                             unregistered MAC inside its networks gets ({@link TenantResolver})
+ *                             unregistered MAC inside its networks gets ({@link org.callrec.core.resolution.TenantResolver})
  */
 public record TenantEntry(String id, String name, String status, List<String> allowedNetworks,
                           Integer concurrentRecordings, Integer maxRecordingSeconds, Integer retentionDays,

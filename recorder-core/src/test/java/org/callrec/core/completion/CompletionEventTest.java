@@ -23,7 +23,7 @@ class CompletionEventTest {
 
     private static final CompletionEvent EVENT = new CompletionEvent(CompletionEvent.TYPE, "rec-1", "acme", "recordings",
             "acme/2025/03/04/rec-1.wav", "acme/2025/03/04/rec-1.json", "phone-17", "00:15:65:aa:bb:cc", "PCMA", 1.5,
-            "normal", "2025-03-04T05:06:07.089Z", "2025-03-04T05:06:08.589Z", "2025-03-04T05:07:01Z", "network");
+            "normal", "2025-03-04T05:06:07.089Z", "2025-03-04T05:06:08.589Z", "2025-03-04T05:07:01Z", "network", 24044);
 
     @Test
     @DisplayName("the JSON member names and their order are those of the fixture")
@@ -36,7 +36,7 @@ class CompletionEventTest {
 
         assertThat(names).containsExactly("type", "recordingId", "tenant", "bucket", "audioKey", "metadataKey",
                 "phoneSessionId", "device", "codec", "durationSeconds", "stopReason", "startedAt", "endedAt",
-                "completedAt", "source");
+                "completedAt", "source", "audioBytes");
         assertThat(CompletionEvent.FIELDS).isEqualTo(names);
     }
 
@@ -83,7 +83,21 @@ class CompletionEventTest {
         assertThat(e.device()).isEmpty();
         assertThat(e.bucket()).isEmpty();
         assertThat(e.durationSeconds()).isNaN();
+        assertThat(e.audioBytes()).as("absent: unknown").isZero();
         assertThat(CompletionEvent.fromJson("{\"type\":\"recording.deleted\"}").isCompletion()).isFalse();
+    }
+
+    @Test
+    @DisplayName("audioBytes: a whole number reads as it is (beyond 2^53 too); an event from before it, or odd text, reads as 0")
+    void audioBytes() {
+        assertThat(CompletionEvent.fromJson("{\"audioBytes\":9007199254740993}").audioBytes())
+                .isEqualTo(9_007_199_254_740_993L);
+        assertThat(CompletionEvent.fromJson("{\"audioBytes\":\"12\"}").audioBytes()).isZero();
+        assertThat(CompletionEvent.fromJson("{\"audioBytes\":1.5}").audioBytes()).isZero();
+        CompletionEvent old = new CompletionEvent(CompletionEvent.TYPE, "r", "t", "b", "a", "m", "p", "d", "PCMU", 1.0,
+                "s", "x", "y", "z", "network");
+        assertThat(old.audioBytes()).isZero();
+        assertThat(old.toJson()).endsWith(",\"source\":\"network\",\"audioBytes\":0}");
     }
 
     @Test

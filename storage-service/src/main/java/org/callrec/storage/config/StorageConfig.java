@@ -155,8 +155,8 @@ public interface StorageConfig {
         Duration commitInterval();
 
         /**
-         * Time limit of one Kafka admin call, commit at shutdown or completion-event send.
-         * Defaults to 30s.
+         * Time limit of one Kafka admin call or commit at shutdown. (The completion-event send has
+         * the producer's own limits: {@code mp.messaging.outgoing.completed-out.*}.) Defaults to 30s.
          */
         @WithDefault("30s")
         Duration requestTimeout();
@@ -221,6 +221,19 @@ public interface StorageConfig {
         /** Create the bucket at startup if it does not exist. Defaults to true. */
         @WithDefault("true")
         boolean createBucket();
+
+        /**
+         * Create a bucket a tenant's placement names (other than {@code storage.s3.bucket}) when it
+         * does not exist, at its first use (with {@code storage.s3.region}). When false, a recording
+         * for a missing bucket is retried with the upload backoff until the bucket exists. Each
+         * bucket is checked once per run. Defaults to {@code storage.s3.create-bucket}.
+         */
+        Optional<Boolean> createTenantBuckets();
+
+        /** Whether tenant buckets are created when missing ({@link #createTenantBuckets()}). */
+        default boolean createsTenantBuckets() {
+            return createTenantBuckets().orElse(createBucket());
+        }
 
         /**
          * Connect, read and write time limit of one HTTP exchange with S3 (not of a whole

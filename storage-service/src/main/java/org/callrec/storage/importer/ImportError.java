@@ -23,6 +23,12 @@ public enum ImportError {
     TOO_MANY_IMPORTS("too-many-imports"),
     /** 409: a different object is under the recording's keys already (storage never replaces one). */
     OBJECT_CONFLICT("object-conflict"),
+    /**
+     * 503: the tenant's placement asks for SSE-KMS this deployment cannot provide (a plain-HTTP S3
+     * endpoint, a malformed key id); nothing stored, and sending again does not help until the
+     * configuration is fixed.
+     */
+    PLACEMENT_UNUSABLE("placement-unusable"),
     /** 503: S3, Kafka or the work directory failed; send the request again. */
     STORAGE_UNAVAILABLE("storage-unavailable");
 

@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.callrec.core.protocol.MacAddress;
-import org.callrec.storage.upload.ObjectKeys;
+import org.callrec.storage.placement.ObjectKeys;
 
 /**
  * The metadata of an import, from the query parameters of {@code POST /api/v1/imports}; every

@@ -297,6 +297,11 @@ public class ImportRoute {
             LOG.warnf("Import of %s (tenant %s) refused: %s", LogText.escape(request.fileName()), request.tenant(),
                     LogText.escape(error.getMessage()));
             fail(ctx, 409, ImportError.OBJECT_CONFLICT, error.getMessage());
+        } else if (error instanceof PhoneFileImporter.Refused) {
+            count("failed");
+            LOG.warnf("Import of %s (tenant %s) refused: %s", LogText.escape(request.fileName()), request.tenant(),
+                    LogText.escape(error.getMessage()));
+            fail(ctx, 503, ImportError.PLACEMENT_UNUSABLE, error.getMessage());
         } else if (error instanceof PhoneFileImporter.StoreFailed) {
             count("failed");
             LOG.warnf("Import of %s (tenant %s) failed: %s", LogText.escape(request.fileName()), request.tenant(),

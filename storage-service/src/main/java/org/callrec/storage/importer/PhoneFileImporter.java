@@ -27,10 +27,15 @@ import org.callrec.core.id.RecordingIds;
 import org.callrec.core.phonefile.PhoneFileConverter;
 import org.callrec.core.phonefile.PhoneFileLayout;
 import org.callrec.core.phonefile.PhoneFileStats;
+import org.callrec.core.registry.Registry;
+import org.callrec.core.registry.StoragePlacement;
+import org.callrec.core.registry.TenantEntry;
 import org.callrec.storage.assemble.WavFormat;
+import org.callrec.storage.placement.Placement;
+import org.callrec.storage.placement.PlacementResolver;
 import org.callrec.storage.upload.CompletionPublisher;
 import org.callrec.storage.upload.MetadataMapper;
-import org.callrec.storage.upload.ObjectKeys;
+import org.callrec.storage.placement.ObjectKeys;
 import org.callrec.storage.upload.RecordingMetadata;
 import org.callrec.storage.upload.S3Store;
 
@@ -39,7 +44,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Stores one phone file like a network recording (blocking: runs on a worker thread). Steps:
  * convert the file to PCM in the work directory (its SHA-256 computed on the way), derive the
- * recording id, write the WAV and the metadata document under {@link ObjectKeys}, publish the
+ * recording id, place it by its tenant's placement in the registry replica ({@link #placementOf}),
+ * write the WAV and the metadata document under {@link ObjectKeys}, publish the
  * completion event, delete the local files. A failed S3 or Kafka step is not retried here: the
  * request fails (503) and the client sends it again — the id is derived from tenant, file and
  * start time, so a repeated import writes the same objects under the same keys.
@@ -55,6 +61,12 @@ public class PhoneFileImporter {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    PlacementResolver placements;
+
+    @Inject
+    Registry registry;
 
     Clock clock = Clock.systemUTC();
 
@@ -97,6 +109,30 @@ public class PhoneFileImporter {
     }
 
     /**
+     * Its tenant's placement asks for what this deployment cannot do (SSE-KMS over plain HTTP, a
+     * malformed key id): nothing is stored, never unencrypted.
+     */
+    public static final class Refused extends StoreFailed {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String tenant, Placement p) {
+            super("tenant " + tenant + " asks for SSE-KMS in bucket " + p.bucket() + ", which this deployment cannot"
+                    + " provide (" + p.unusable().token() + ": SSE-KMS needs an https storage.s3.endpoint and a valid"
+                    + " key id); nothing was stored", null);
+        }
+    }
+
+    /**
+     * Where an import of {@code tenant} goes: its placement in the registry replica, taken now (the
+     * import has no START record); the deployment's defaults for a tenant the replica does not know
+     * (no catalog, or not replicated yet: the credential, not the registry, says who may import).
+     */
+    Placement placementOf(String tenant, String recordingId) {
+        StoragePlacement p = registry.tenant(tenant).map(TenantEntry::placement).orElse(StoragePlacement.DEFAULT);
+        return placements.resolve(tenant, p, recordingId);
+    }
+
+    /**
      * Imports the phone file held in {@code file}, using {@code workDir} for the PCM.
      *
      * @throws org.callrec.core.phonefile.PhoneFileException the file is not a usable phone recording
@@ -115,21 +151,25 @@ public class PhoneFileImporter {
             Instant startedAt = request.recordedAt().orElseGet(clock::instant);
             String id = RecordingIds.derived(startedAt.toEpochMilli(),
                     sha256().digest((request.tenant() + "\0" + fileSha).getBytes(StandardCharsets.UTF_8)));
-            ObjectKeys keys = ObjectKeys.of(request.tenant(), id, startedAt.toEpochMilli());
-            RecordingMetadata metadata = metadata(id, request, c, keys, startedAt, fileSha);
+            Placement placement = placementOf(request.tenant(), id);
+            if (!placement.usable()) {
+                throw new Refused(request.tenant(), placement);
+            }
+            ObjectKeys keys = ObjectKeys.under(placement.prefix(), id, startedAt.toEpochMilli());
+            RecordingMetadata metadata = metadata(id, request, c, placement, keys, startedAt, fileSha);
             String step = "the WAV file " + keys.audio();
             try {
-                if (s3.putFile(keys.audio(), WavHeader.pcm16Mono(c.sampleRate(), c.pcmBytes()), pcm, c.pcmBytes(),
+                if (s3.putFile(placement, keys.audio(), WavHeader.pcm16Mono(c.sampleRate(), c.pcmBytes()), pcm, c.pcmBytes(),
                         "audio/wav") == S3Store.Write.CONFLICT) {
                     throw new Conflict(keys.audio());
                 }
                 step = "the metadata " + keys.metadata();
-                if (s3.putBytes(keys.metadata(), json.writeValueAsBytes(metadata), "application/json")
+                if (s3.putBytes(placement, keys.metadata(), json.writeValueAsBytes(metadata), "application/json")
                         == S3Store.Write.CONFLICT) {
                     throw new Conflict(keys.metadata());
                 }
                 step = "the completion event";
-                publisher.publish(MetadataMapper.completion(metadata, s3.bucket(), clock.instant()));
+                publisher.publish(MetadataMapper.completion(metadata, clock.instant()));
             } catch (Conflict e) {
                 throw e;
             } catch (InterruptedException e) {
@@ -138,7 +178,7 @@ public class PhoneFileImporter {
             } catch (Exception e) {
                 throw new StoreFailed("storing " + step + " failed: " + e, e);
             }
-            return new Result(id, RecordingMetadata.SOURCE_PHONE_FILE, request.tenant(), s3.bucket(), keys.audio(),
+            return new Result(id, RecordingMetadata.SOURCE_PHONE_FILE, request.tenant(), placement.bucket(), keys.audio(),
                     keys.metadata(), c.header().codec().name(), metadata.durationSeconds(), c.layout().byteOrderName(),
                     rtpHeader(c.layout().framing()), c.warnings());
         } finally {
@@ -147,8 +187,8 @@ public class PhoneFileImporter {
     }
 
     /** The metadata document, in the shape of a network recording's, {@code source = phone-file}. */
-    static RecordingMetadata metadata(String id, ImportRequest r, PhoneFileConverter.Conversion c, ObjectKeys keys,
-                                      Instant startedAt, String fileSha) {
+    static RecordingMetadata metadata(String id, ImportRequest r, PhoneFileConverter.Conversion c, Placement placement,
+                                      ObjectKeys keys, Instant startedAt, String fileSha) {
         int clockRate = c.header().codec().rtpClockRate();
         double seconds = (double) (c.pcmBytes() / 2) / c.sampleRate();
         PhoneFileStats s = c.stats();
@@ -179,9 +219,11 @@ public class PhoneFileImporter {
                 seconds,
                 "",
                 "",
+                placement.bucket(),
                 new RecordingMetadata.Audio(keys.audio(), WavFormat.pcm16(c.sampleRate()).name(), c.sampleRate(), 1,
                         wavBytes, List.of(new RecordingMetadata.Segment(1, keys.audio(), 0.0, seconds, wavBytes))),
                 keys.metadata(),
+                placement.kmsKeyId(),
                 new RecordingMetadata.Quality(intact, importProblems(s.missingSequence(), gaps), null,
                         Math.round(seconds * 1000), Math.round(seconds * 1000), c.units(),
                         c.units() + s.missingSequence(), c.units(),

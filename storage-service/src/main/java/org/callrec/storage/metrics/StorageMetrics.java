@@ -59,12 +59,21 @@ public class StorageMetrics {
         /** Uploads kept failing until the attempts ran out. */
         UPLOAD("upload"),
         /** A different object was under one of its keys already (kept, never replaced). */
-        OBJECT_CONFLICT("object-conflict");
+        OBJECT_CONFLICT("object-conflict"),
+        /** Its placement asks for SSE-KMS and the S3 endpoint is plain HTTP: not stored unencrypted. */
+        KMS_NEEDS_TLS("kms-needs-tls"),
+        /** Its placement names a KMS key id that is not one: not stored unencrypted. */
+        INVALID_KMS_KEY("invalid-kms-key");
 
         private final String tag;
 
         FailReason(String tag) {
             this.tag = tag;
+        }
+
+        /** The tag on the metric (and the token where a reason is answered). */
+        public String tag() {
+            return tag;
         }
     }
 
@@ -117,6 +126,23 @@ public class StorageMetrics {
     /** A write found a different object under its key: that one was kept, nothing written. */
     public void objectConflict(ObjectKind kind) {
         counter("callrec.storage.objects.conflicts", "object", kind.tag).increment();
+    }
+
+    /** A placement from a START record or the registry broke the rules: the deployment's defaults were used. */
+    public void placementInvalid(String part) {
+        counter("callrec.storage.placements.invalid", "part", part).increment();
+    }
+
+    /** A registry record could not be read (not JSON of a tenant or device, or an unknown key): dropped. */
+    public void registryRecordDropped() {
+        counter("callrec.storage.registry.records.dropped").increment();
+    }
+
+    /** Publishes the size of the registry replica. */
+    public void registry(IntSupplier tenants) {
+        Gauge.builder("callrec.storage.registry.tenants", tenants::getAsInt)
+                .description("Tenants in this instance's replica of the registry topic")
+                .register(registry);
     }
 
     /** An upload step failed and will be tried again. */

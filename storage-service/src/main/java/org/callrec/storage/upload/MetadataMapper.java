@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.callrec.storage.placement.ObjectKeys;
 import org.callrec.core.audio.WavHeader;
 import org.callrec.core.chunk.DropReason;
 import org.callrec.core.chunk.RecordingEnded;
@@ -19,6 +20,7 @@ import org.callrec.core.timeline.TimelineStats;
 import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.SegmentedOutput;
 import org.callrec.storage.assemble.WavFormat;
+import org.callrec.storage.placement.Placement;
 
 /**
  * Builds the metadata document and the completion event of a stored recording. Pure: the same
@@ -43,18 +45,20 @@ public final class MetadataMapper {
     /** Packet length assumed for a call whose packets never came (the usual ptime). */
     private static final long DEFAULT_PACKET_MS = 20;
 
-    /** As {@link #metadata(AssembledRecording, ObjectKeys, Duration)} with the default tolerance. */
-    public static RecordingMetadata metadata(AssembledRecording recording, ObjectKeys keys) {
-        return metadata(recording, keys, DEFAULT_LENGTH_TOLERANCE);
+    /** As {@link #metadata(AssembledRecording, Placement, ObjectKeys, Duration)} with the default tolerance. */
+    public static RecordingMetadata metadata(AssembledRecording recording, Placement placement, ObjectKeys keys) {
+        return metadata(recording, placement, keys, DEFAULT_LENGTH_TOLERANCE);
     }
 
     /**
      * @param recording       the assembled recording
+     * @param placement       its bucket and encryption
      * @param keys            where its objects go
      * @param lengthTolerance how far the call's and the audio's lengths may differ
      *                        ({@code storage.quality.length-tolerance})
      */
-    public static RecordingMetadata metadata(AssembledRecording recording, ObjectKeys keys, Duration lengthTolerance) {
+    public static RecordingMetadata metadata(AssembledRecording recording, Placement placement, ObjectKeys keys,
+                                             Duration lengthTolerance) {
         RecordingStarted s = recording.start();
         RecordingEnded e = recording.end();
         TimelineStats t = recording.stats();
@@ -139,8 +143,10 @@ public final class MetadataMapper {
                 format.seconds(recording.dataBytes()),
                 nz(e.reason()),
                 nz(s.ingestNode()),
+                placement.bucket(),
                 new RecordingMetadata.Audio(keys.audio(), format.name(), format.sampleRate(), 1, wavBytes, segments),
                 keys.metadata(),
+                placement.kmsKeyId(),
                 new RecordingMetadata.Quality(intact, problems, t.capTripped() == null ? null : t.capTripped().token(),
                         callMs, audioMs, t.received(), expected, t.placed(), lost, t.duplicated(),
                         t.late(), dropped, e.packetsAccepted(), new TreeMap<>(e.droppedByReason()),
@@ -150,11 +156,14 @@ public final class MetadataMapper {
                 RecordingMetadata.SOURCE_NETWORK, null);
     }
 
-    /** The completion event of a stored recording. */
-    public static CompletionEvent completion(RecordingMetadata m, String bucket, Instant completedAt) {
-        return new CompletionEvent(CompletionEvent.TYPE, m.recordingId(), m.tenant(), bucket, m.audio().key(),
+    /**
+     * The completion event of a stored recording: the bucket and keys its document names, and
+     * {@code audioBytes} = the bytes of all its WAV objects (what the catalog adds up per tenant).
+     */
+    public static CompletionEvent completion(RecordingMetadata m, Instant completedAt) {
+        return new CompletionEvent(CompletionEvent.TYPE, m.recordingId(), m.tenant(), m.bucket(), m.audio().key(),
                 m.metadataKey(), m.phone().sessionId(), m.phone().device(), m.codec(), m.durationSeconds(),
-                m.stopReason(), m.startedAt(), m.endedAt(), completedAt.toString(), m.source());
+                m.stopReason(), m.startedAt(), m.endedAt(), completedAt.toString(), m.source(), m.audio().bytes());
     }
 
     /**

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonPropertyOrder({"recordingId", "source", "tenant", "phone", "direction", "codec", "localNumber", "localName",
     "remoteNumber", "remoteName", "atStop", "fields", "startRequest", "stopRequest", "startedAt", "endedAt", "durationSeconds", "stopReason",
-    "ingestNode", "audio", "metadataKey", "quality", "phoneFile"})
+    "ingestNode", "bucket", "audio", "metadataKey", "sseKmsKeyId", "quality", "phoneFile"})
 public record RecordingMetadata(
         String recordingId,
         String tenant,
@@ -33,8 +33,10 @@ public record RecordingMetadata(
         double durationSeconds,
         String stopReason,
         String ingestNode,
+        String bucket,
         Audio audio,
         String metadataKey,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String sseKmsKeyId,
         Quality quality,
         String source,
         @JsonInclude(JsonInclude.Include.NON_NULL) PhoneFile phoneFile) {

@@ -15,12 +15,15 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.callrec.storage.placement.ObjectKeys;
 import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.SegmentedOutput;
 import org.callrec.storage.assemble.SpillFiles;
 import org.callrec.storage.config.StorageConfig;
 import org.callrec.storage.logging.RecordingMdc;
 import org.callrec.storage.metrics.StorageMetrics;
+import org.callrec.storage.placement.Placement;
+import org.callrec.storage.placement.PlacementResolver;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -43,6 +46,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * or this one assembled differently by another version) is kept: the job stops there, writes
  * nothing more, publishes no completion event, deletes its spill files and counts the conflict
  * ({@link Outcome#CONFLICT}); the audio that came second is not stored.
+ *
+ * <p>All objects of a recording go to the placement its START record names
+ * ({@link PlacementResolver}): bucket, key prefix, SSE-KMS key. It is decided from that record
+ * alone, so a change of the tenant's placement never splits a recording, also across restarts.
  */
 @ApplicationScoped
 public class RecordingUploader {
@@ -78,6 +85,9 @@ public class RecordingUploader {
 
     @Inject
     StorageMetrics metrics;
+
+    @Inject
+    PlacementResolver placements;
 
     Clock clock = Clock.systemUTC();
 
@@ -147,6 +157,7 @@ public class RecordingUploader {
     private final class Job implements Runnable {
         private final AssembledRecording recording;
         private final Consumer<Outcome> done;
+        private final Placement placement;
         private final ObjectKeys keys;
         private final List<SegmentedOutput.Segment> segments;
         private int step;
@@ -157,7 +168,10 @@ public class RecordingUploader {
         Job(AssembledRecording recording, Consumer<Outcome> done) {
             this.recording = recording;
             this.done = done;
-            this.keys = ObjectKeys.of(recording.start().tenant(), recording.recordingId(),
+            // from the START record alone: the same after a restart, whatever the registry says now
+            this.placement = placements.resolve(recording.start().tenant(), recording.start().placement(),
+                    recording.recordingId());
+            this.keys = ObjectKeys.under(placement.prefix(), recording.recordingId(),
                     recording.start().startedAtMillis());
             this.segments = recording.segments();
         }
@@ -179,6 +193,10 @@ public class RecordingUploader {
         private void runSteps() {
             if (pool.isShutdown()) {
                 finish(Outcome.ABORTED);
+                return;
+            }
+            if (!placement.usable()) {
+                refused();
                 return;
             }
             try {
@@ -213,18 +231,18 @@ public class RecordingUploader {
             if (step < n) {
                 SegmentedOutput.Segment seg = segments.get(step);
                 byte[] header = recording.format().header(seg.bytes());
-                S3Store.Write w = s3.putFile(keys.audioSegment(step + 1), header, seg.file(), seg.bytes(), AUDIO_TYPE);
+                S3Store.Write w = s3.putFile(placement, keys.audioSegment(step + 1), header, seg.file(), seg.bytes(), AUDIO_TYPE);
                 written(w, StorageMetrics.ObjectKind.AUDIO, header.length + seg.bytes());
                 return w;
             } else if (step == n) {
                 byte[] document = json.writeValueAsBytes(metadata());
-                S3Store.Write w = s3.putBytes(keys.metadata(), document, JSON_TYPE);
+                S3Store.Write w = s3.putBytes(placement, keys.metadata(), document, JSON_TYPE);
                 written(w, StorageMetrics.ObjectKind.METADATA, document.length);
                 return w;
             } else if (step == n + 1) {
                 deleteSpillFiles();
             } else if (step == n + 2) {
-                publisher.publish(MetadataMapper.completion(metadata(), s3.bucket(), clock.instant()));
+                publisher.publish(MetadataMapper.completion(metadata(), clock.instant()));
             } else {
                 throw new IllegalStateException("step " + step);
             }
@@ -248,13 +266,30 @@ public class RecordingUploader {
             finish(Outcome.CONFLICT);
         }
 
+        /**
+         * Its tenant asks for what this deployment cannot do (SSE-KMS over plain HTTP, a malformed
+         * key id): nothing is written — never unencrypted — and, as after attempts that ran out,
+         * it keeps holding back its partition's commit, so that it is read again after a restart
+         * with a fixed configuration (while the media topic retains it).
+         */
+        private void refused() {
+            LOG.warnf("Recording %s of tenant %s: not stored: its placement (bucket %s) asks for SSE-KMS, which cannot"
+                    + " be used here (%s; SSE-KMS needs an https storage.s3.endpoint and a valid key id); it is"
+                    + " read again after the next restart", recording.recordingId(),
+                    ObjectKeys.tenantSegment(recording.start().tenant()), placement.bucket(),
+                    placement.unusable().token());
+            deleteSpillFiles();
+            metrics.failed(placement.unusable().failReason());
+            finish(Outcome.GAVE_UP);
+        }
+
         private void deleteSpillFiles() {
             segments.forEach(seg -> SpillFiles.delete(seg.file()));
         }
 
         private RecordingMetadata metadata() {
             if (metadata == null) {
-                metadata = MetadataMapper.metadata(recording, keys, config.quality().lengthTolerance());
+                metadata = MetadataMapper.metadata(recording, placement, keys, config.quality().lengthTolerance());
             }
             return metadata;
         }

@@ -12,7 +12,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -20,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.callrec.storage.config.StorageConfig;
+import org.callrec.storage.placement.Placement;
 import org.jboss.logging.Logger;
 
 import io.minio.BucketExistsArgs;
@@ -54,6 +56,14 @@ import io.quarkus.runtime.configuration.ConfigUtils;
  * PUT so that the condition holds atomically; a larger one is checked before its multipart upload
  * (a race between two writers of one key is then possible: bucket versioning or Object Lock
  * closes it, see the service's docs).
+ *
+ * <p><b>Placement.</b> Every write names the recording's {@link Placement}: its bucket, and its
+ * SSE-KMS key when it has one (then every PUT, and every part of a multipart upload, which the
+ * SDK starts with the same arguments, carries {@code x-amz-server-side-encryption: aws:kms} and
+ * the key id); without one, {@code storage.s3.sse} applies. A bucket other than
+ * {@code storage.s3.bucket} is checked once per run (HEAD), and created when missing if
+ * {@code storage.s3.create-tenant-buckets}; otherwise the write fails with {@link MissingBucket}
+ * and the caller retries.
  */
 @ApplicationScoped
 public class S3Store {
@@ -87,6 +97,26 @@ public class S3Store {
     /** What {@code storage.s3.sse} asks for on every PUT; null for none. */
     private ServerSideEncryption sse;
     private S3Connection.Credentials credentials;
+    /** Buckets other than the deployment's known to exist (checked once per run). */
+    private final Set<String> knownBuckets = ConcurrentHashMap.newKeySet();
+
+    /** A tenant's bucket does not exist and {@code storage.s3.create-tenant-buckets} is off. */
+    public static final class MissingBucket extends MinioException {
+        private static final long serialVersionUID = 1L;
+
+        MissingBucket(String bucket) {
+            super("bucket " + bucket + " does not exist (storage.s3.create-tenant-buckets is off): create it");
+        }
+    }
+
+    /** A write for a placement this store cannot honour ({@link Placement#usable()}): nothing is written. */
+    public static final class Refused extends MinioException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(Placement p) {
+            super("placement of bucket " + p.bucket() + " cannot be honoured: " + p.unusable().token());
+        }
+    }
 
     /**
      * Logs what S3 is used with (the secret's source, never the secret). Called first thing at
@@ -98,6 +128,11 @@ public class S3Store {
         LOG.infof("S3 %s, bucket %s, access key %s, secret from %s, server-side encryption %s%s", config.s3().endpoint(),
                 bucket(), credentials.accessKey(), credentials.source(), config.s3().sse().name().toLowerCase(Locale.ROOT),
                 config.s3().caFile().map(f -> ", CA " + f).orElse(""));
+        if (!config.s3().endpoint().toLowerCase(Locale.ROOT).startsWith("https:")) {
+            LOG.infof("S3 endpoint %s is plain HTTP: recordings of tenants whose placement asks for SSE-KMS will not be"
+                    + " stored (counted in callrec_storage_recordings_failed_total{reason=kms-needs-tls})",
+                    config.s3().endpoint());
+        }
     }
 
     @PostConstruct
@@ -166,7 +201,10 @@ public class S3Store {
     }
 
     private void createBucketIfMissing() throws MinioException {
-        String bucket = bucket();
+        createIfMissing(bucket());
+    }
+
+    private void createIfMissing(String bucket) throws MinioException {
         if (client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
             return;
         }
@@ -182,14 +220,82 @@ public class S3Store {
     }
 
     /**
+     * Makes sure the placement's bucket exists: the deployment's is created at startup; another is
+     * checked once per run and created if {@code storage.s3.create-tenant-buckets}.
+     *
+     * @throws MissingBucket it does not exist and may not be created
+     */
+    void ensureBucket(Placement p) throws MinioException {
+        String bucket = p.bucket();
+        if (bucket.equals(bucket()) || knownBuckets.contains(bucket)) {
+            return;
+        }
+        if (config.s3().createsTenantBuckets()) {
+            createIfMissing(bucket);
+        } else if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+            throw new MissingBucket(bucket);
+        }
+        knownBuckets.add(bucket);
+    }
+
+    /** The encryption every write of the placement carries: its SSE-KMS key, else {@code storage.s3.sse}. */
+    ServerSideEncryption encryption(Placement p) throws MinioException {
+        if (!p.usable()) {
+            throw new Refused(p);
+        }
+        return p.kmsKeyId() == null ? sse : kms(p.kmsKeyId());
+    }
+
+    /**
+     * Refuses an unusable placement before anything is read or sent, and makes sure its bucket
+     * exists. A missing tenant bucket is the tenant's problem, not S3's: it leaves the
+     * {@code object-store} check as it is.
+     */
+    private void prepare(Placement p) throws MinioException {
+        encryption(p);
+        try {
+            ensureBucket(p);
+        } catch (MissingBucket e) {
+            throw e;
+        } catch (MinioException | RuntimeException e) {
+            failed(e);
+            throw e;
+        }
+    }
+
+    /** SSE-KMS with {@code keyId} (no encryption context). */
+    static ServerSideEncryption kms(String keyId) throws MinioException {
+        return new ServerSideEncryption.KMS(keyId, null);
+    }
+
+    /**
+     * The arguments of one conditional PUT: {@code If-None-Match: *}, the content's SHA-256 as user
+     * metadata, the placement's bucket and encryption. Package-private for the tests (s3proxy has
+     * no KMS: what goes on the wire is checked on these).
+     */
+    PutObjectArgs putArgs(Placement p, String key, InputStream in, long size, String contentType, String sha256)
+            throws MinioException {
+        return PutObjectArgs.builder()
+                .bucket(p.bucket())
+                .object(key)
+                .stream(in, size, Math.max(MIN_PART, Math.min(size, MAX_SINGLE_PUT)))
+                .contentType(contentType)
+                .sse(encryption(p))
+                .headers(Map.of("If-None-Match", "*"))
+                .userMetadata(Map.of(SHA256_META, sha256))
+                .build();
+    }
+
+    /**
      * Stores {@code header} followed by the first {@code fileBytes} bytes of {@code file} as one
      * object of known size (streamed: the file is never held in memory; it is read twice, once
      * for its hash), unless an object is under the key already.
      */
-    public Write putFile(String key, byte[] header, Path file, long fileBytes, String contentType)
+    public Write putFile(Placement p, String key, byte[] header, Path file, long fileBytes, String contentType)
             throws MinioException, IOException {
+        prepare(p);
         try {
-            Write w = putIfAbsent(key, Digests.of(header, file, fileBytes), header.length + fileBytes, contentType,
+            Write w = putIfAbsent(p, key, Digests.of(header, file, fileBytes), header.length + fileBytes, contentType,
                     () -> new SequenceInputStream(new ByteArrayInputStream(header),
                             new LimitedInputStream(Files.newInputStream(file), fileBytes)));
             succeeded();
@@ -201,9 +307,10 @@ public class S3Store {
     }
 
     /** Stores a small object held in memory, unless an object is under the key already. */
-    public Write putBytes(String key, byte[] bytes, String contentType) throws MinioException {
+    public Write putBytes(Placement p, String key, byte[] bytes, String contentType) throws MinioException {
+        prepare(p);
         try {
-            Write w = putIfAbsent(key, Digests.of(bytes), bytes.length, contentType,
+            Write w = putIfAbsent(p, key, Digests.of(bytes), bytes.length, contentType,
                     () -> new ByteArrayInputStream(bytes));
             succeeded();
             return w;
@@ -222,31 +329,23 @@ public class S3Store {
         InputStream open() throws IOException;
     }
 
-    private Write putIfAbsent(String key, Digests digests, long size, String contentType, Content content)
+    private Write putIfAbsent(Placement p, String key, Digests digests, long size, String contentType, Content content)
             throws MinioException, IOException {
         if (size > MAX_SINGLE_PUT) {
             // multipart: the condition is not atomic there, so look first
-            Write existing = existing(key, digests);
+            Write existing = existing(p, key, digests);
             if (existing != null) {
                 return existing;
             }
         }
         try (InputStream in = content.open()) {
-            client.putObject(PutObjectArgs.builder()
-                    .bucket(bucket())
-                    .object(key)
-                    .stream(in, size, Math.max(MIN_PART, Math.min(size, MAX_SINGLE_PUT)))
-                    .contentType(contentType)
-                    .sse(sse)
-                    .headers(Map.of("If-None-Match", "*"))
-                    .userMetadata(Map.of(SHA256_META, digests.sha256()))
-                    .build());
+            client.putObject(putArgs(p, key, in, size, contentType, digests.sha256()));
             return Write.CREATED;
         } catch (ErrorResponseException e) {
             if (e.response() == null || e.response().code() != 412) {
                 throw e;
             }
-            Write existing = existing(key, digests);
+            Write existing = existing(p, key, digests);
             // gone again between the two requests (deleted by an operator): write it next attempt
             if (existing == null) {
                 throw new MinioException("object " + key + " was there and is gone: writing it again");
@@ -261,10 +360,10 @@ public class S3Store {
      * store that drops user metadata) is the same only if its ETag is this content's MD5 (what S3
      * answers for a single-PUT object without SSE-KMS).
      */
-    private Write existing(String key, Digests digests) throws MinioException {
+    private Write existing(Placement p, String key, Digests digests) throws MinioException {
         StatObjectResponse stat;
         try {
-            stat = client.statObject(StatObjectArgs.builder().bucket(bucket()).object(key).build());
+            stat = client.statObject(StatObjectArgs.builder().bucket(p.bucket()).object(key).build());
         } catch (ErrorResponseException e) {
             String code = e.errorResponse() == null ? "" : e.errorResponse().code();
             if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code)

@@ -27,7 +27,17 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.callrec.core.audio.G711;
+import org.callrec.core.chunk.Topics;
+import org.callrec.core.completion.CompletionEvent;
+import org.callrec.core.registry.Registry;
+import org.callrec.core.registry.RegistryKeys;
+import org.callrec.core.registry.StoragePlacement;
+import org.callrec.core.registry.TenantEntry;
 import org.callrec.core.audio.WavFile;
 import org.callrec.core.phonefile.PhoneFileLayout;
 import org.callrec.core.phonefile.PhoneFileLayout.Framing;
@@ -75,6 +85,9 @@ class PhoneFileImportTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    Registry replica;
 
     private MinioClient s3;
     private HttpClient client = HTTP;
@@ -142,6 +155,51 @@ class PhoneFileImportTest {
         try (var in = s3.getObject(GetObjectArgs.builder().bucket(config.s3().bucket()).object(key).build())) {
             return in.readAllBytes();
         }
+    }
+
+    @Test
+    @DisplayName("an import goes where its tenant's placement in the registry says: bucket, prefix, named in answer, document and event")
+    void importPlacedByTheTenantsRegistryEntry() throws Exception {
+        // catalog-service publishes globex with a bucket and prefix of its own; storage's replica reads it
+        TenantEntry globex = new TenantEntry("globex", "Globex", TenantEntry.ACTIVE, List.of(), null, null, null,
+                new StoragePlacement("globex-usb", "globex/usb", null), null);
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers), new StringSerializer(), new StringSerializer())) {
+            p.send(new ProducerRecord<>(Topics.REGISTRY, RegistryKeys.tenant("globex"), json.writeValueAsString(globex)))
+                    .get();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> replica.tenant("globex").isPresent());
+        authorization = "Bearer test-import-token-globex-0001";
+        byte[] file = phoneFile(new PhoneFileLayout(ByteOrder.LITTLE_ENDIAN, Framing.PAYLOAD), tone(50));
+
+        HttpResponse<String> response = post(file, Map.of("fileName", "Record_20251127_101500.wav"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        JsonNode answer = json.readTree(response.body());
+        String id = answer.get("recordingId").asText();
+        assertThat(answer.get("bucket").asText()).isEqualTo("globex-usb");
+        assertThat(answer.get("audioKey").asText()).isEqualTo("globex/usb/2025/11/27/" + id + ".wav");
+        byte[] wav;
+        try (var in = s3.getObject(GetObjectArgs.builder().bucket("globex-usb").object(answer.get("audioKey").asText())
+                .build())) {
+            wav = in.readAllBytes();
+        }
+        assertThat(wav).hasSize(44 + 2 * 50 * 160);
+        JsonNode doc;
+        try (var in = s3.getObject(GetObjectArgs.builder().bucket("globex-usb")
+                .object(answer.get("metadataKey").asText()).build())) {
+            doc = json.readTree(in.readAllBytes());
+        }
+        assertThat(doc.get("bucket").asText()).isEqualTo("globex-usb");
+        List<ConsumerRecord<String, String>> events = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            completed.poll(Duration.ofMillis(200)).forEach(events::add);
+            return events.stream().anyMatch(e -> e.key().equals(id));
+        });
+        CompletionEvent event = CompletionEvent.fromJson(
+                events.stream().filter(e -> e.key().equals(id)).findFirst().orElseThrow().value());
+        assertThat(event.bucket()).isEqualTo("globex-usb");
+        assertThat(event.audioBytes()).isEqualTo(wav.length);
     }
 
     @Test

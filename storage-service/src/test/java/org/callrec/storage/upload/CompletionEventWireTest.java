@@ -18,17 +18,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 class CompletionEventWireTest {
 
-    /** The event as this service defined it before the move, with its Jackson annotation. */
+    /**
+     * The event as this service defined it before the move, with its Jackson annotation (and the
+     * {@code audioBytes} member added since, a {@code long} as Jackson writes one).
+     */
     @JsonPropertyOrder({"type", "recordingId", "tenant", "bucket", "audioKey", "metadataKey", "phoneSessionId", "device",
-        "codec", "durationSeconds", "stopReason", "startedAt", "endedAt", "completedAt", "source"})
+        "codec", "durationSeconds", "stopReason", "startedAt", "endedAt", "completedAt", "source", "audioBytes"})
     record JacksonEvent(String type, String recordingId, String tenant, String bucket, String audioKey,
                         String metadataKey, String phoneSessionId, String device, String codec, double durationSeconds,
-                        String stopReason, String startedAt, String endedAt, String completedAt, String source) {
+                        String stopReason, String startedAt, String endedAt, String completedAt, String source,
+                        long audioBytes) {
 
         static JacksonEvent of(CompletionEvent e) {
             return new JacksonEvent(e.type(), e.recordingId(), e.tenant(), e.bucket(), e.audioKey(), e.metadataKey(),
                     e.phoneSessionId(), e.device(), e.codec(), e.durationSeconds(), e.stopReason(), e.startedAt(),
-                    e.endedAt(), e.completedAt(), e.source());
+                    e.endedAt(), e.completedAt(), e.source(), e.audioBytes());
         }
     }
 
@@ -50,10 +54,16 @@ class CompletionEventWireTest {
                 new CompletionEvent(CompletionEvent.TYPE, "r", "t", "b", "a", "m", "p", "d", "PCMU", 3.0E10, "s", "x",
                         "y", now, "network"),
                 new CompletionEvent(CompletionEvent.TYPE, "r", "t", "b", "a", "m", "p", "d", "PCMU", Double.NaN, "s", "x",
-                        "y", now, "network"));
+                        "y", now, "network"),
+                // audioBytes: 0, an ordinary size, and one beyond 2^53 (a double would round it)
+                new CompletionEvent(CompletionEvent.TYPE, "r", "t", "b", "a", "m", "p", "d", "PCMA", 2.0, "s", "x",
+                        "y", now, "network", 32_044L),
+                new CompletionEvent(CompletionEvent.TYPE, "r", "t", "b", "a", "m", "p", "d", "PCMA", 2.0, "s", "x",
+                        "y", now, "network", Long.MAX_VALUE));
 
         for (CompletionEvent e : events) {
             assertThat(e.toJson()).isEqualTo(json.writeValueAsString(JacksonEvent.of(e)));
+            assertThat(CompletionEvent.fromJson(e.toJson()).audioBytes()).isEqualTo(e.audioBytes());
         }
     }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.callrec.storage.placement.ObjectKeys;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
@@ -15,12 +16,15 @@ import org.callrec.core.timeline.TimelineStats;
 import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.SegmentedOutput;
 import org.callrec.storage.assemble.WavFormat;
+import org.callrec.storage.placement.Placement;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 class MetadataMapperTest {
+
+    private static final Placement AT_DEFAULT = new Placement("recordings", "acme", null, null);
 
     private static final long STARTED_AT = Instant.parse("2025-03-04T05:06:07.089Z").toEpochMilli();
     private static final long ENDED_AT = Instant.parse("2025-03-04T05:06:08.289Z").toEpochMilli();
@@ -35,7 +39,7 @@ class MetadataMapperTest {
                 Map.of("local_number", "1001", "remote_name", ""));
         ObjectKeys keys = ObjectKeys.of("acme", "rec-1", STARTED_AT);
 
-        JsonNode doc = json.readTree(json.writeValueAsBytes(MetadataMapper.metadata(rec, keys)));
+        JsonNode doc = json.readTree(json.writeValueAsBytes(MetadataMapper.metadata(rec, AT_DEFAULT, keys)));
 
         assertThat(doc.get("recordingId").asText()).isEqualTo("rec-1");
         assertThat(doc.get("tenant").asText()).isEqualTo("acme");
@@ -100,12 +104,12 @@ class MetadataMapperTest {
     void aRecordingWithoutLossOrCutGapsIsIntactWhateverForeignOrDtmfPacketsCame() throws Exception {
         TimelineStats clean = new TimelineStats(60, 50, 50, 0, 3, 0, Map.of("payload-type", 10L), Map.of(101, 10L), 1, 0,
                 0, 0.5, List.of(new TimelineStats.Gap(800, 16000, 16000, TimelineStats.GapAction.KEPT)), 8000);
-        RecordingMetadata m = MetadataMapper.metadata(recording(Map.of(), Map.of(), clean, List.of(segment(16_000, 0))),
+        RecordingMetadata m = MetadataMapper.metadata(recording(Map.of(), Map.of(), clean, List.of(segment(16_000, 0))), AT_DEFAULT,
                 ObjectKeys.of("acme", "rec-1", STARTED_AT));
         assertThat(m.quality().intact()).isTrue();
 
         TimelineStats late = new TimelineStats(60, 49, 50, 1, 0, 1, Map.of(), Map.of(), 0, 0, 0, 0.5, List.of(), 8000);
-        assertThat(MetadataMapper.metadata(recording(Map.of(), Map.of(), late, List.of(segment(16_000, 0))),
+        assertThat(MetadataMapper.metadata(recording(Map.of(), Map.of(), late, List.of(segment(16_000, 0))), AT_DEFAULT,
                 ObjectKeys.of("acme", "rec-1", STARTED_AT)).quality().intact()).isFalse();
     }
 
@@ -113,7 +117,7 @@ class MetadataMapperTest {
     void everySegmentIsListedWithItsKeyOffsetAndDuration() throws Exception {
         // 2.5 s of PCM16 at 8 kHz in segments of 1 s
         List<SegmentedOutput.Segment> segs = List.of(segment(16_000, 0), segment(16_000, 16_000), segment(8_000, 32_000));
-        RecordingMetadata m = MetadataMapper.metadata(recording(Map.of(), Map.of(), stats(), segs),
+        RecordingMetadata m = MetadataMapper.metadata(recording(Map.of(), Map.of(), stats(), segs), AT_DEFAULT,
                 ObjectKeys.of("acme", "rec-1", STARTED_AT));
 
         assertThat(m.durationSeconds()).isEqualTo(2.5);
@@ -141,7 +145,7 @@ class MetadataMapperTest {
                 Map.of("local_number", "1001", "remote_number", "", "remote_name", "Zoë Müller"));
 
         JsonNode doc = json.readTree(json.writeValueAsBytes(
-                MetadataMapper.metadata(rec, ObjectKeys.of("acme", "rec-1", STARTED_AT))));
+                MetadataMapper.metadata(rec, AT_DEFAULT, ObjectKeys.of("acme", "rec-1", STARTED_AT))));
 
         assertThat(doc.get("remoteName").asText()).isEqualTo("Unknown");
         // only what is non-empty and different
@@ -154,18 +158,18 @@ class MetadataMapperTest {
         AssembledRecording rec = recording(Map.of("b", "2", "a", "1", "local_name", "x"), Map.of());
         ObjectKeys keys = ObjectKeys.of("acme", "rec-1", STARTED_AT);
 
-        byte[] once = json.writeValueAsBytes(MetadataMapper.metadata(rec, keys));
-        byte[] twice = json.writeValueAsBytes(MetadataMapper.metadata(rec, keys));
+        byte[] once = json.writeValueAsBytes(MetadataMapper.metadata(rec, AT_DEFAULT, keys));
+        byte[] twice = json.writeValueAsBytes(MetadataMapper.metadata(rec, AT_DEFAULT, keys));
 
         assertThat(twice).isEqualTo(once);
     }
 
     @Test
     void theCompletionEventPointsAtBothObjects() {
-        RecordingMetadata m = MetadataMapper.metadata(recording(Map.of(), Map.of()),
+        RecordingMetadata m = MetadataMapper.metadata(recording(Map.of(), Map.of()), AT_DEFAULT,
                 ObjectKeys.of("acme", "rec-1", STARTED_AT));
 
-        CompletionEvent e = MetadataMapper.completion(m, "recordings", Instant.parse("2025-03-04T05:07:01Z"));
+        CompletionEvent e = MetadataMapper.completion(m, Instant.parse("2025-03-04T05:07:01Z"));
 
         assertThat(e.type()).isEqualTo("recording.completed");
         assertThat(e.bucket()).isEqualTo("recordings");
@@ -174,6 +178,31 @@ class MetadataMapperTest {
         assertThat(e.durationSeconds()).isEqualTo(1.0);
         assertThat(e.completedAt()).isEqualTo("2025-03-04T05:07:01Z");
         assertThat(e.source()).isEqualTo("network");
+        // the one segment: a 44-byte header and 16 000 bytes of PCM
+        assertThat(e.audioBytes()).isEqualTo(44 + 16_000).isEqualTo(m.audio().bytes());
+    }
+
+    @Test
+    void theDocumentAndTheEventNameTheRecordingsOwnBucketAndKmsKey() throws Exception {
+        Placement tenant = new Placement("acme-archive", "acme/calls", "arn:aws:kms:eu-west-1:111122223333:key/k-1", null);
+        List<SegmentedOutput.Segment> segs = List.of(segment(16_000, 0), segment(8_000, 16_000));
+        RecordingMetadata m = MetadataMapper.metadata(recording(Map.of(), Map.of(), stats(), segs), tenant,
+                ObjectKeys.under(tenant.prefix(), "rec-1", STARTED_AT));
+
+        JsonNode doc = json.readTree(json.writeValueAsBytes(m));
+        assertThat(doc.get("bucket").asText()).isEqualTo("acme-archive");
+        assertThat(doc.get("sseKmsKeyId").asText()).isEqualTo(tenant.kmsKeyId());
+        assertThat(doc.at("/audio/segments/1/key").asText()).isEqualTo("acme/calls/2025/03/04/rec-1.part-002.wav");
+        CompletionEvent e = MetadataMapper.completion(m, Instant.parse("2025-03-04T05:07:01Z"));
+        assertThat(e.bucket()).isEqualTo("acme-archive");
+        assertThat(e.audioKey()).isEqualTo("acme/calls/2025/03/04/rec-1.wav");
+        assertThat(e.metadataKey()).isEqualTo("acme/calls/2025/03/04/rec-1.json");
+        assertThat(e.audioBytes()).as("both segments, headers included").isEqualTo(44 + 16_000 + 44 + 8_000);
+        // without KMS the member is left out
+        JsonNode plain = json.readTree(json.writeValueAsBytes(MetadataMapper.metadata(recording(Map.of(), Map.of()),
+                AT_DEFAULT, ObjectKeys.of("acme", "rec-1", STARTED_AT))));
+        assertThat(plain.has("sseKmsKeyId")).isFalse();
+        assertThat(plain.get("bucket").asText()).isEqualTo("recordings");
     }
 
     private static AssembledRecording recording(Map<String, String> startFields, Map<String, String> stopFields) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.callrec.storage.placement.ObjectKeys;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
@@ -16,6 +17,7 @@ import org.callrec.core.timeline.TimelineStats;
 import org.callrec.storage.assemble.AssembledRecording;
 import org.callrec.storage.assemble.SegmentedOutput;
 import org.callrec.storage.assemble.WavFormat;
+import org.callrec.storage.placement.Placement;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +37,7 @@ class QualityProblemsTest {
         RecordingEnded end = new RecordingEnded("rec-1", reason, STARTED_AT + callMs, placed, ingestDropped, 1, Map.of());
         AssembledRecording rec = new AssembledRecording(start, end, stats, WavFormat.pcm16(8000),
                 List.of(new SegmentedOutput.Segment(java.nio.file.Path.of("x.pcm"), placed * 320, 0)));
-        return MetadataMapper.metadata(rec, KEYS, Duration.ofMillis(300)).quality();
+        return MetadataMapper.metadata(rec, new Placement("recordings", "acme", null, null), KEYS, Duration.ofMillis(300)).quality();
     }
 
     @Test
@@ -82,7 +84,7 @@ class QualityProblemsTest {
                 STARTED_AT + 60_000, STARTED_AT + 20, STARTED_AT + 60_000, 3, false);
         AssembledRecording rec = new AssembledRecording(start, end, stats, WavFormat.pcm16(8000),
                 List.of(new SegmentedOutput.Segment(java.nio.file.Path.of("x.pcm"), 3000 * 320, 0)));
-        RecordingMetadata.Quality q = MetadataMapper.metadata(rec, KEYS, Duration.ofMillis(300)).quality();
+        RecordingMetadata.Quality q = MetadataMapper.metadata(rec, new Placement("recordings", "acme", null, null), KEYS, Duration.ofMillis(300)).quality();
         assertThat(q.intact()).isFalse();
         assertThat(q.problems()).containsExactly("tail-not-drained");
     }

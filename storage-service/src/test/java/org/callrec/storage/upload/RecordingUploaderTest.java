@@ -28,6 +28,8 @@ import org.callrec.storage.assemble.SegmentedOutput;
 import org.callrec.storage.assemble.WavFormat;
 import org.callrec.storage.config.StorageConfig;
 import org.callrec.storage.metrics.StorageMetrics;
+import org.callrec.storage.placement.Placement;
+import org.callrec.storage.placement.PlacementResolver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +54,8 @@ class RecordingUploaderTest {
     private final RecordingPublisher publisher = new RecordingPublisher();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<RecordingUploader.Outcome> outcomes = new CopyOnWriteArrayList<>();
+    /** {@code storage.s3.endpoint}: decides whether SSE-KMS can be sent. */
+    private String endpoint = "https://s3.example.net";
     private RecordingUploader uploader;
 
     @AfterEach
@@ -215,6 +219,7 @@ class RecordingUploaderTest {
         u.publisher = publisher;
         u.json = new ObjectMapper();
         u.metrics = new StorageMetrics(registry);
+        u.placements = new PlacementResolver("recordings", endpoint, u.metrics);
         u.clock = Clock.fixed(Instant.parse("2025-03-04T06:00:00Z"), ZoneOffset.UTC);
         u.init();
         return u;
@@ -236,6 +241,8 @@ class RecordingUploaderTest {
     /** An S3 that records what it is given and fails when told to. */
     private static final class FlakyS3 extends S3Store {
         final List<String> puts = new CopyOnWriteArrayList<>();
+        final List<Placement> targets = new CopyOnWriteArrayList<>();
+        volatile byte[] lastJson;
         final AtomicInteger wavFailures = new AtomicInteger();
         final AtomicInteger wavAttempts = new AtomicInteger();
         final AtomicInteger jsonFailures = new AtomicInteger();
@@ -249,7 +256,7 @@ class RecordingUploaderTest {
         }
 
         @Override
-        public Write putFile(String key, byte[] header, Path file, long fileBytes, String contentType)
+        public Write putFile(Placement p, String key, byte[] header, Path file, long fileBytes, String contentType)
                 throws MinioException, IOException {
             wavAttempts.incrementAndGet();
             if (wavFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -261,12 +268,15 @@ class RecordingUploaderTest {
             System.arraycopy(data, 0, wav, header.length, (int) fileBytes);
             lastWav = wav;
             puts.add(key + " " + contentType);
+            targets.add(p);
             return wavWrite;
         }
 
         @Override
-        public Write putBytes(String key, byte[] bytes, String contentType) throws MinioException {
+        public Write putBytes(Placement p, String key, byte[] bytes, String contentType) throws MinioException {
             puts.add(key + " " + contentType);
+            targets.add(p);
+            lastJson = bytes;
             if (jsonFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new MinioException("503 Slow Down");
             }

@@ -96,8 +96,8 @@ class S3ConnectionTest {
         S3Store store = store(S3.of(endpoint()).sse(StorageConfig.Sse.S3).ca(caFile));
         Path file = Files.write(dir.resolve("spill.pcm"), new byte[4096]);
         try {
-            store.putBytes("acme/2025/01/01/a.json", "{}".getBytes(StandardCharsets.UTF_8), "application/json");
-            store.putFile("acme/2025/01/01/a.wav", new byte[44], file, 4096, "audio/wav");
+            store.putBytes(AT_DEFAULT, "acme/2025/01/01/a.json", "{}".getBytes(StandardCharsets.UTF_8), "application/json");
+            store.putFile(AT_DEFAULT, "acme/2025/01/01/a.wav", new byte[44], file, 4096, "audio/wav");
         } finally {
             store.close();
         }
@@ -115,7 +115,7 @@ class S3ConnectionTest {
     void sseKmsOnEveryPut() throws Exception {
         S3Store store = store(S3.of(endpoint()).sse(StorageConfig.Sse.KMS).kmsKey("arn:aws:kms:eu-west-1:1:key/k-1").ca(caFile));
         try {
-            store.putBytes("k.json", new byte[] {1}, "application/json");
+            store.putBytes(AT_DEFAULT, "k.json", new byte[] {1}, "application/json");
         } finally {
             store.close();
         }
@@ -130,7 +130,7 @@ class S3ConnectionTest {
     void noSseAndKmsChecks() throws Exception {
         S3Store store = store(S3.of(endpoint()).ca(caFile));
         try {
-            store.putBytes("n.json", new byte[] {1}, "application/json");
+            store.putBytes(AT_DEFAULT, "n.json", new byte[] {1}, "application/json");
         } finally {
             store.close();
         }
@@ -148,7 +148,7 @@ class S3ConnectionTest {
     void privateCaNeedsTheCaFile() {
         S3Store store = store(S3.of(endpoint()));
         try {
-            assertThatThrownBy(() -> store.putBytes("x.json", new byte[] {1}, "application/json"))
+            assertThatThrownBy(() -> store.putBytes(AT_DEFAULT, "x.json", new byte[] {1}, "application/json"))
                     .satisfies(e -> assertThat(causes(e)).anyMatch(java.security.cert.CertificateException.class::isInstance));
         } finally {
             store.close();
@@ -208,6 +208,10 @@ class S3ConnectionTest {
                 .hasMessageContaining("empty");
     }
 
+    /** The deployment's bucket, tenant acme, no KMS. */
+    private static final org.callrec.storage.placement.Placement AT_DEFAULT =
+            new org.callrec.storage.placement.Placement("recordings", "acme", null, null);
+
     /** {@code storage.s3.*} for a test. */
     record S3(String endpoint, Optional<String> accessKey, Optional<String> secretKey, Optional<Path> secretKeyFile,
               StorageConfig.Sse sse, Optional<String> sseKmsKeyId, Optional<Path> caFile) implements StorageConfig.S3 {
@@ -251,6 +255,11 @@ class S3ConnectionTest {
         @Override
         public boolean createBucket() {
             return false;
+        }
+
+        @Override
+        public Optional<Boolean> createTenantBuckets() {
+            return Optional.empty();
         }
 
         @Override

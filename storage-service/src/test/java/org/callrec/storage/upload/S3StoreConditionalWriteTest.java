@@ -32,6 +32,8 @@ import okhttp3.OkHttpClient;
 class S3StoreConditionalWriteTest {
 
     private static final String BUCKET = "recordings";
+    private static final org.callrec.storage.placement.Placement AT_DEFAULT =
+            new org.callrec.storage.placement.Placement(BUCKET, "acme", null, null);
     private static EmbeddedS3 server;
 
     @TempDir
@@ -79,9 +81,9 @@ class S3StoreConditionalWriteTest {
         byte[] first = "{\"recordingId\":\"a\"}".getBytes(StandardCharsets.UTF_8);
         byte[] other = "{\"recordingId\":\"b\"}".getBytes(StandardCharsets.UTF_8);
 
-        assertThat(store.putBytes("acme/a.json", first, "application/json")).isEqualTo(S3Store.Write.CREATED);
-        assertThat(store.putBytes("acme/a.json", first.clone(), "application/json")).isEqualTo(S3Store.Write.IDENTICAL);
-        assertThat(store.putBytes("acme/a.json", other, "application/json")).isEqualTo(S3Store.Write.CONFLICT);
+        assertThat(store.putBytes(AT_DEFAULT, "acme/a.json", first, "application/json")).isEqualTo(S3Store.Write.CREATED);
+        assertThat(store.putBytes(AT_DEFAULT, "acme/a.json", first.clone(), "application/json")).isEqualTo(S3Store.Write.IDENTICAL);
+        assertThat(store.putBytes(AT_DEFAULT, "acme/a.json", other, "application/json")).isEqualTo(S3Store.Write.CONFLICT);
 
         assertThat(read("acme/a.json")).isEqualTo(first);
         assertThat(store.answering()).as("a refused write is an answer, not an outage").isTrue();
@@ -94,9 +96,9 @@ class S3StoreConditionalWriteTest {
         Path spill = Files.write(dir.resolve("a.pcm"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 99});
         Path forged = Files.write(dir.resolve("b.pcm"), new byte[] {8, 7, 6, 5, 4, 3, 2, 1});
 
-        assertThat(store.putFile("acme/a.wav", header, spill, 8, "audio/wav")).isEqualTo(S3Store.Write.CREATED);
-        assertThat(store.putFile("acme/a.wav", header, spill, 8, "audio/wav")).isEqualTo(S3Store.Write.IDENTICAL);
-        assertThat(store.putFile("acme/a.wav", header, forged, 8, "audio/wav")).isEqualTo(S3Store.Write.CONFLICT);
+        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", header, spill, 8, "audio/wav")).isEqualTo(S3Store.Write.CREATED);
+        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", header, spill, 8, "audio/wav")).isEqualTo(S3Store.Write.IDENTICAL);
+        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", header, forged, 8, "audio/wav")).isEqualTo(S3Store.Write.CONFLICT);
 
         assertThat(read("acme/a.wav")).containsExactly('R', 'I', 'F', 'F', 1, 2, 3, 4, 5, 6, 7, 8);
     }
@@ -109,8 +111,8 @@ class S3StoreConditionalWriteTest {
                 .stream(new ByteArrayInputStream(theirs), (long) theirs.length, null).build());
 
         byte[] ours = "{\"recordingId\":\"c\"}".getBytes(StandardCharsets.UTF_8);
-        assertThat(store.putBytes("acme/c.json", ours, "application/json")).isEqualTo(S3Store.Write.CONFLICT);
-        assertThat(store.putBytes("acme/c.json", theirs.clone(), "application/json"))
+        assertThat(store.putBytes(AT_DEFAULT, "acme/c.json", ours, "application/json")).isEqualTo(S3Store.Write.CONFLICT);
+        assertThat(store.putBytes(AT_DEFAULT, "acme/c.json", theirs.clone(), "application/json"))
                 .isEqualTo(S3Store.Write.IDENTICAL);
         assertThat(read("acme/c.json")).isEqualTo(theirs);
     }

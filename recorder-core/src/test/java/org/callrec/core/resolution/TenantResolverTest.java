@@ -1,4 +1,4 @@
-package org.callrec.core.registry;
+package org.callrec.core.resolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Optional;
 
 import org.callrec.core.protocol.RefusalReason;
-import org.callrec.core.registry.TenantResolver.Accepted;
-import org.callrec.core.registry.TenantResolver.Refused;
-import org.callrec.core.registry.TenantResolver.Resolution;
-import org.callrec.core.registry.UnknownDevicePolicy.Mode;
+import org.callrec.core.registry.DeviceEntry;
+import org.callrec.core.registry.Registry;
+import org.callrec.core.registry.TenantEntry;
+import org.callrec.core.resolution.TenantResolver.Accepted;
+import org.callrec.core.resolution.TenantResolver.Refused;
+import org.callrec.core.resolution.TenantResolver.Resolution;
+import org.callrec.core.resolution.UnknownDevicePolicy.Mode;
 import org.junit.jupiter.api.Test;
 
 class TenantResolverTest {

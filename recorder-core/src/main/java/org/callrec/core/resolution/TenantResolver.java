@@ -1,9 +1,12 @@
-package org.callrec.core.registry;
+package org.callrec.core.resolution;
 
 import java.net.InetAddress;
 import java.util.Optional;
 
 import org.callrec.core.protocol.RefusalReason;
+import org.callrec.core.registry.DeviceEntry;
+import org.callrec.core.registry.Registry;
+import org.callrec.core.registry.TenantEntry;
 
 /**
  * Whose recording a start is, decided from the replica alone. In order:

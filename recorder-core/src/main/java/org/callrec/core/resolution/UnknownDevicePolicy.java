@@ -1,4 +1,4 @@
-package org.callrec.core.registry;
+package org.callrec.core.resolution;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package org.callrec.storage.upload;
+package org.callrec.storage.placement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

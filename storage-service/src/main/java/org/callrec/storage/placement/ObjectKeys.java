@@ -1,4 +1,4 @@
-package org.callrec.storage.upload;
+package org.callrec.storage.placement;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,7 +11,8 @@ import java.time.format.DateTimeFormatter;
  *   &lt;tenant&gt;/yyyy/MM/dd/&lt;recordingId&gt;.part-002.wav   second segment, and so on (3 digits, more past 999)
  *   &lt;tenant&gt;/yyyy/MM/dd/&lt;recordingId&gt;.json
  * </pre>
- * The date is the recording's start in UTC. Tenant and id are used as they are when they consist of
+ * The first segment is the tenant's key prefix when its placement names one ({@link #under}). The
+ * date is the recording's start in UTC. Tenant and id are used as they are when they consist of
  * {@code A-Z a-z 0-9 . _ -} only; any other character becomes {@code _} (so a value can never add a
  * path segment), and an empty tenant becomes {@value #DEFAULT_TENANT}. The keys depend on the START
  * record alone, so storing a recording twice overwrites the same objects.
@@ -26,11 +27,24 @@ public record ObjectKeys(String audio, String metadata) {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
 
-    /** The keys of a recording. */
+    /** The keys of a recording under its tenant's segment (the default placement). */
     public static ObjectKeys of(String tenant, String recordingId, long startedAtMillis) {
-        String prefix = segment(tenant, DEFAULT_TENANT) + "/" + DAY.format(Instant.ofEpochMilli(startedAtMillis)) + "/"
+        return under(tenantSegment(tenant), recordingId, startedAtMillis);
+    }
+
+    /**
+     * The keys of a recording under {@code prefix}: one or more segments already checked
+     * ({@code org.callrec.storage.placement.PlacementRules}), without a trailing {@code /}.
+     */
+    public static ObjectKeys under(String prefix, String recordingId, long startedAtMillis) {
+        String base = prefix + "/" + DAY.format(Instant.ofEpochMilli(startedAtMillis)) + "/"
                 + segment(recordingId, "unknown");
-        return new ObjectKeys(prefix + ".wav", prefix + ".json");
+        return new ObjectKeys(base + ".wav", base + ".json");
+    }
+
+    /** The key segment of a tenant: its id made safe, {@value #DEFAULT_TENANT} for none. */
+    public static String tenantSegment(String tenant) {
+        return segment(tenant, DEFAULT_TENANT);
     }
 
     /**

@@ -1,0 +1,117 @@
+package org.callrec.catalog.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Configuration of the catalog service. Every key can also be set as an environment variable:
+ * upper case, dots and dashes as underscores ({@code catalog.operator-key-file} →
+ * {@code CATALOG_OPERATOR_KEY_FILE}). The database comes from the standard
+ * {@code quarkus.datasource.*} keys, Kafka from {@code kafka.bootstrap.servers} and the
+ * {@code mp.messaging.*} channels (see {@code application.properties}).
+ */
+@ConfigMapping(prefix = "catalog")
+public interface CatalogConfig {
+
+    /**
+     * File holding the operator key: one key per line ({@code #} comments and blank lines
+     * ignored), each either the key itself (16 to 512 characters {@code A-Z a-z 0-9 . _ ~ + / = -})
+     * or {@code sha256:<64 hex digits>}, the SHA-256 of the key. Read at startup (the service
+     * refuses to start without it) and again every {@code catalog.operator-key-reload-interval}. Every line is accepted (rotation: add the new key, move the
+     * clients, remove the old). No default.
+     */
+    Path operatorKeyFile();
+
+    /**
+     * How often the operator key file is read again (at the next API request after this long), so
+     * a rotated key takes effect without a restart. A file that cannot be read or parsed then
+     * keeps the key as it was (WARN). Defaults to 10s.
+     */
+    @WithDefault("10s")
+    Duration operatorKeyReloadInterval();
+
+    /** The registry topic and its publisher. */
+    Registry registry();
+
+    /** Bulk device import. */
+    Import imports();
+
+    /** Pagination of the list endpoints. */
+    Paging paging();
+
+    /** "Active now" of the usage endpoint. */
+    Activity activity();
+
+    /** Publishing tenants and devices to the compacted registry topic. */
+    interface Registry {
+        /** Partitions of the registry topic when the catalog creates it. Defaults to 1. */
+        @WithDefault("1")
+        int partitions();
+
+        /** Replication factor of the registry topic when the catalog creates it. Defaults to 1. */
+        @WithDefault("1")
+        short replicationFactor();
+
+        /** {@code min.insync.replicas} of the registry topic when created; unset: the broker's default. */
+        Optional<Integer> minInsyncReplicas();
+
+        /**
+         * How often the publisher looks at the outbox when nothing woke it (a change committed by
+         * this replica wakes it at once; this catches other replicas' changes). Defaults to 100ms.
+         */
+        @WithDefault("100ms")
+        Duration pollInterval();
+
+        /** Outbox rows sent per round before waiting for the broker's acks (at most 1000). Defaults to 1000. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** Longest wait for the broker's acks of one round; then the round is retried. Defaults to 30s. */
+        @WithDefault("30s")
+        Duration sendTimeout();
+
+        /**
+         * How often a replica that does not hold the publisher lock tries to take it (one replica
+         * publishes at a time: a PostgreSQL advisory lock). Defaults to 2s.
+         */
+        @WithDefault("2s")
+        Duration lockRetryInterval();
+
+        /** Timeout of the admin client that creates or checks the topic at startup. Defaults to 30s. */
+        @WithDefault("30s")
+        Duration adminTimeout();
+    }
+
+    /** Bulk device import ({@code POST /api/v1/tenants/{tenant}/devices}). */
+    interface Import {
+        /** Most rows one import may hold; more is refused as a whole (problem {@code too-many-rows}). Defaults to 100000. */
+        @WithDefault("100000")
+        int maxRows();
+
+        /** Most per-row errors listed in a refused import's problem document. Defaults to 100. */
+        @WithDefault("100")
+        int maxErrors();
+    }
+
+    /** Cursor pagination. */
+    interface Paging {
+        /** Items per page when the request gives no {@code limit}. Defaults to 100. */
+        @WithDefault("100")
+        int defaultLimit();
+
+        /** Largest {@code limit} accepted. Defaults to 1000. */
+        @WithDefault("1000")
+        int maxLimit();
+    }
+
+    /** The control replicas' activity reports (topic {@code callrec.tenant.activity}). */
+    interface Activity {
+        /** A report older than this no longer counts towards "active now". Defaults to 10s. */
+        @WithDefault("10s")
+        Duration freshFor();
+    }
+}

@@ -1,0 +1,12 @@
+package org.callrec.e2e;
+
+import org.testcontainers.junit.jupiter.Testcontainers;
+
+/**
+ * {@link EndToEndRecordingTest}'s tests, the same bodies, against the images docker-compose.yml
+ * deploys (Kafka, MinIO) in Docker instead of the embedded stand-ins ({@link ContainersInfra});
+ * the services still run as processes on this machine. Skipped where no Docker engine answers.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class EndToEndRecordingContainersTest extends EndToEndRecordingTest {
+}

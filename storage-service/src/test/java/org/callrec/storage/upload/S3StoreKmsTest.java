@@ -1,0 +1,89 @@
+package org.callrec.storage.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.Map;
+
+import org.callrec.storage.config.StorageConfig;
+import org.callrec.storage.placement.Placement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import io.minio.PutObjectArgs;
+import io.minio.ServerSideEncryption;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * What every PUT of a recording carries for its placement's encryption. s3proxy has no KMS, so
+ * this checks the SDK arguments (the headers the SDK sends, for the single PUT and for every
+ * request of a multipart upload, which the SDK builds from the same arguments).
+ */
+class S3StoreKmsTest {
+
+    private static final String KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd";
+    private S3Store store;
+
+    private S3Store store(String endpoint, String sse) {
+        store = new S3Store();
+        store.config = new SmallRyeConfigBuilder()
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(StorageConfig.class)
+                .withDefaultValues(Map.of("storage.s3.endpoint", endpoint, "storage.s3.access-key", "callrec",
+                        "storage.s3.secret-key", "callrec-secret", "storage.s3.sse", sse))
+                .build().getConfigMapping(StorageConfig.class);
+        store.init();
+        return store;
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private static PutObjectArgs args(S3Store s, Placement p) throws Exception {
+        return s.putArgs(p, "acme/2025/03/04/r.wav", new ByteArrayInputStream(new byte[4]), 4, "audio/wav", "ab");
+    }
+
+    @Test
+    @DisplayName("a placement with a KMS key: the PUT goes to its bucket with aws:kms and the key id, over https")
+    void kmsPlacement() throws Exception {
+        S3Store s = store("https://s3.example.net", "none");
+        PutObjectArgs a = args(s, new Placement("acme-calls", "acme", KEY, null));
+
+        assertThat(a.bucket()).isEqualTo("acme-calls");
+        assertThat(a.sse()).isInstanceOf(ServerSideEncryption.KMS.class);
+        assertThat(a.sse().headers().get("X-Amz-Server-Side-Encryption")).containsExactly("aws:kms");
+        assertThat(a.sse().headers().get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id")).containsExactly(KEY);
+        // the tenant's key replaces the deployment's storage.s3.sse, whatever that is
+        assertThat(args(store("https://s3.example.net", "s3"), new Placement("acme-calls", "acme", KEY, null))
+                .sse().headers().get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id")).containsExactly(KEY);
+    }
+
+    @Test
+    @DisplayName("without a KMS key the deployment's storage.s3.sse applies")
+    void deploymentEncryption() throws Exception {
+        assertThat(args(store("http://127.0.0.1:9000", "none"), new Placement("recordings", "acme", null, null)).sse())
+                .isNull();
+        assertThat(args(store("http://127.0.0.1:9000", "s3"), new Placement("recordings", "acme", null, null)).sse())
+                .isInstanceOf(ServerSideEncryption.S3.class);
+    }
+
+    @Test
+    @DisplayName("over http: the SDK itself refuses SSE-KMS (tlsRequired), and the store refuses an unusable placement before sending anything")
+    void http() throws Exception {
+        assertThat(S3Store.kms(KEY).tlsRequired()).as("MinIO 9.0.4 sends SSE-KMS over TLS only").isTrue();
+        S3Store s = store("http://127.0.0.1:9", "none");
+        Placement refused = new Placement("acme-calls", "acme", KEY, Placement.Unusable.KMS_NEEDS_TLS);
+
+        assertThatThrownBy(() -> args(s, refused)).isInstanceOf(S3Store.Refused.class).hasMessageContaining("kms-needs-tls");
+        // port 9 (discard) would fail to connect: Refused comes first, and S3 still counts as answering
+        assertThatThrownBy(() -> s.putBytes(refused, "k.json", new byte[] {1}, "application/json"))
+                .isInstanceOf(S3Store.Refused.class);
+        assertThat(s.answering()).isTrue();
+    }
+}
