@@ -1,7 +1,7 @@
 package org.callrec.control.tenant;
 
+import java.io.IOException;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,17 +9,11 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.callrec.control.metrics.ControlMetrics;
-import org.callrec.core.protocol.MacAddress;
-import org.callrec.core.registry.DeviceEntry;
 import org.callrec.core.registry.Registry;
-import org.callrec.core.registry.RegistryKeys;
-import org.callrec.core.registry.TenantEntry;
-import org.callrec.core.registry.TenantIds;
 import org.callrec.core.text.LogText;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -75,39 +69,13 @@ public class RegistryReplica {
 
     /** Applies one record of the topic: a tenant or device entry, or a tombstone (null value). */
     void apply(String key, String value) {
-        Optional<String> tenantId = RegistryKeys.tenantId(key);
-        Optional<String> mac = RegistryKeys.deviceMac(key);
-        if (tenantId.isEmpty() && mac.isEmpty()) {
-            drop(ControlMetrics.REGISTRY_UNKNOWN_KEY, key, "a key of neither kind");
-            return;
-        }
         try {
-            if (tenantId.isPresent()) {
-                if (value == null) {
-                    registry.removeTenant(tenantId.get());
-                    return;
-                }
-                TenantEntry tenant = json.readValue(value, TenantEntry.class);
-                if (!tenant.id().equals(tenantId.get()) || !TenantIds.isValid(tenant.id())) {
-                    drop(ControlMetrics.REGISTRY_MALFORMED, key, "tenant id " + tenant.id() + " is not its key's");
-                    return;
-                }
-                registry.putTenant(tenant);
-            } else {
-                if (value == null) {
-                    registry.removeDevice(mac.get());
-                    return;
-                }
-                DeviceEntry device = json.readValue(value, DeviceEntry.class);
-                if (device.mac() == null || !MacAddress.normalize(device.mac()).equals(Optional.of(mac.get()))
-                        || device.tenant() == null) {
-                    drop(ControlMetrics.REGISTRY_MALFORMED, key, "MAC or tenant missing, or not its key's");
-                    return;
-                }
-                registry.putDevice(device);
+            if (registry.apply(key, value, json::readValue) == Registry.Applied.UNKNOWN_KEY) {
+                drop(ControlMetrics.REGISTRY_UNKNOWN_KEY, key, "a key of neither kind");
             }
-        } catch (JsonProcessingException | RuntimeException e) {
-            drop(ControlMetrics.REGISTRY_MALFORMED, key, e.getClass().getSimpleName());
+        } catch (IOException | RuntimeException e) {
+            drop(ControlMetrics.REGISTRY_MALFORMED, key,
+                    e instanceof IllegalArgumentException ? e.getMessage() : e.getClass().getSimpleName());
         }
     }
 

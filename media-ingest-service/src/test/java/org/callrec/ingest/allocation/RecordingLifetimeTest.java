@@ -95,6 +95,17 @@ class RecordingLifetimeTest {
         phone.close();
     }
 
+    /** Sends a packet every 100 ms (well within media-timeout) until the node ends the call; the packets sent. */
+    private int streamUntilEnded(String id, int port) {
+        int[] sent = {0};
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            send(phone, port, RtpPackets.pcma(sent[0], sent[0]));
+            sent[0]++;
+            return allocations.sessions().stream().noneMatch(s -> s.start().recordingId().equals(id));
+        });
+        return sent[0];
+    }
+
     @Test
     @DisplayName("a tenant's shorter duration limit, carried by the allocation into the START record, ends the call at it")
     void aTenantsDurationLimitEndsTheCallSooner() throws IOException {
@@ -103,12 +114,7 @@ class RecordingLifetimeTest {
                 "placement", Map.of("bucket", "acme-recordings", "prefix", "eu/acme")))
                 .then().statusCode(200).extract().path("port");
 
-        int[] sent = {0};
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            send(phone, port, RtpPackets.pcma(sent[0], sent[0]));
-            sent[0]++;
-            return allocations.sessions().stream().noneMatch(s -> s.start().recordingId().equals(id));
-        });
+        streamUntilEnded(id, port);
 
         List<ConsumerRecord<String, byte[]>> records = MediaTopicReader.readRecording(bootstrapServers,
                 config.kafka().mediaTopic(), id);
@@ -128,12 +134,7 @@ class RecordingLifetimeTest {
         int port = allocatePort(id);
 
         // the phone streams (a packet per 100 ms, well within media-timeout) until the node ends the call
-        int[] sent = {0};
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            send(phone, port, RtpPackets.pcma(sent[0], sent[0]));
-            sent[0]++;
-            return allocations.sessions().stream().noneMatch(s -> s.start().recordingId().equals(id));
-        });
+        int sent = streamUntilEnded(id, port);
 
         List<ConsumerRecord<String, byte[]>> records = MediaTopicReader.readRecording(bootstrapServers,
                 config.kafka().mediaTopic(), id);
@@ -143,7 +144,7 @@ class RecordingLifetimeTest {
         assertThat(end.stopHandledAtMillis() - start.startedAtMillis())
                 .isGreaterThanOrEqualTo(config.recording().maxDuration().toMillis());
         // every packet sent before the end was kept (the last one may have come after it)
-        assertThat(end.packetsAccepted()).isBetween((long) sent[0] - 2, (long) sent[0]);
+        assertThat(end.packetsAccepted()).isBetween((long) sent - 2, (long) sent);
         assertThat(end.stopHandledAtMillis()).isPositive();
         // control-service: the lease of the ended recording is answered unknown, the phone's stop 404 (control answers it success)
         given().contentType(ContentType.JSON).body(Map.of("recordingIds", List.of(id))).post(InternalApi.LEASES)

@@ -47,6 +47,77 @@ public final class Registry {
         return mac == null ? Optional.empty() : Optional.ofNullable(devices.get(mac));
     }
 
+    /**
+     * Whether {@code source} may record for {@code tenant}: any source when it names no network.
+     * Uses the networks parsed when the tenant was put (a tenant not in the replica is parsed now).
+     */
+    public boolean allows(TenantEntry tenant, InetAddress source) {
+        if (tenant.allowedNetworks().isEmpty()) {
+            return true;
+        }
+        Tenant held = tenants.get(tenant.id());
+        List<Cidr> networks = held != null && held.entry() == tenant ? held.networks() : tenant.networks();
+        for (Cidr c : networks) {
+            if (c.contains(source)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What one record of the registry topic did to the replica. */
+    public enum Applied {
+        /** A tenant or device was put. */
+        PUT,
+        /** A tombstone removed one. */
+        REMOVED,
+        /** The key is neither {@code tenant:} nor {@code device:}: nothing changed. */
+        UNKNOWN_KEY
+    }
+
+    /** Reads a record's JSON value into a core record (the service's JSON mapper). */
+    @FunctionalInterface
+    public interface Reader {
+        <T> T read(String json, Class<T> type) throws java.io.IOException;
+    }
+
+    /**
+     * Applies one record of the registry topic: a tombstone (null value) removes what its key
+     * names; a value must be the entry its key names (a valid tenant id; the key's MAC, as the
+     * catalog writes it normalised, with a tenant), else nothing changes and {@link IllegalArgumentException} says why.
+     *
+     * @throws java.io.IOException when the value is not the JSON of the entry
+     */
+    public Applied apply(String key, String value, Reader json) throws java.io.IOException {
+        Optional<String> tenantId = RegistryKeys.tenantId(key);
+        Optional<String> mac = RegistryKeys.deviceMac(key);
+        if (tenantId.isPresent()) {
+            if (value == null) {
+                removeTenant(tenantId.get());
+                return Applied.REMOVED;
+            }
+            TenantEntry tenant = json.read(value, TenantEntry.class);
+            if (!tenantId.get().equals(tenant.id()) || !TenantIds.isValid(tenant.id())) {
+                throw new IllegalArgumentException("tenant id " + tenant.id() + " is not its key's");
+            }
+            putTenant(tenant);
+            return Applied.PUT;
+        }
+        if (mac.isPresent()) {
+            if (value == null) {
+                removeDevice(mac.get());
+                return Applied.REMOVED;
+            }
+            DeviceEntry device = json.read(value, DeviceEntry.class);
+            if (!mac.get().equals(device.mac()) || device.tenant() == null) {
+                throw new IllegalArgumentException("MAC or tenant missing, or not its key's");
+            }
+            putDevice(device);
+            return Applied.PUT;
+        }
+        return Applied.UNKNOWN_KEY;
+    }
+
     public int tenantCount() {
         return tenants.size();
     }

@@ -1,6 +1,5 @@
 package org.callrec.core.registry;
 
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 
@@ -47,14 +46,9 @@ public record TenantEntry(String id, String name, String status, List<String> al
         return ACCEPT.equals(unknownDevices);
     }
 
-    /** Its networks, parsed; an entry that does not parse is left out (the catalog validates them). */
+    /** Its networks, parsed once ({@link Registry} keeps them); an entry that does not parse is left out (the catalog validates them). */
     public List<Cidr> networks() {
         return allowedNetworks.stream().map(TenantEntry::parseOrNull).filter(Objects::nonNull).toList();
-    }
-
-    /** Whether {@code source} may record for it: any source when it names no network. */
-    public boolean allows(InetAddress source) {
-        return allowedNetworks.isEmpty() || networks().stream().anyMatch(c -> c.contains(source));
     }
 
     private static Cidr parseOrNull(String s) {

@@ -85,7 +85,7 @@ public final class TenantResolver {
         if (!t.active()) {
             return refused(RefusalReason.TENANT_SUSPENDED, t.id(), "tenant " + t.id() + " is " + t.status());
         }
-        if (!t.allows(source)) {
+        if (!registry.allows(t, source)) {
             return new Refused(RefusalReason.FORBIDDEN_SOURCE, t.id(),
                     "device of tenant " + t.id() + " seen outside its networks (possible cloning)", true);
         }
@@ -108,11 +108,11 @@ public final class TenantResolver {
         return admit(t, source);
     }
 
-    private static Resolution admit(TenantEntry t, InetAddress source) {
+    private Resolution admit(TenantEntry t, InetAddress source) {
         if (!t.active()) {
             return refused(RefusalReason.TENANT_SUSPENDED, t.id(), "tenant " + t.id() + " is " + t.status());
         }
-        if (!t.allows(source)) {
+        if (!registry.allows(t, source)) {
             return refused(RefusalReason.FORBIDDEN_SOURCE, t.id(), "source outside tenant " + t.id() + "'s networks");
         }
         return new Accepted(t, Optional.empty());

@@ -1,5 +1,6 @@
 package org.callrec.storage.registry;
 
+import java.io.IOException;
 import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,10 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.callrec.core.registry.DeviceEntry;
 import org.callrec.core.registry.Registry;
-import org.callrec.core.registry.RegistryKeys;
-import org.callrec.core.registry.TenantEntry;
 import org.callrec.core.text.LogText;
 import org.callrec.logging.RateLimitedLog;
 import org.callrec.storage.metrics.StorageMetrics;
@@ -68,32 +66,10 @@ public class RegistryChannel {
         String key = record.key();
         String value = record.value();
         try {
-            if (RegistryKeys.tenantId(key).isPresent()) {
-                String id = RegistryKeys.tenantId(key).get();
-                if (value == null) {
-                    registry.removeTenant(id);
-                    return;
-                }
-                TenantEntry t = json.readValue(value, TenantEntry.class);
-                if (!id.equals(t.id())) {
-                    throw new IllegalArgumentException("its id " + t.id() + " is not its key's");
-                }
-                registry.putTenant(t);
-            } else if (RegistryKeys.deviceMac(key).isPresent()) {
-                String mac = RegistryKeys.deviceMac(key).get();
-                if (value == null) {
-                    registry.removeDevice(mac);
-                    return;
-                }
-                DeviceEntry d = json.readValue(value, DeviceEntry.class);
-                if (!mac.equals(d.mac())) {
-                    throw new IllegalArgumentException("its MAC " + d.mac() + " is not its key's");
-                }
-                registry.putDevice(d);
-            } else {
+            if (registry.apply(key, value, json::readValue) == Registry.Applied.UNKNOWN_KEY) {
                 throw new IllegalArgumentException("not a tenant: or device: key");
             }
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             metrics.registryRecordDropped();
             String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             LINES.warnf(BAD, "Registry record %s-%d-%d (key %s) dropped: %s", record.topic(), record.partition(),
