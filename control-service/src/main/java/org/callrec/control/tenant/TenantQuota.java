@@ -89,7 +89,7 @@ public final class TenantQuota {
         int sum = 0;
         for (TenantActivity a : others.values()) {
             if (a.atMillis() >= oldest) {
-                sum += a.active().getOrDefault(tenant, 0);
+                sum += Math.max(0, a.active().getOrDefault(tenant, 0));
             }
         }
         return sum;
@@ -103,10 +103,13 @@ public final class TenantQuota {
 
     /**
      * An entry read from the activity topic: kept when it is another instance's and newer than
-     * the one held. A removed instance (tombstone) is forgotten with {@link #forget}.
+     * the one held, and not dated further ahead than {@code expiry} (replicas' clocks agree within
+     * much less: an entry from the future would never expire). A removed instance (tombstone) is
+     * forgotten with {@link #forget}.
      */
     public void onActivity(TenantActivity activity) {
-        if (activity == null || instance.equals(activity.instance())) {
+        if (activity == null || instance.equals(activity.instance())
+                || activity.atMillis() > clock.getAsLong() + expiryMillis) {
             return;
         }
         others.merge(activity.instance(), activity, (held, read) -> read.atMillis() >= held.atMillis() ? read : held);

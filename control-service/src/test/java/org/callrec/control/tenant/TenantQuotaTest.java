@@ -43,6 +43,20 @@ class TenantQuotaTest {
     }
 
     @Test
+    @DisplayName("a forged entry from the future or with negative counts neither blocks a tenant for ever nor frees room")
+    void forgedEntries() {
+        quota.onActivity(new TenantActivity("forger", now.get() + 3_600_000, Map.of("acme", 1_000)));
+        assertThat(quota.othersActive("acme")).isZero();
+        assertThat(quota.tryReserve("acme", 3)).isTrue();
+
+        quota.onActivity(new TenantActivity("other", now.get(), Map.of("acme", -50)));
+        assertThat(quota.othersActive("acme")).isZero();
+        assertThat(quota.tryReserve("acme", 3)).isTrue();
+        assertThat(quota.tryReserve("acme", 3)).isTrue();
+        assertThat(quota.tryReserve("acme", 3)).isFalse();
+    }
+
+    @Test
     @DisplayName("publishes a change at most every interval (coalesced), and a heartbeat without change")
     void publication() {
         assertThat(quota.due(100, 1_000)).isPresent(); // first heartbeat at once
