@@ -24,6 +24,11 @@ public record Caller(String tenant, Set<Scope> scopes, String keyId) {
         return operator() || tenant.equals(tenantId);
     }
 
+    /** Who this is in the audit trail: {@code operator} or {@code key:<id>}. */
+    public String actor() {
+        return operator() ? "operator" : "key:" + keyId;
+    }
+
     public boolean has(Scope scope) {
         return operator() || scopes.contains(scope);
     }

@@ -46,6 +46,88 @@ public interface CatalogConfig {
     /** "Active now" of the usage endpoint. */
     Activity activity();
 
+    /** The object store holding the recordings (the storage service's bucket). */
+    S3 s3();
+
+    /** Presigned download URLs. */
+    Downloads downloads();
+
+    /** The retention sweeper. */
+    Retention retention();
+
+    /** The recordings index: the completion events and {@code reindex}. */
+    Index index();
+
+    /**
+     * The S3-compatible object store the storage service writes to: the catalog reads metadata
+     * and audio from it, deletes recordings, writes legal-hold markers and presigns downloads.
+     */
+    interface S3 {
+        /** Endpoint URL of the S3 API. Defaults to http://127.0.0.1:9000. */
+        @WithDefault("http://127.0.0.1:9000")
+        String endpoint();
+
+        /**
+         * Endpoint put in presigned download URLs, when browsers reach the store at another
+         * address than this service (e.g. {@code https://s3.example.com} while the service uses
+         * {@code http://minio:9000}). Defaults to {@code catalog.s3.endpoint}.
+         */
+        Optional<String> publicEndpoint();
+
+        /** Access key. Required (the {@code dev} and {@code test} profiles use {@code callrec}). */
+        String accessKey();
+
+        /**
+         * Secret key; prefer {@code catalog.s3.secret-key-file} or the environment variable
+         * {@code CATALOG_S3_SECRET_KEY}, never {@code -D} on a command line. Set this or the file.
+         */
+        Optional<String> secretKey();
+
+        /** A file holding the secret key (one line), e.g. a mounted Kubernetes Secret. */
+        Optional<Path> secretKeyFile();
+
+        /** The bucket {@code reindex} reads (the storage service's {@code storage.s3.bucket}). Defaults to recordings. */
+        @WithDefault("recordings")
+        String bucket();
+
+        /** Region of the bucket (signing, presigning). Defaults to us-east-1. */
+        @WithDefault("us-east-1")
+        String region();
+    }
+
+    /** {@code POST /api/v1/recordings/{id}/download-url}. */
+    interface Downloads {
+        /** How long a presigned download URL is valid (at most 7 days, S3's limit). Defaults to 5m. */
+        @WithDefault("5m")
+        Duration urlValidity();
+    }
+
+    /** Deleting each tenant's recordings older than its {@code retentionDays}. */
+    interface Retention {
+        /** Whether this replica runs the sweeper. Defaults to true. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the sweeper looks for expired recordings (well under a day). Defaults to 1h. */
+        @WithDefault("1h")
+        Duration interval();
+
+        /** Recordings deleted per database round of a sweep. Defaults to 100. */
+        @WithDefault("100")
+        int batchSize();
+    }
+
+    /** Building the index. */
+    interface Index {
+        /** Largest metadata document read from the bucket; a larger one is skipped (counted). Defaults to 4194304. */
+        @WithDefault("4194304")
+        int maxMetadataBytes();
+
+        /** Longest wait between two attempts to read a metadata document while S3 fails. Defaults to 30s. */
+        @WithDefault("30s")
+        Duration maxRetryInterval();
+    }
+
     /** Publishing tenants and devices to the compacted registry topic. */
     interface Registry {
         /** Partitions of the registry topic when the catalog creates it. Defaults to 1. */
