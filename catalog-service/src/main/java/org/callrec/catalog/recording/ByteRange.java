@@ -58,7 +58,7 @@ public record ByteRange(long first, long last) {
                 return new Part(new ByteRange(Math.max(0, total - suffix), total - 1));
             }
             long first = digits(a);
-            long last = b.isEmpty() ? total - 1 : digits(b);
+            long last = b.isEmpty() ? Long.MAX_VALUE : digits(b);
             if (last < first) {
                 return new Whole();
             }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
@@ -24,11 +25,13 @@ public record Recording(String id, String tenant, String device, String directio
     }
 
     /** Number of WAV objects. */
+    @JsonProperty
     public int segments() {
         return audio.size();
     }
 
     /** Whether it is under legal hold. */
+    @JsonProperty
     public boolean held() {
         return hold != null;
     }
