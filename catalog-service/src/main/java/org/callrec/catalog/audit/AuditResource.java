@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
+import org.callrec.catalog.api.Instants;
 import org.callrec.catalog.api.Page;
 import org.callrec.catalog.auth.Caller;
 import org.callrec.catalog.auth.CurrentCaller;
@@ -137,7 +137,7 @@ public class AuditResource {
         if (a != null && AuditLog.Action.of(a).isEmpty()) {
             throw ProblemException.invalid("action", "not an audited action");
         }
-        return new Query(t, instant("from", from), instant("to", to), a);
+        return new Query(t, Instants.param("from", from), Instants.param("to", to), a);
     }
 
     private static List<AuditEntry> select(java.sql.Connection c, Query q, Long before, int limit)
@@ -182,16 +182,6 @@ public class AuditResource {
         }
     }
 
-    private static Instant instant(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalid(name, "an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z");
-        }
-    }
 
     private static String csv(String v) {
         if (v == null) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +25,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import org.callrec.catalog.api.JsonBodies;
+import org.callrec.catalog.api.Instants;
 import org.callrec.catalog.api.Page;
 import org.callrec.catalog.audit.AuditLog.Action;
 import org.callrec.catalog.auth.Caller;
@@ -134,7 +134,7 @@ public class RecordingResource {
             }
         }
         int n = Page.limit(limit, config.paging().defaultLimit(), config.paging().maxLimit());
-        return recordings.search(new RecordingStore.Filter(t, instant("from", from), instant("to", to), dev,
+        return recordings.search(new RecordingStore.Filter(t, Instants.param("from", from), Instants.param("to", to), dev,
                 text("number", number), dir, min, text("stopReason", stopReason), whole, afterStart, afterId, n));
     }
 
@@ -276,17 +276,6 @@ public class RecordingResource {
         return v;
     }
 
-    private static Instant instant(String name, String value) {
-        String v = blank(value);
-        if (v == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(v);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalid(name, "an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z");
-        }
-    }
 
     private static String safeName(String id) {
         return id.replaceAll("[^A-Za-z0-9._-]", "_");
