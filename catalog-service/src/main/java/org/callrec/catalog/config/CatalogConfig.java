@@ -59,6 +59,28 @@ public interface CatalogConfig {
     Index index();
 
     /**
+     * How an OIDC bearer token's claims map to a caller. OIDC itself is quarkus-oidc's: off unless
+     * {@code quarkus.oidc.tenant-enabled=true} with {@code quarkus.oidc.auth-server-url} (or
+     * {@code quarkus.oidc.public-key}) set.
+     */
+    Oidc oidc();
+
+    /** Claims of an OIDC token. */
+    interface Oidc {
+        /** The claim naming the caller's tenant. Defaults to callrec_tenant. */
+        @WithDefault("callrec_tenant")
+        String tenantClaim();
+
+        /** The claim holding the scopes (space-separated text or an array). Defaults to scope. */
+        @WithDefault("scope")
+        String scopesClaim();
+
+        /** The scope that makes a token the operator's (every tenant, every right). Defaults to callrec:operator. */
+        @WithDefault("callrec:operator")
+        String operatorScope();
+    }
+
+    /**
      * The S3-compatible object store the storage service writes to: the catalog reads metadata
      * and audio from it, deletes recordings, writes legal-hold markers and presigns downloads.
      */
