@@ -140,7 +140,7 @@ public class WebhookDispatcher {
     /**
      * The wait after failed attempt number {@code attempt} (1 for the first): {@code initial}
      * doubled {@code attempt - 1} times, at most {@code max}, then a random point of its upper half
-     * ({@code random} in [0, 1)), so that many deliveries failing together do not retry together.
+     * ({@code random} in [0, 1]), so that many deliveries failing together do not retry together.
      */
     static Duration backoff(int attempt, Duration initial, Duration max, double random) {
         double full = initial.toMillis() * Math.pow(2, Math.min(Math.max(attempt, 1) - 1, 40));
