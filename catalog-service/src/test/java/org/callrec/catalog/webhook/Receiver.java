@@ -49,9 +49,13 @@ final class Receiver implements AutoCloseable {
             if (status >= 300 && status < 400) {
                 exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + port() + "/elsewhere");
             }
-            byte[] answer = "answer".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, answer.length);
-            exchange.getResponseBody().write(answer);
+            if (status == 204) {
+                exchange.sendResponseHeaders(status, -1);
+            } else {
+                byte[] answer = "answer".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(status, answer.length);
+                exchange.getResponseBody().write(answer);
+            }
             exchange.close();
         });
         server.start();
