@@ -89,6 +89,8 @@ public class WebhookDispatcher {
     private final Semaphore wake = new Semaphore(0);
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Thread thread;
+    /** When {@link #expireDisabled} last ran (System.nanoTime; 0: never); the dispatcher thread's. */
+    private long expiredAt;
     private ExecutorService workers;
     private HttpClient client;
 
@@ -186,8 +188,13 @@ public class WebhookDispatcher {
         return config.webhooks().timeout().multipliedBy(2).plusMinutes(1);
     }
 
-    /** A disabled webhook's deliveries wait; past retry-for they fail without an attempt. */
+    /** A disabled webhook's deliveries wait; past retry-for they fail without an attempt (looked at every 30 poll intervals). */
     private void expireDisabled() {
+        long now = System.nanoTime();
+        if (expiredAt != 0 && now - expiredAt < config.webhooks().pollInterval().toNanos() * 30) {
+            return;
+        }
+        expiredAt = now;
         db.inTransaction(tx -> {
             try (PreparedStatement s = tx.connection().prepareStatement("UPDATE webhook_deliveries d "
                     + "SET state = 'failed', last_error = 'webhook-disabled' FROM webhooks w "
@@ -254,14 +261,21 @@ public class WebhookDispatcher {
     }
 
     private Outcome send(Claimed d) {
-        URI uri = URI.create(d.url());
+        URI uri;
         try {
+            uri = URI.create(d.url());
+            if (uri.getHost() == null) {
+                return failed(d, null, "the URL has no host");
+            }
+            // getAllByName accepts the bracketed IPv6 form getHost() gives
             if (AddressGuard.resolve(uri.getHost(), config.webhooks().allowPrivateNetworks()).isEmpty()) {
                 failed(d, null, AddressGuard.PRIVATE_NETWORK);
                 return Outcome.REFUSED;
             }
         } catch (UnknownHostException e) {
             return failed(d, null, "unknown host");
+        } catch (IllegalArgumentException e) {
+            return failed(d, null, "not a URL");
         }
         long t = Instant.now().getEpochSecond();
         HttpRequest request = HttpRequest.newBuilder(uri)

@@ -253,4 +253,23 @@ class WebhookDeliveryTest {
             assertThat(receiver.received).hasSize(1);
         }
     }
+
+    @Test
+    void aDisabledWebhooksDeliveryFailsWithoutAnAttemptAfterRetryFor() {
+        String t = uniqueTenant("whg");
+        createTenant(t);
+        try (Receiver receiver = new Receiver(204)) {
+            String[] hook = webhook(t, receiver.url("/in"), List.of("recording.completed"));
+            // queued 25 h ago (past catalog.webhooks.retry-for), the webhook disabled since
+            enqueueAnd(t, "rc-rec-6", "WITH off AS (UPDATE webhooks SET enabled = false WHERE id = ? RETURNING id) "
+                    + "UPDATE webhook_deliveries SET created_at = now() - interval '25 hours' "
+                    + "WHERE webhook_id IN (SELECT id FROM off)", hook[0]);
+            await().atMost(WAIT).until(() -> "failed".equals(state(t, hook[0])));
+            operator().get(base(t) + "/" + hook[0] + "/deliveries").then()
+                    .body("items.state", equalTo(List.of("failed")))
+                    .body("items[0].lastError", equalTo("webhook-disabled"))
+                    .body("items[0].attempts", equalTo(0));
+            assertThat(receiver.received).isEmpty();
+        }
+    }
 }
