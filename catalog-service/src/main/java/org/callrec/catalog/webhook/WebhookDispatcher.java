@@ -206,7 +206,8 @@ public class WebhookDispatcher {
         });
     }
 
-    private List<Claimed> claim() {
+    /** Claims the due deliveries for one attempt each (package-private for the tests). */
+    List<Claimed> claim() {
         return db.inTransaction(tx -> {
             List<Claimed> out = new ArrayList<>();
             try (PreparedStatement s = tx.connection().prepareStatement("WITH due AS ("

@@ -6,6 +6,7 @@ import static org.callrec.catalog.Api.createTenant;
 import static org.callrec.catalog.Api.operator;
 import static org.callrec.catalog.Api.uniqueTenant;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -13,9 +14,15 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -53,6 +60,8 @@ class WebhookDeliveryTest {
     ObjectMapper mapper;
     @Inject
     MeterRegistry meters;
+    @Inject
+    WebhookDispatcher dispatcher;
 
     private static String base(String t) {
         return "/api/v1/tenants/" + t + "/webhooks";
@@ -270,6 +279,58 @@ class WebhookDeliveryTest {
                     .body("items[0].lastError", equalTo("webhook-disabled"))
                     .body("items[0].attempts", equalTo(0));
             assertThat(receiver.received).isEmpty();
+        }
+    }
+
+    @Test
+    void concurrentClaimsNeverTakeTheSameDeliveryAndEachIsSentOnce() throws Exception {
+        String t = uniqueTenant("whc");
+        createTenant(t);
+        try (Receiver receiver = new Receiver(204)) {
+            String[] hook = webhook(t, receiver.url("/in"), List.of("recording.completed"));
+            // queued in one transaction, more than one dispatcher round: the test's claimers race it for them
+            db.inTransaction(tx -> {
+                for (int i = 0; i < 200; i++) {
+                    outbox.enqueue(tx.connection(), t, WebhookOutbox.RECORDING_COMPLETED, "rc-many-" + i, Map.of());
+                }
+                return null;
+            });
+            // four "replicas" claiming at once (with the real dispatcher as a fifth)
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Long> claimed = new CopyOnWriteArrayList<>();
+            try {
+                List<Future<?>> runs = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    runs.add(pool.submit(() -> {
+                        for (int round = 0; round < 5; round++) {
+                            dispatcher.claim().forEach(c -> claimed.add(c.id()));
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : runs) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            // the dispatcher takes at most catalog.webhooks.batch-size (50) a round: the claimers got some
+            assertThat(claimed).isNotEmpty().doesNotHaveDuplicates();
+            // what the test claimed is left to the dispatcher: due again at once (the lease given back)
+            db.inTransaction(tx -> {
+                try (PreparedStatement s = tx.connection().prepareStatement(
+                        "UPDATE webhook_deliveries SET next_attempt_at = now() WHERE id = ANY (?) AND state = 'pending'")) {
+                    s.setArray(1, tx.connection().createArrayOf("bigint", claimed.toArray()));
+                    s.executeUpdate();
+                }
+                return null;
+            });
+            await().atMost(WAIT).until(() -> receiver.received.size() >= 200);
+            assertThat(receiver.received.stream().map(r -> r.header("Callrec-Event-Id")).toList())
+                    .hasSize(200).doesNotHaveDuplicates();
+            operator().get(base(t) + "/" + hook[0] + "/deliveries?limit=200").then()
+                    .body("items.size()", equalTo(200))
+                    .body("items.state", everyItem(equalTo("delivered"))).body("items.attempts", everyItem(equalTo(1)));
         }
     }
 }
