@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -278,21 +279,29 @@ public class WebhookDispatcher {
         } catch (IllegalArgumentException e) {
             return failed(d, null, "not a URL");
         }
-        long t = Instant.now().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(config.webhooks().timeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", USER_AGENT)
-                .header("Callrec-Event-Id", d.eventId())
-                .header("Callrec-Event-Type", d.eventType())
-                .header("Callrec-Signature", WebhookSignature.header(d.secret(), t, d.payload()))
-                .POST(HttpRequest.BodyPublishers.ofString(d.payload()))
-                .build();
         int status;
         try {
+            long t = Instant.now().getEpochSecond();
+            HttpRequest request = HttpRequest.newBuilder(uri)
+                    .timeout(config.webhooks().timeout())
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", USER_AGENT)
+                    .header("Callrec-Event-Id", d.eventId())
+                    .header("Callrec-Event-Type", d.eventType())
+                    .header("Callrec-Signature", WebhookSignature.header(d.secret(), t, d.payload()))
+                    .POST(HttpRequest.BodyPublishers.ofString(d.payload()))
+                    .build();
             // the body is never read: closing the stream at once drops it (and the connection)
-            HttpResponse<InputStream> response = client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
-                    .get(config.webhooks().timeout().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture<HttpResponse<InputStream>> exchange =
+                    client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response;
+            try {
+                // the request timeout bounds the wait already; this is the belt to its braces
+                response = exchange.get(config.webhooks().timeout().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | InterruptedException e) {
+                exchange.cancel(true);
+                throw e;
+            }
             status = response.statusCode();
             closeQuietly(response.body());
         } catch (InterruptedException e) {
