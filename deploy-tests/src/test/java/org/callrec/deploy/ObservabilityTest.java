@@ -238,7 +238,7 @@ class ObservabilityTest {
             assertThat(rules).extracting(r -> r.get("alert")).containsExactly("CallrecRtpPacketLoss", "CallrecNoCapacity",
                     "CallrecIngestPortsLow", "CallrecStorageConsumerLagHigh", "CallrecStorageConsumerLagGrowing",
                     "CallrecStorageCommitPinned", "CallrecS3UploadRetries", "CallrecS3Down", "CallrecStorageUploadsFailed",
-                    "CallrecKafkaDown", "CallrecCatalogRegistryOutboxGrowing");
+                    "CallrecKafkaDown", "CallrecCatalogRegistryOutboxGrowing", "CallrecWebhookDeliveriesFailing");
             assertThat(rules).allSatisfy(rule -> {
                 String alert = (String) rule.get("alert");
                 assertThat((String) rule.get("for")).as(alert).matches("[0-9]+[smh]");
