@@ -111,7 +111,7 @@ function searchPage(params) {
     me.operator ? field('tenant', 'Tenant', { placeholder: 'all tenants' }) : null,
     h('label', {}, 'From', h('input', { id: 'from', type: 'datetime-local', step: '1', value: localInput(params.get('from')) })),
     h('label', {}, 'To', h('input', { id: 'to', type: 'datetime-local', step: '1', value: localInput(params.get('to')) })),
-    field('number', 'Number', { placeholder: 'local or remote' }),
+    field('number', 'Number', { placeholder: 'local or remote, exact' }),
     field('device', 'Device', { placeholder: 'MAC' }),
     select('direction', 'Direction', [['', 'any'], ['in', 'in'], ['out', 'out']]),
     field('minDuration', 'Min. seconds', { type: 'number', min: '0', step: 'any' }),
