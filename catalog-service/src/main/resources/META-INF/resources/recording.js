@@ -222,9 +222,11 @@ export async function recordingPage(view, id, { can, onLeave }) {
       if (pcm) {
         URL.revokeObjectURL(url);
         url = URL.createObjectURL(new Blob([pcm], { type: 'audio/wav' }));
+        player.dataset.decoded = 'console';
         player.src = url;
       }
     });
+    player.dataset.decoded = 'browser';
     player.src = url;
     player.dataset.ready = 'true';
   } catch (e) {

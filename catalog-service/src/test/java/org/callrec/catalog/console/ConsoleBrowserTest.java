@@ -185,6 +185,8 @@ class ConsoleBrowserTest {
                 + "document.getElementById('player').play().then(() => done('ok'), e => done(String(e)));");
         assertThat(played).isEqualTo("ok");
         wait.until(d -> currentTime(js) > 0.5);
+        System.out.println("Console player: WAV decoded by the "
+                + driver.findElement(By.id("player")).getDomAttribute("data-decoded"));
         assertThat(((Number) js.executeScript("return document.getElementById('player').duration")).doubleValue())
                 .isCloseTo(6.0, org.assertj.core.data.Offset.offset(0.1));
 
@@ -237,6 +239,130 @@ class ConsoleBrowserTest {
             }
         }
         assertThat(violations).isEmpty();
+
+        // and the policy is enforced: an inline script does not run
+        js.executeScript("const s = document.createElement('script'); s.textContent = 'window.cspProbe = 1';"
+                + "document.head.append(s);");
+        assertThat(js.executeScript("return window.cspProbe === undefined")).isEqualTo(true);
+    }
+
+    @Test
+    void aTenantAdminManagesDevicesKeysWebhooksAndReadsTheAudit() throws Exception {
+        String tenant = uniqueTenant("console-admin");
+        createTenant(tenant);
+        String key = createKey(tenant, "tenant:admin", "recordings:read");
+        try {
+            admin(tenant, key);
+        } catch (Throwable t) {
+            screenshot("admin-failure");
+            throw t;
+        }
+    }
+
+    private void admin(String tenant, String key) throws Exception {
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        signIn(wait, key);
+        assertThat(driver.findElement(By.id("nav")).getText()).contains("Devices", "Keys", "Webhooks", "Audit")
+                .doesNotContain("Tenants");
+
+        // devices: a CSV from a file, imported in bulk; a bad one is refused row by row
+        driver.findElement(By.id("nav-devices")).click();
+        Path csv = downloads.resolve("devices.csv");
+        Files.writeString(csv, "mac,label,enabled\n0c:38:3e:00:00:aa,Desk,true\n0c:38:3e:00:00:bb,Lobby,false\n");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("csv-file"))).sendKeys(csv.toString());
+        wait.until(d -> d.findElement(By.id("csv")).getDomProperty("value").contains("Lobby"));
+        driver.findElement(By.id("import")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Imported 2 devices"));
+        wait.until(d -> d.findElements(By.cssSelector("#devices tbody tr")).size() == 2);
+        assertThat(driver.findElement(By.id("devices")).getText()).contains("Desk", "Lobby");
+        WebElement text = driver.findElement(By.id("csv"));
+        text.clear();
+        text.sendKeys("mac,label\nnot-a-mac,x\n");
+        driver.findElement(By.id("import")).click();
+        wait.until(d -> "error".equals(d.findElement(By.id("message")).getDomAttribute("class")));
+        assertThat(driver.findElement(By.cssSelector("#message li")).getText()).contains("row");
+        assertThat(driver.findElements(By.cssSelector("#devices tbody tr"))).hasSize(2);
+
+        // keys: created with its scopes, shown once, revoked
+        driver.findElement(By.id("nav-keys")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#keys tbody tr")).size() == 1);
+        driver.findElement(By.cssSelector("input[name=scope][value='audio:listen']")).click();
+        driver.findElement(By.id("create-key")).click();
+        String secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-key"))).getText();
+        assertThat(secret).startsWith("crk_");
+        wait.until(d -> d.findElements(By.cssSelector("#keys tbody tr")).size() == 2);
+        withKey(secret).get("/api/v1/me").then().statusCode(200);
+        String newId = operator().get("/api/v1/tenants/" + tenant + "/keys").jsonPath()
+                .getString("find { it.scopes == ['audio:listen'] }.id");
+        driver.findElement(By.cssSelector("button.revoke[data-id='" + newId + "']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Key " + newId + " revoked"));
+        wait.until(d -> d.findElements(By.cssSelector("#keys tbody tr")).size() == 1);
+        withKey(secret).get("/api/v1/me").then().statusCode(401);
+
+        // webhooks: created (the secret shown once), its deliveries, deleted
+        if (operator().get("/api/v1/tenants/" + tenant + "/webhooks").statusCode() == 404) {
+            // TODO(issue 13, webhooks): the webhook API (org.callrec.catalog.webhook) is not merged yet:
+            // this part runs once GET /api/v1/tenants/{t}/webhooks exists
+            System.out.println("ConsoleBrowserTest: no webhook API yet, the webhooks page is not exercised");
+        } else {
+            driver.findElement(By.id("nav-webhooks")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhook-url")))
+                    .sendKeys("https://hooks.example.com/callrec");
+            driver.findElement(By.id("create-webhook")).click();
+            assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhook-secret"))).getText())
+                    .startsWith("whsec_");
+            wait.until(d -> d.findElements(By.cssSelector("#webhooks tbody tr")).size() == 1);
+            driver.findElement(By.cssSelector("#webhooks button.deliveries")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("deliveries")));
+            driver.findElement(By.cssSelector("#webhooks button.danger")).click();
+            wait.until(d -> d.findElements(By.cssSelector("#webhooks tbody tr")).isEmpty());
+        }
+
+        // audit: what was just done, filtered by action, exported
+        driver.findElement(By.id("nav-audit")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("#audit tbody tr")).isEmpty());
+        assertThat(driver.findElement(By.id("audit")).getText()).contains("device.import", "key.create", "key.revoke");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("action"))).selectByValue("key.revoke");
+        driver.findElement(By.id("audit-search")).click();
+        wait.until(d -> d.getCurrentUrl().contains("action=key.revoke")
+                && d.findElements(By.cssSelector("#audit tbody tr")).size() == 1);
+        driver.findElement(By.id("export-csv")).click();
+        Path export = downloads.resolve("audit.csv");
+        await().atMost(WAIT).until(() -> Files.exists(export) && Files.readString(export).contains(newId));
+        assertThat(Files.readString(export)).contains("key.revoke").doesNotContain("device.import");
+    }
+
+    @Test
+    void theOperatorSeesTenantsAndUsageAndPicksATenant() throws Exception {
+        String tenant = uniqueTenant("console-op");
+        createTenant(tenant);
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, WAIT);
+            signIn(wait, org.callrec.catalog.Api.OPERATOR_KEY);
+            assertThat(driver.findElement(By.id("whoami")).getText()).isEqualTo("operator");
+            assertThat(driver.findElement(By.id("nav")).getText()).contains("Recordings", "Devices", "Tenants");
+            // the recordings search has a tenant field for the operator
+            assertThat(driver.findElements(By.id("tenant"))).hasSize(1);
+            driver.findElement(By.id("nav-tenants")).click();
+            wait.until(d -> !d.findElements(By.cssSelector("#tenants tbody tr")).isEmpty());
+            driver.get(base + "#/usage/" + tenant);
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("active-now"), "Recording now: 0"));
+            driver.get(base + "#/devices");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("page-tenant"))).sendKeys(tenant);
+            driver.findElement(By.cssSelector("#view form button[type=submit]")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("devices")));
+            assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Devices of " + tenant);
+        } catch (Throwable t) {
+            screenshot("operator-failure");
+            throw t;
+        }
+    }
+
+    private void signIn(WebDriverWait wait, String key) {
+        driver.get(base.toString());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("key"))).sendKeys(key);
+        driver.findElement(By.id("signin")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signout")));
     }
 
     /**
