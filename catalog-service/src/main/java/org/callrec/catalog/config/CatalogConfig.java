@@ -58,6 +58,31 @@ public interface CatalogConfig {
     /** The recordings index: the completion events and {@code reindex}. */
     Index index();
 
+    /** Webhooks: the API's limits and the dispatcher that sends and retries deliveries. */
+    Webhooks webhooks();
+
+    /**
+     * How an OIDC bearer token's claims map to a caller. OIDC itself is quarkus-oidc's: off unless
+     * {@code quarkus.oidc.tenant-enabled=true} with {@code quarkus.oidc.auth-server-url} (or
+     * {@code quarkus.oidc.public-key}) set.
+     */
+    Oidc oidc();
+
+    /** Claims of an OIDC token. */
+    interface Oidc {
+        /** The claim naming the caller's tenant. Defaults to callrec_tenant. */
+        @WithDefault("callrec_tenant")
+        String tenantClaim();
+
+        /** The claim holding the scopes (space-separated text or an array). Defaults to scope. */
+        @WithDefault("scope")
+        String scopesClaim();
+
+        /** The scope that makes a token the operator's (every tenant, every right). Defaults to callrec:operator. */
+        @WithDefault("callrec:operator")
+        String operatorScope();
+    }
+
     /**
      * The S3-compatible object store the storage service writes to: the catalog reads metadata
      * and audio from it, deletes recordings, writes legal-hold markers and presigns downloads.
@@ -195,5 +220,59 @@ public interface CatalogConfig {
         /** A report older than this no longer counts towards "active now". Defaults to 10s. */
         @WithDefault("10s")
         Duration freshFor();
+    }
+
+    /**
+     * Webhooks ({@code /api/v1/tenants/{tenant}/webhooks}) and their dispatcher: every replica
+     * sends due deliveries (claimed with {@code FOR UPDATE SKIP LOCKED}, so no two replicas send
+     * the same attempt at once).
+     */
+    interface Webhooks {
+        /** How often the dispatcher looks for due deliveries. Defaults to 1s. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Deliveries claimed per round (at most 500). Defaults to 50. */
+        @WithDefault("50")
+        int batchSize();
+
+        /** Deliveries sent at the same time by one replica. Defaults to 8. */
+        @WithDefault("8")
+        int concurrency();
+
+        /**
+         * Connect timeout, and the longest wait for a receiver's response headers (the body is
+         * never read). Defaults to 10s.
+         */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Wait after the first failed attempt; doubled after each further one (with jitter). Defaults to 10s. */
+        @WithDefault("10s")
+        Duration initialBackoff();
+
+        /** The longest wait between two attempts. Defaults to 1h. */
+        @WithDefault("1h")
+        Duration maxBackoff();
+
+        /**
+         * How long after it was queued a delivery is still tried; the attempt that fails after
+         * this is its last (state {@code failed}). Defaults to 24h.
+         */
+        @WithDefault("24h")
+        Duration retryFor();
+
+        /**
+         * Whether receivers on loopback, private (RFC 1918, fc00::/7), link-local, CGNAT
+         * (100.64/10), multicast or unspecified addresses may be called. Defaults to false: such a
+         * URL is refused at creation when its host is a literal address, and every delivery
+         * checks the addresses the host resolves to (refused: {@code private-network}).
+         */
+        @WithDefault("false")
+        boolean allowPrivateNetworks();
+
+        /** Most webhooks one tenant may have (409 {@code too-many-webhooks} beyond). Defaults to 20. */
+        @WithDefault("20")
+        int maxPerTenant();
     }
 }
