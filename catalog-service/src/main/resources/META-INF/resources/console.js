@@ -74,13 +74,25 @@ function firstPage() {
   return p ? p[0] : 'signin';
 }
 
+/** Submitting the filter `form` goes to `page` with its fields as the query (times as instants). */
+function submitsTo(form, page) {
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const p = {};
+    for (const el of form.querySelectorAll('input, select')) {
+      p[el.id] = el.type === 'datetime-local' ? instant(el.value) : el.value.trim();
+    }
+    go(page, p);
+  });
+}
+
 // ## Sign in
 
 function signInPage() {
   const input = h('input', { id: 'key', type: 'password', autocomplete: 'off', placeholder: 'crk_… or the operator key', required: true });
   const form = h('form', { class: 'panel signin', id: 'signin-form' },
     h('h1', {}, 'Sign in'),
-    h('p', { class: 'muted' }, 'Paste an API key. It is kept in this tab only (sessionStorage) until you sign out or close it.'),
+    h('p', { class: 'muted' }, 'Paste an API key (or, where the catalog accepts OIDC, an access token). It is kept in this tab only (sessionStorage) until you sign out or close it.'),
     h('label', {}, 'API key', input),
     h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'signin' }, 'Sign in')));
   form.addEventListener('submit', async (ev) => {
@@ -118,14 +130,7 @@ function searchPage(params) {
     field('stopReason', 'Stop reason'),
     select('intact', 'Intact', [['', 'any'], ['true', 'intact'], ['false', 'damaged']]),
     h('button', { type: 'submit', id: 'search' }, 'Search'));
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const p = {};
-    for (const el of form.querySelectorAll('input, select')) {
-      p[el.id] = el.type === 'datetime-local' ? instant(el.value) : el.value.trim();
-    }
-    go('recordings', p);
-  });
+  submitsTo(form, 'recordings');
   const results = h('div', { id: 'results-area' }, h('p', { class: 'muted' }, 'Searching…'));
   view().replaceChildren(h('h1', {}, 'Recordings'), form, results);
 
@@ -176,12 +181,18 @@ function tenantPicker(page, params) {
   return { tenant, picker };
 }
 
+/** A tenant page's heading and (operator) picker; `area` is where the page goes, once a tenant is known. */
+function tenantPage(page, title, params) {
+  const { tenant, picker } = tenantPicker(page, params);
+  const area = h('div', {});
+  view().replaceChildren(h('h1', {}, tenant ? `${title} of ${tenant}` : title), picker, area);
+  return { tenant, area };
+}
+
 const tpath = (t) => `/api/v1/tenants/${encodeURIComponent(t)}`;
 
 function devicesPage(params) {
-  const { tenant, picker } = tenantPicker('devices', params);
-  const area = h('div', {});
-  view().replaceChildren(h('h1', {}, `Devices${tenant ? ` of ${tenant}` : ''}`), picker, area);
+  const { tenant, area } = tenantPage('devices', 'Devices', params);
   if (!tenant) {
     return;
   }
@@ -233,9 +244,7 @@ function devicesPage(params) {
 }
 
 function keysPage(params) {
-  const { tenant, picker } = tenantPicker('keys', params);
-  const area = h('div', {});
-  view().replaceChildren(h('h1', {}, `API keys${tenant ? ` of ${tenant}` : ''}`), picker, area);
+  const { tenant, area } = tenantPage('keys', 'API keys', params);
   if (!tenant) {
     return;
   }
@@ -282,9 +291,7 @@ function keysPage(params) {
 }
 
 function webhooksPage(params) {
-  const { tenant, picker } = tenantPicker('webhooks', params);
-  const area = h('div', {});
-  view().replaceChildren(h('h1', {}, `Webhooks${tenant ? ` of ${tenant}` : ''}`), picker, area);
+  const { tenant, area } = tenantPage('webhooks', 'Webhooks', params);
   if (!tenant) {
     return;
   }
@@ -361,14 +368,7 @@ function auditPage(params) {
     h('label', {}, 'Action', h('select', { id: 'action' }, h('option', { value: '' }, 'any'),
       ACTIONS.map((a) => h('option', { value: a, selected: filters.action === a }, a)))),
     h('button', { type: 'submit', id: 'audit-search' }, 'Show'));
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const p = {};
-    for (const el of form.querySelectorAll('input, select')) {
-      p[el.id] = el.type === 'datetime-local' ? instant(el.value) : el.value.trim();
-    }
-    go('audit', p);
-  });
+  submitsTo(form, 'audit');
   const { cursor, ...whole } = filters;
   const exports = h('div', { class: 'actions' }, 'Export these entries: ',
     h('button', { type: 'button', id: 'export-csv', class: 'secondary', onclick: () => saveAs(`/api/v1/audit/export${query({ ...whole, format: 'csv' })}`, 'audit.csv').catch(sayError) }, 'CSV'),

@@ -312,8 +312,17 @@ class ConsoleBrowserTest {
             assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhook-secret"))).getText())
                     .startsWith("whsec_");
             wait.until(d -> d.findElements(By.cssSelector("#webhooks tbody tr")).size() == 1);
+            // a recording completes: its delivery (to a host that cannot be reached here) is listed
+            Archive.Stored rec = archive.record(Archive.Call.of(tenant, Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                    "301", "302"));
+            String hook = operator().get("/api/v1/tenants/" + tenant + "/webhooks").jsonPath().getString("items[0].id");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !operator()
+                    .get("/api/v1/tenants/" + tenant + "/webhooks/" + hook + "/deliveries").jsonPath()
+                    .getList("items").isEmpty());
             driver.findElement(By.cssSelector("#webhooks button.deliveries")).click();
-            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("deliveries")));
+            wait.until(d -> d.findElements(By.cssSelector("#deliveries tbody tr")).size() == 1);
+            assertThat(driver.findElement(By.id("deliveries")).getText())
+                    .contains("recording.completed", "rc-" + rec.id());
             driver.findElement(By.cssSelector("#webhooks button.danger")).click();
             wait.until(d -> d.findElements(By.cssSelector("#webhooks tbody tr")).isEmpty());
         }
