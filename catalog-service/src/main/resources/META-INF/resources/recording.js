@@ -177,7 +177,15 @@ export async function recordingPage(view, id, { can, onLeave }) {
   downloadButton.addEventListener('click', async () => {
     try {
       const link = await api('POST', `${base}/download-url`);
-      say(`Download link valid until ${when(link.expiresAt)}.`, 'ok');
+      const segments = link.segments || [];
+      if (segments.length > 1) {
+        // a recording stored in several WAV files: one link each (the first is downloaded now)
+        say(`Download links valid until ${when(link.expiresAt)}: the recording is ${segments.length} files.`, 'ok');
+        document.getElementById('message').append(h('ul', { id: 'download-links' }, segments.map((seg) =>
+          h('li', {}, h('a', { href: seg.url, rel: 'noreferrer' }, `part ${seg.index}`)))));
+      } else {
+        say(`Download link valid until ${when(link.expiresAt)}.`, 'ok');
+      }
       window.location.assign(link.url);
     } catch (e) {
       sayError(e);

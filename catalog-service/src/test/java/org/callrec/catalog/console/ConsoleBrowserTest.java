@@ -55,15 +55,16 @@ import io.quarkus.test.junit.QuarkusTest;
  * the console's load time (navigation start to the first rendered search results) and prints it
  * as {@code CONSOLE-LOAD ms=<n>}.
  *
- * <p>Skipped when {@value #CHROMIUM} or {@value #CHROMEDRIVER} is missing, unless the environment
+ * <p>Skipped when {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing, unless the environment
  * says {@code CALLREC_REQUIRE_BROWSER=true} (CI, which installs both): then it fails.
  */
 @QuarkusTest
 @QuarkusTestResource(CatalogInfraResource.class)
 class ConsoleBrowserTest {
 
-    static final String CHROMIUM = "/usr/bin/chromium";
-    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    /** The browser and its driver (system properties {@code callrec.chromium}, {@code callrec.chromedriver} override). */
+    static final String CHROMIUM = System.getProperty("callrec.chromium", "/usr/bin/chromium");
+    static final String CHROMEDRIVER = System.getProperty("callrec.chromedriver", "/usr/bin/chromedriver");
     static final Duration WAIT = Duration.ofSeconds(20);
     static final int LOAD_RUNS = 5;
 
