@@ -39,7 +39,8 @@ class RecordingsArchiveEndToEndTest {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = RecordingStack.startWithTenants(s -> { });
+        // the test's webhook receiver listens on 127.0.0.1, which production refuses
+        stack = RecordingStack.startWithTenants(s -> s.catalogConfig.put("catalog.webhooks.allow-private-networks", "true"));
         operator = stack.catalogApi();
         for (String[] t : new String[][] {{"acme", "127.0.0.2"}, {"globex", "127.0.0.3"}}) {
             assertThat(operator.postJson("/api/v1/tenants", "{\"id\":\"" + t[0] + "\",\"name\":\"" + t[0]
@@ -86,6 +87,24 @@ class RecordingsArchiveEndToEndTest {
         return found[0];
     }
 
+    /** {@code t=<unix>,v1=<hex HMAC-SHA256(secret, "t.body")>}, checked as a receiver would. */
+    private static boolean signatureValid(String header, String body, String secret) throws Exception {
+        String t = null;
+        String v1 = null;
+        for (String part : header.split(",")) {
+            if (part.startsWith("t=")) {
+                t = part.substring(2);
+            } else if (part.startsWith("v1=")) {
+                v1 = part.substring(3);
+            }
+        }
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        byte[] expected = mac.doFinal((t + "." + body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return t != null && v1 != null && java.util.HexFormat.of().formatHex(expected).equals(v1)
+                && Math.abs(java.time.Instant.now().getEpochSecond() - Long.parseLong(t)) < 600;
+    }
+
     private static HttpResponse<byte[]> bytes(String path, String key, String range) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.catalogHttpPort() + path))
                 .header("Authorization", "Bearer " + key);
@@ -96,12 +115,29 @@ class RecordingsArchiveEndToEndTest {
     }
 
     @Test
-    @DisplayName("each tenant finds, plays, downloads, holds and deletes its own calls; the other's are 404 everywhere")
+    @DisplayName("each tenant finds, plays, downloads, holds and deletes its own calls, hears of them by signed webhook; the other's are 404 everywhere")
     void twoTenantsUseTheArchive() throws Exception {
         String acmeKey = key("acme");
         String globexKey = key("globex");
         CatalogApi acme = operator.as(acmeKey);
         CatalogApi globex = operator.as(globexKey);
+
+        // acme's systems hear of its recordings by webhook, signed with the secret it was given
+        java.util.concurrent.BlockingQueue<String[]> hooks = new java.util.concurrent.LinkedBlockingQueue<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hooks", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            hooks.add(new String[] {ex.getRequestHeaders().getFirst("Callrec-Signature"), body});
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        receiver.start();
+        Answer hook = acme.postJson("/api/v1/tenants/acme/webhooks", "{\"url\":\"http://127.0.0.1:"
+                + receiver.getAddress().getPort() + "/hooks\",\"events\":[\"recording.completed\",\"recording.deleted\"]}");
+        assertThat(hook.status()).as(hook.body()).isEqualTo(201);
+        String secret = JSON.readTree(hook.body()).path("secret").asText();
+        String hookId = JSON.readTree(hook.body()).path("id").asText();
         byte[] acmeSent = record("127.0.0.2", "arch-a", "0c383e00aa01", "5551001", (byte) 20);
         record("127.0.0.3", "arch-g", "0c383e00bb01", "5552002", (byte) 70);
 
@@ -168,5 +204,23 @@ class RecordingsArchiveEndToEndTest {
                 "recording.download", "recording.listen");
         assertThat(globex.get("/api/v1/audit?limit=1000").body()).doesNotContain(id);
         assertThat(JSON.readTree(globex.get("/api/v1/recordings").body()).path("items")).hasSize(1);
+
+        // the webhooks: completed, then deleted, each signed; globex's call is not announced to acme
+        List<JsonNode> events = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (String[] h; (h = hooks.poll()) != null; ) {
+                assertThat(signatureValid(h[0], h[1], secret)).as(h[0]).isTrue();
+                events.add(JSON.readTree(h[1]));
+            }
+            return events.stream().anyMatch(e -> e.path("type").asText().equals("recording.deleted"));
+        });
+        receiver.stop(0);
+        assertThat(events).extracting(e -> e.path("type").asText() + " " + e.path("id").asText())
+                .containsExactly("recording.completed rc-" + id, "recording.deleted rd-" + id);
+        assertThat(events.get(0).path("tenant").asText()).isEqualTo("acme");
+        JsonNode deliveries = JSON.readTree(acme.get("/api/v1/tenants/acme/webhooks/" + hookId + "/deliveries").body());
+        assertThat(deliveries.path("items")).hasSize(2);
+        deliveries.path("items").forEach(d -> assertThat(d.path("state").asText()).isEqualTo("delivered"));
+        assertThat(globex.get("/api/v1/tenants/acme/webhooks/" + hookId + "/deliveries").status()).isEqualTo(404);
     }
 }
