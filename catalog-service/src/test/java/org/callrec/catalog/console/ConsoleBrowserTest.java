@@ -165,6 +165,7 @@ class ConsoleBrowserTest {
                 && d.findElements(By.cssSelector("#results tbody tr")).size() == 1);
         WebElement row = driver.findElement(By.cssSelector("#results tbody tr"));
         assertThat(row.getText()).contains("+4930555123").contains("201").contains("0:06");
+        screenshot("search");
 
         measureLoadTime(wait, js);
 
@@ -185,6 +186,7 @@ class ConsoleBrowserTest {
         Object played = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
                 + "document.getElementById('player').play().then(() => done('ok'), e => done(String(e)));");
         assertThat(played).isEqualTo("ok");
+        screenshot("recording");
         wait.until(d -> currentTime(js) > 0.5);
         System.out.println("Console player: WAV decoded by the "
                 + driver.findElement(By.id("player")).getDomAttribute("data-decoded"));
@@ -283,6 +285,7 @@ class ConsoleBrowserTest {
         wait.until(d -> "error".equals(d.findElement(By.id("message")).getDomAttribute("class")));
         assertThat(driver.findElement(By.cssSelector("#message li")).getText()).contains("row");
         assertThat(driver.findElements(By.cssSelector("#devices tbody tr"))).hasSize(2);
+        screenshot("devices");
 
         // keys: created with its scopes, shown once, revoked
         driver.findElement(By.id("nav-keys")).click();
@@ -399,13 +402,17 @@ class ConsoleBrowserTest {
         return ((Number) js.executeScript("return document.getElementById('player').currentTime")).doubleValue();
     }
 
+    /** A screenshot in target/console-screenshots (for a look at the pages; on a failure with the page's text). */
     private void screenshot(String name) {
         try {
             Path dir = Path.of("target", "console-screenshots");
             Files.createDirectories(dir);
             Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
-            System.out.println("Console screenshot: " + dir.resolve(name + ".png").toAbsolutePath()
-                    + "\nPage at " + driver.getCurrentUrl() + ":\n" + driver.findElement(By.tagName("body")).getText());
+            System.out.println("Console screenshot: " + dir.resolve(name + ".png").toAbsolutePath());
+            if (name.contains("failure")) {
+                System.out.println("Page at " + driver.getCurrentUrl() + ":\n"
+                        + driver.findElement(By.tagName("body")).getText());
+            }
         } catch (Exception e) {
             System.out.println("No screenshot: " + e);
         }
