@@ -163,6 +163,7 @@ cat <<INFO
   Phones:   recording server $ADVERTISED, port $CONTROL_PORT (TCP); RTP to UDP $UDP_MIN-$UDP_MAX
   S3:       http://$S3_HOST:$S3_PORT  bucket $S3_BUCKET  access key $S3_ACCESS_KEY  secret key in $S3_SECRET_FILE
   Import:   curl -H @$IMPORT_HEADER_FILE -H 'Content-Type: application/octet-stream' --data-binary @FILE http://127.0.0.1:$STORAGE_HTTP/api/v1/imports  (tenant $TENANT)
+  Console:  http://127.0.0.1:$CATALOG_HTTP/  (sign in with the operator key below or a tenant key)
   Catalog:  http://127.0.0.1:$CATALOG_HTTP/api/v1/tenants  (API docs: http://127.0.0.1:$CATALOG_HTTP/q/swagger-ui)
   Operator key: $OPERATOR_KEY   (also in $OPERATOR_KEY_FILE; curl -H @$OPERATOR_HEADER_FILE …)
   Unknown phones: $UNKNOWN_DEVICES (tenant $TENANT records any phone no tenant claims; see the README's "Tenants")
