@@ -129,10 +129,15 @@ STORAGE_S3_SECRET_KEY_FILE=$S3_SECRET_FILE STORAGE_IMPORT_CREDENTIALS_FILE=$IMPO
   -jar storage-service/target/quarkus-app/quarkus-run.jar
 
 echo "Starting catalog-service (HTTP $CATALOG_HTTP, management $CATALOG_MANAGEMENT)…"
+# The catalog reads and deletes the recordings in the same bucket as storage. The local run lets
+# webhooks reach receivers on this machine (a production catalog refuses private addresses).
 QUARKUS_DATASOURCE_PASSWORD=$(cat "$POSTGRES_PASSWORD_FILE") CATALOG_OPERATOR_KEY_FILE=$OPERATOR_DIGEST_FILE \
+CATALOG_S3_SECRET_KEY_FILE=$S3_SECRET_FILE \
   start catalog "$LOG_DIR/catalog.log" "$JAVA" -Dquarkus.http.port="$CATALOG_HTTP" \
   -Dquarkus.management.port="$CATALOG_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
   -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" \
+  -Dcatalog.s3.endpoint="http://$S3_HOST:$S3_PORT" -Dcatalog.s3.bucket="$S3_BUCKET" \
+  -Dcatalog.s3.access-key="$S3_ACCESS_KEY" -Dcatalog.webhooks.allow-private-networks=true \
   -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:$POSTGRES_PORT/callrec" -Dquarkus.datasource.username=callrec \
   -jar catalog-service/target/quarkus-app/quarkus-run.jar
 wait_for ingest "$INGEST_HTTP" "$LOG_DIR/ingest.log"
@@ -158,6 +163,7 @@ cat <<INFO
   Phones:   recording server $ADVERTISED, port $CONTROL_PORT (TCP); RTP to UDP $UDP_MIN-$UDP_MAX
   S3:       http://$S3_HOST:$S3_PORT  bucket $S3_BUCKET  access key $S3_ACCESS_KEY  secret key in $S3_SECRET_FILE
   Import:   curl -H @$IMPORT_HEADER_FILE -H 'Content-Type: application/octet-stream' --data-binary @FILE http://127.0.0.1:$STORAGE_HTTP/api/v1/imports  (tenant $TENANT)
+  Console:  http://127.0.0.1:$CATALOG_HTTP/  (sign in with the operator key below or a tenant key)
   Catalog:  http://127.0.0.1:$CATALOG_HTTP/api/v1/tenants  (API docs: http://127.0.0.1:$CATALOG_HTTP/q/swagger-ui)
   Operator key: $OPERATOR_KEY   (also in $OPERATOR_KEY_FILE; curl -H @$OPERATOR_HEADER_FILE …)
   Unknown phones: $UNKNOWN_DEVICES (tenant $TENANT records any phone no tenant claims; see the README's "Tenants")

@@ -177,11 +177,17 @@ class ComposeConfigTest {
     }
 
     @Test
-    @DisplayName("the catalog: waits for a healthy PostgreSQL and Kafka, reaches the database with postgres' own user and password")
+    @DisplayName("the catalog: waits for a healthy PostgreSQL and Kafka, reaches the database with postgres' own user and password and the bucket with storage's credentials")
     void catalog() {
         Map<String, String> shell = Map.of("CALLREC_POSTGRES_PASSWORD", "pg-s3cr3t", "CALLREC_OPERATOR_KEY",
-                "0123456789abcdef0123");
+                "0123456789abcdef0123", "CALLREC_S3_SECRET_KEY", "s3cr3t-s3cr3t");
         Map<String, String> catalog = compose.resolvedEnvironment("catalog", shell);
+        Map<String, String> storage = compose.resolvedEnvironment("storage", shell);
+        // the recordings' bucket as storage sees it, and a browser-reachable address for presigned URLs
+        for (String part : List.of("ENDPOINT", "BUCKET", "ACCESS_KEY", "SECRET_KEY")) {
+            assertThat(catalog.get("CATALOG_S3_" + part)).as(part).isNotNull().isEqualTo(storage.get("STORAGE_S3_" + part));
+        }
+        assertThat(catalog).containsEntry("CATALOG_S3_PUBLIC_ENDPOINT", "http://127.0.0.1:9000");
         Map<String, String> postgres = compose.resolvedEnvironment("postgres", shell);
 
         assertThat(dependsOn("catalog")).contains("postgres", "kafka", "operator-key");

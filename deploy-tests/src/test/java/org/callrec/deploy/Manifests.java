@@ -22,8 +22,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
  * Offline validation of Kubernetes manifests against the fabric8 model of the Kubernetes API:
- * every document must be of a kind the model knows (the Prometheus Operator's ServiceMonitor,
- * which it does not, is checked by its structure), carry no field the model does not know, at
+ * every document must be of a kind the model knows (the Prometheus Operator's ServiceMonitor and
+ * PrometheusRule, which it does not, are checked by their structure), carry no field the model does not know, at
  * any depth, and keep label, annotation and ConfigMap values strings.
  */
 final class Manifests {
@@ -90,6 +90,10 @@ final class Manifests {
             serviceMonitor(raw, where, problems);
             return SERIALIZATION.convertValue(raw, GenericKubernetesResource.class);
         }
+        if ("monitoring.coreos.com/v1".equals(raw.get("apiVersion")) && "PrometheusRule".equals(raw.get("kind"))) {
+            prometheusRule(raw, where, problems);
+            return SERIALIZATION.convertValue(raw, GenericKubernetesResource.class);
+        }
         KubernetesResource object = SERIALIZATION.unmarshal(SERIALIZATION.asJson(raw));
         if (object instanceof GenericKubernetesResource || !(object instanceof HasMetadata)) {
             problems.add(where + ": unknown kind " + raw.get("apiVersion") + " " + raw.get("kind"));
@@ -127,6 +131,60 @@ final class Manifests {
                     .forEach(k -> problems.add(where + ": unknown field spec.endpoints[]." + k));
             if (!(map.get("port") instanceof String)) {
                 problems.add(where + ": an endpoint without a named port");
+            }
+        }
+    }
+
+    /**
+     * A PrometheusRule: spec.groups of named groups, each with rules; a rule is an alert (with for, a severity
+     * label, summary and description annotations) or a recording rule, and always has an expression.
+     */
+    private static void prometheusRule(Map<String, Object> raw, String where, List<String> problems) {
+        Set<String> top = Set.of("apiVersion", "kind", "metadata", "spec");
+        Set<String> group = Set.of("name", "interval", "rules", "limit", "partial_response_strategy");
+        Set<String> rule = Set.of("alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations");
+        raw.keySet().stream().filter(k -> !top.contains(k)).forEach(k -> problems.add(where + ": unknown field " + k));
+        if (!(raw.get("spec") instanceof Map<?, ?> spec) || !(spec.get("groups") instanceof List<?> groups)
+                || groups.isEmpty()) {
+            problems.add(where + ": spec.groups missing");
+            return;
+        }
+        spec.keySet().stream().filter(k -> !k.equals("groups"))
+                .forEach(k -> problems.add(where + ": unknown field spec." + k));
+        for (Object g : groups) {
+            if (!(g instanceof Map<?, ?> groupMap) || !(groupMap.get("name") instanceof String name)
+                    || !(groupMap.get("rules") instanceof List<?> rules) || rules.isEmpty()) {
+                problems.add(where + ": a group without a name or rules");
+                continue;
+            }
+            groupMap.keySet().stream().filter(k -> !group.contains(k))
+                    .forEach(k -> problems.add(where + ": unknown field spec.groups[" + name + "]." + k));
+            for (Object r : rules) {
+                String at = where + ": group " + name + ": rule " + (r instanceof Map<?, ?> m ? m.get("alert") : r);
+                if (!(r instanceof Map<?, ?> ruleMap)) {
+                    problems.add(at + " is not an object");
+                    continue;
+                }
+                ruleMap.keySet().stream().filter(k -> !rule.contains(k))
+                        .forEach(k -> problems.add(at + ": unknown field " + k));
+                if (!(ruleMap.get("expr") instanceof String expr) || expr.isBlank()) {
+                    problems.add(at + ": no expr");
+                }
+                if (ruleMap.get("alert") instanceof String) {
+                    if (!(ruleMap.get("for") instanceof String duration) || !duration.matches("[0-9]+(ms|s|m|h|d|w|y)")) {
+                        problems.add(at + ": no for duration");
+                    }
+                    if (!(ruleMap.get("labels") instanceof Map<?, ?> labels) || !(labels.get("severity") instanceof String)) {
+                        problems.add(at + ": no severity label");
+                    }
+                    if (!(ruleMap.get("annotations") instanceof Map<?, ?> annotations)
+                            || !(annotations.get("summary") instanceof String)
+                            || !(annotations.get("description") instanceof String)) {
+                        problems.add(at + ": no summary and description annotations");
+                    }
+                } else if (!(ruleMap.get("record") instanceof String)) {
+                    problems.add(at + ": neither alert nor record");
+                }
             }
         }
     }

@@ -377,8 +377,18 @@ final class RecordingStack implements AutoCloseable {
         c.put("quarkus.datasource.username", "callrec");
         c.put("quarkus.datasource.password", "e2e-" + operatorKey);
         c.put("catalog.operator-key-file", keyFile.toString());
+        // the recordings' bucket, with storage's credentials (the catalog reads, deletes and holds them)
+        c.put("catalog.s3.endpoint", infra.s3Endpoint());
+        c.put("catalog.s3.access-key", infra.s3AccessKey());
+        c.put("catalog.s3.secret-key-file", s3SecretFile.toString());
+        c.put("catalog.s3.bucket", BUCKET);
         c.putAll(catalogConfig);
         catalog = ServiceProcess.startReady("catalog-service", c, freePort());
+    }
+
+    /** The catalog's HTTP port (a stack with tenants). */
+    int catalogHttpPort() {
+        return catalogHttpPort;
     }
 
     /** The catalog's admin API with the operator key. */

@@ -43,6 +43,8 @@ public class ApiKeyFilter {
     CurrentCaller current;
     @Inject
     MeterRegistry registry;
+    @Inject
+    OidcTokens oidc;
 
     private volatile OperatorKey operatorKey;
     private volatile long operatorKeyReadAt;
@@ -72,6 +74,10 @@ public class ApiKeyFilter {
             return Optional.empty();
         }
         Optional<Caller> tenantKey = keys.authenticate(key);
+        if (tenantKey.isEmpty() && oidc.enabled() && key.chars().filter(ch -> ch == '.').count() == 2) {
+            // a JWT: quarkus-oidc verifies it, its claims name the tenant and scopes
+            tenantKey = oidc.authenticate();
+        }
         if (tenantKey.isEmpty()) {
             return refuse("invalid", "the API key is not valid", http);
         }

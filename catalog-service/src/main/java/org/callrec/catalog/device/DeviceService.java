@@ -9,7 +9,10 @@ import jakarta.inject.Inject;
 
 import org.callrec.catalog.api.ETags;
 import org.callrec.catalog.api.Page;
+import org.callrec.catalog.audit.AuditLog;
+import org.callrec.catalog.audit.AuditLog.Action;
 import org.callrec.catalog.auth.Caller;
+import org.callrec.catalog.auth.CurrentCaller;
 import org.callrec.catalog.db.Db;
 import org.callrec.catalog.db.Db.Tx;
 import org.callrec.catalog.device.DeviceStore.Stored;
@@ -40,6 +43,10 @@ public class DeviceService {
     Db db;
     @Inject
     RegistryOutbox outbox;
+    @Inject
+    AuditLog audit;
+    @Inject
+    CurrentCaller current;
 
     public Put put(String tenant, String mac, String label, boolean enabled, String ifMatch, Caller caller) {
         return db.inTransaction(tx -> {
@@ -58,6 +65,8 @@ public class DeviceService {
                 throw conflict(mac, null, caller, null);
             }
             outbox.device(tx, device);
+            audit.record(tx.connection(), tenant, caller.actor(), Action.DEVICE_PUT, mac,
+                    Map.of("enabled", enabled, "created", existing.isEmpty()));
             return new Put(DeviceStore.find(tx.connection(), mac, false).orElseThrow(), existing.isEmpty());
         });
     }
@@ -77,6 +86,7 @@ public class DeviceService {
             ETags.check(ifMatch, s.version());
             DeviceStore.delete(tx.connection(), tenant, mac);
             outbox.deviceRemoved(tx, mac);
+            audit.record(tx.connection(), tenant, current.get().actor(), Action.DEVICE_DELETE, mac, Map.of());
             return null;
         });
     }
@@ -139,6 +149,8 @@ public class DeviceService {
                         "a device was registered to another tenant during the import; nothing was imported", null);
             }
             outbox.devices(tx, devices);
+            audit.record(tx.connection(), tenant, caller.actor(), Action.DEVICE_IMPORT, tenant,
+                    Map.of("rows", devices.size(), "created", devices.size() - existing));
             return new ImportResult(devices.size(), devices.size() - existing, existing);
         });
     }

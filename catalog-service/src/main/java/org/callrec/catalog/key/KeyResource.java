@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -17,7 +18,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.callrec.catalog.api.JsonBodies;
+import org.callrec.catalog.audit.AuditLog;
+import org.callrec.catalog.audit.AuditLog.Action;
 import org.callrec.catalog.auth.Access;
+import org.callrec.catalog.auth.Caller;
 import org.callrec.catalog.auth.ApiKey;
 import org.callrec.catalog.auth.ApiKeyStore;
 import org.callrec.catalog.auth.Scope;
@@ -49,12 +53,14 @@ public class KeyResource {
     JsonBodies json;
     @Inject
     Db db;
+    @Inject
+    AuditLog audit;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create an API key; the key is shown in this answer only")
     public Response create(@PathParam("tenant") String tenant, String body) {
-        access.tenant(tenant, Scope.TENANT_ADMIN);
+        Caller caller = access.tenant(tenant, Scope.TENANT_ADMIN);
         NewKey req = json.read(body, NewKey.class);
         if (req.scopes() == null || req.scopes().isEmpty()) {
             throw ProblemException.invalid("scopes", "at least one scope is required");
@@ -76,7 +82,10 @@ public class KeyResource {
             if (TenantStore.find(tx.connection(), tenant, true).isEmpty()) {
                 throw ProblemException.notFound("no tenant " + tenant);
             }
-            return keys.create(tx.connection(), tenant, scopes);
+            ApiKey created = keys.create(tx.connection(), tenant, scopes);
+            audit.record(tx.connection(), tenant, caller.actor(), Action.KEY_CREATE, created.id(),
+                    Map.of("scopes", scopes.stream().map(Scope::wire).toList()));
+            return created;
         });
         return Response.created(URI.create("/api/v1/tenants/" + tenant + "/keys/" + key.id()))
                 .header("Cache-Control", "no-store").entity(key).build();
@@ -98,8 +107,14 @@ public class KeyResource {
     @Path("{id}")
     @Operation(summary = "Revoke an API key")
     public Response delete(@PathParam("tenant") String tenant, @PathParam("id") String id) {
-        access.tenant(tenant, Scope.TENANT_ADMIN);
-        boolean deleted = db.inTransaction(tx -> keys.delete(tx.connection(), tenant, id));
+        Caller caller = access.tenant(tenant, Scope.TENANT_ADMIN);
+        boolean deleted = db.inTransaction(tx -> {
+            boolean gone = keys.delete(tx.connection(), tenant, id);
+            if (gone) {
+                audit.record(tx.connection(), tenant, caller.actor(), Action.KEY_REVOKE, id, Map.of());
+            }
+            return gone;
+        });
         if (!deleted) {
             throw ProblemException.notFound("no key " + id + " in tenant " + tenant);
         }

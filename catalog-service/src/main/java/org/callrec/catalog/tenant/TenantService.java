@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,7 +14,10 @@ import jakarta.inject.Inject;
 import org.callrec.catalog.api.ETags;
 import org.callrec.catalog.api.JsonBodies;
 import org.callrec.catalog.api.Page;
+import org.callrec.catalog.audit.AuditLog;
+import org.callrec.catalog.audit.AuditLog.Action;
 import org.callrec.catalog.auth.Caller;
+import org.callrec.catalog.auth.CurrentCaller;
 import org.callrec.catalog.db.Db;
 import org.callrec.catalog.problem.ProblemException;
 import org.callrec.catalog.registry.RegistryOutbox;
@@ -37,6 +41,10 @@ public class TenantService {
     RegistryOutbox outbox;
     @Inject
     JsonBodies json;
+    @Inject
+    AuditLog audit;
+    @Inject
+    CurrentCaller caller;
 
     /** Creates a tenant; 409 {@code tenant-exists} when the id is taken. */
     public Stored create(TenantInput raw) {
@@ -47,6 +55,7 @@ public class TenantService {
             }
             Stored stored = TenantStore.find(tx.connection(), t.id(), false).orElseThrow();
             outbox.tenant(tx, stored.tenant().entry());
+            audit.record(tx.connection(), t.id(), caller.get().actor(), Action.TENANT_CREATE, t.id(), Map.of());
             return stored;
         });
     }
@@ -117,6 +126,9 @@ public class TenantService {
             TenantStore.update(tx.connection(), after);
             Stored stored = TenantStore.find(tx.connection(), id, false).orElseThrow();
             outbox.tenant(tx, stored.tenant().entry());
+            List<String> changed = new ArrayList<>();
+            patch.fieldNames().forEachRemaining(changed::add);
+            audit.record(tx.connection(), id, caller.actor(), Action.TENANT_UPDATE, id, Map.of("fields", changed));
             return stored;
         });
     }
@@ -141,6 +153,8 @@ public class TenantService {
             // devices first: a replica never sees a device whose tenant it no longer knows
             outbox.devicesRemoved(tx, macs);
             outbox.tenantRemoved(tx, id);
+            audit.record(tx.connection(), id, caller.get().actor(), Action.TENANT_DELETE, id,
+                    Map.of("devices", macs.size()));
             return null;
         });
     }
