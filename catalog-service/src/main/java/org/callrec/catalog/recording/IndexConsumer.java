@@ -12,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Blocking;
 
 /**
  * Builds the index from the completion events ({@code recordings-in}, topic
@@ -39,9 +40,9 @@ public class IndexConsumer {
     com.fasterxml.jackson.databind.ObjectMapper mapper;
 
     @Incoming("recordings-in")
-    // several events at once on the worker pool: indexing is idempotent by id, and the connector
-    // commits an offset only once every event before it is done
-    @io.smallrye.reactive.messaging.annotations.Blocking(ordered = false)
+    // one event at a time, in order: measured faster here than several at once on the worker pool
+    // (BENCHMARKS.md, "Recordings archive"), S3 and the database being the bottleneck
+    @Blocking
     public void consume(String json) throws InterruptedException {
         CompletionEvent e;
         try {
