@@ -109,11 +109,11 @@ echo "Starting Kafka (127.0.0.1:$KAFKA_PORT), S3 ($S3_HOST:$S3_PORT) and Postgre
 CALLREC_POSTGRES_PORT=$POSTGRES_PORT CALLREC_POSTGRES_PASSWORD_FILE=$POSTGRES_PASSWORD_FILE \
 CALLREC_KAFKA_PORT=$KAFKA_PORT CALLREC_S3_HOST=$S3_HOST CALLREC_S3_PORT=$S3_PORT CALLREC_S3_BUCKET=$S3_BUCKET \
 CALLREC_S3_ACCESS_KEY=$S3_ACCESS_KEY CALLREC_S3_SECRET_KEY=$S3_SECRET_KEY CALLREC_DATA_DIR=$DATA_DIR \
-  start infra "$LOG_DIR/infra.log" "$JAVA" -cp "$INFRA_JAR:$(cat embedded-infra/target/classpath.txt)" org.callrec.infra.LocalInfra
+  start infra "$LOG_DIR/infra.log" "$JAVA" $INFRA_OPTS -cp "$INFRA_JAR:$(cat embedded-infra/target/classpath.txt)" org.callrec.infra.LocalInfra
 wait_for infra "INFRA READY" "$LOG_DIR/infra.log"
 
 echo "Starting media-ingest-service (HTTP $INGEST_HTTP, management $INGEST_MANAGEMENT, UDP $UDP_MIN-$UDP_MAX)…"
-INGEST_API_TOKEN_FILE="$INTERNAL_TOKEN_FILE" start ingest "$LOG_DIR/ingest.log" "$JAVA" -Dquarkus.http.port="$INGEST_HTTP" \
+INGEST_API_TOKEN_FILE="$INTERNAL_TOKEN_FILE" start ingest "$LOG_DIR/ingest.log" "$JAVA" $INGEST_OPTS -Dquarkus.http.port="$INGEST_HTTP" \
   -Dquarkus.management.port="$INGEST_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
   -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dingest.advertised-address="$ADVERTISED" \
   -Dingest.ports.min="$UDP_MIN" -Dingest.ports.max="$UDP_MAX" -Dingest.node-id=ingest-local \
@@ -121,7 +121,7 @@ INGEST_API_TOKEN_FILE="$INTERNAL_TOKEN_FILE" start ingest "$LOG_DIR/ingest.log" 
 
 echo "Starting storage-service (HTTP $STORAGE_HTTP, management $STORAGE_MANAGEMENT)…"
 STORAGE_S3_SECRET_KEY_FILE=$S3_SECRET_FILE STORAGE_IMPORT_CREDENTIALS_FILE=$IMPORT_CREDENTIALS_FILE \
-  start storage "$LOG_DIR/storage.log" "$JAVA" -Dquarkus.http.port="$STORAGE_HTTP" \
+  start storage "$LOG_DIR/storage.log" "$JAVA" $STORAGE_OPTS -Dquarkus.http.port="$STORAGE_HTTP" \
   -Dquarkus.management.port="$STORAGE_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
   -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dstorage.s3.endpoint="http://$S3_HOST:$S3_PORT" \
   -Dstorage.s3.bucket="$S3_BUCKET" -Dstorage.s3.access-key="$S3_ACCESS_KEY" \
@@ -133,7 +133,7 @@ echo "Starting catalog-service (HTTP $CATALOG_HTTP, management $CATALOG_MANAGEME
 # webhooks reach receivers on this machine (a production catalog refuses private addresses).
 QUARKUS_DATASOURCE_PASSWORD=$(cat "$POSTGRES_PASSWORD_FILE") CATALOG_OPERATOR_KEY_FILE=$OPERATOR_DIGEST_FILE \
 CATALOG_S3_SECRET_KEY_FILE=$S3_SECRET_FILE \
-  start catalog "$LOG_DIR/catalog.log" "$JAVA" -Dquarkus.http.port="$CATALOG_HTTP" \
+  start catalog "$LOG_DIR/catalog.log" "$JAVA" $CATALOG_OPTS -Dquarkus.http.port="$CATALOG_HTTP" \
   -Dquarkus.management.port="$CATALOG_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
   -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" \
   -Dcatalog.s3.endpoint="http://$S3_HOST:$S3_PORT" -Dcatalog.s3.bucket="$S3_BUCKET" \
@@ -146,7 +146,7 @@ wait_for ingest "$INGEST_MANAGEMENT" "$LOG_DIR/ingest.log"
 wait_for catalog "$CATALOG_MANAGEMENT" "$LOG_DIR/catalog.log"
 
 echo "Starting control-service (TCP $CONTROL_PORT, management $CONTROL_MANAGEMENT)…"
-CONTROL_INGEST_TOKEN_FILE="$INTERNAL_TOKEN_FILE" start control "$LOG_DIR/control.log" "$JAVA" -Dquarkus.http.port="$CONTROL_HTTP" \
+CONTROL_INGEST_TOKEN_FILE="$INTERNAL_TOKEN_FILE" start control "$LOG_DIR/control.log" "$JAVA" $CONTROL_OPTS -Dquarkus.http.port="$CONTROL_HTTP" \
   -Dquarkus.management.port="$CONTROL_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
   -Dcontrol.port="$CONTROL_PORT" -Dcontrol.default-tenant="$TENANT" \
   -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dcontrol.tenants.unknown-devices="$UNKNOWN_DEVICES" \

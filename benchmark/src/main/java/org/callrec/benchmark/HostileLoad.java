@@ -28,7 +28,7 @@ public final class HostileLoad {
             Usage: java -cp benchmark.jar org.callrec.benchmark.HostileLoad [options]
               --control HOST:PORT      control TCP endpoint (127.0.0.1:10000)
               --media-host ADDR        address the media is sent from and to (127.0.0.1)
-              --udp-range MIN-MAX      ingest's UDP port range (40000-40999)
+              --udp-range MIN-MAX      ingest's UDP port range (40000-49999)
               --management LIST        name=URL,… of the management ports
                                        (control=http://127.0.0.1:9081,ingest=http://127.0.0.1:9082,storage=http://127.0.0.1:9083)
               --management-auth-file F file whose content is sent as the Authorization header (none)
@@ -80,7 +80,7 @@ public final class HostileLoad {
         String[] hp = o.getOrDefault("control", "127.0.0.1:10000").split(":");
         InetSocketAddress control = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
         InetAddress mediaHost = InetAddress.getByName(o.getOrDefault("media-host", "127.0.0.1"));
-        String[] range = o.getOrDefault("udp-range", "40000-40999").split("-");
+        String[] range = o.getOrDefault("udp-range", "40000-49999").split("-");
         long seed = Long.parseLong(o.getOrDefault("seed", "1"));
         Map<String, StackProbe.Service> services = new LinkedHashMap<>();
         for (String s : o.getOrDefault("management",

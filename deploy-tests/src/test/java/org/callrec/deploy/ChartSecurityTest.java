@@ -94,7 +94,7 @@ class ChartSecurityTest {
 
             assertThat(phones.getFrom()).as("no from: any source").isEmpty();
             assertThat(media.getFrom()).isEmpty();
-            assertThat(media.getPorts()).singleElement().satisfies(p -> assertThat(p.getEndPort()).isEqualTo(40999));
+            assertThat(media.getPorts()).singleElement().satisfies(p -> assertThat(p.getEndPort()).isEqualTo(49999));
             // control's HTTP port 8081 serves no one
             assertThat(ports("callrec-control")).containsExactlyInAnyOrder("10000/TCP", "9081/TCP");
             assertThat(ports("callrec-ingest")).containsExactlyInAnyOrder("8082/TCP", "40000/UDP", "9082/TCP");

@@ -396,7 +396,7 @@ class ChartTest {
                 Arguments.of(k8s, List.of("kafka.config.bootstrap\\.servers=other:9092"), "set kafka.bootstrapServers"),
                 Arguments.of(k8s, List.of("s3.endpoint="), "s3.endpoint is required"),
                 Arguments.of(k8s, List.of("s3.existingSecret="), "S3 credentials"),
-                Arguments.of(k8s, List.of("ingest.ports.min=41000"), "must not exceed ingest.ports.max"),
+                Arguments.of(k8s, List.of("ingest.ports.min=50000"), "must not exceed ingest.ports.max"),
                 Arguments.of(k8s, List.of("ingest.replicas=2", "ingest.advertisedAddress.addresses={192.0.2.1,192.0.2.2}"),
                         "only with ingest.replicas=1"),
                 Arguments.of(k8s, List.of("ingest.networkMode=clusterIP", "ingest.advertisedAddress.fromField=hostIP"),

@@ -17,6 +17,7 @@ import org.callrec.core.protocol.RefusalReason;
 import org.callrec.core.chunk.RecordingStarted;
 import org.callrec.ingest.config.IngestConfig;
 import org.callrec.ingest.kafka.MediaPublisher;
+import org.callrec.ingest.media.MediaSocket;
 import org.callrec.ingest.media.PacketCounters;
 import org.callrec.ingest.media.RecordingSession;
 import org.callrec.logging.RecordingMdc;
@@ -25,8 +26,6 @@ import org.jboss.logging.Logger;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
 
 /**
  * The node's UDP media sockets: the port pool ({@code ingest.ports.*}), binding a free port for a
@@ -48,10 +47,13 @@ public class MediaSockets {
     private static final long REBIND_TIMEOUT_SECONDS = 5;
 
     /** A socket bound to a port of the pool. */
-    record Bound(DatagramSocket socket, int port) {
+    record Bound(MediaSocket socket, int port) {
     }
 
-    /** A recovered recording's session, and why its port could not be bound again (null: bound). */
+    /**
+     * A recovered recording's session, and why its port could not be bound again (null: bound;
+     * otherwise the session has no socket and can only be ended).
+     */
     record Rebound(RecordingSession session, Exception failure) {
     }
 
@@ -103,6 +105,14 @@ public class MediaSockets {
         return p == null ? 0 : p.available();
     }
 
+    /**
+     * The transport the media sockets read through: {@code epoll} (Netty's native transport,
+     * {@code quarkus.vertx.prefer-native-transport}) or {@code nio} where it did not load.
+     */
+    String transport() {
+        return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
+    }
+
     /** Ports in the pool. */
     int totalPorts() {
         return config.ports().max() - config.ports().min() + 1;
@@ -113,8 +123,8 @@ public class MediaSockets {
      * recording's chunks and knows where its packets may come from. It reads nothing until
      * {@link RecordingSession#listen()}.
      */
-    RecordingSession session(RecordingStarted start, DatagramSocket socket) {
-        return new RecordingSession(start, socket, publisher, config.chunk().maxBytes(),
+    RecordingSession session(RecordingStarted start, MediaSocket socket) {
+        return new RecordingSession(start, ThisHost.ipLiteral(start.phoneAddress()), socket, publisher, config.chunk().maxBytes(),
                 config.chunk().maxDatagramBytes(), config.chunk().duration().toNanos(),
                 host.sameHostSources(start.phoneAddress()), counters, config.recording().relatchAfter().toNanos());
     }
@@ -137,14 +147,12 @@ public class MediaSockets {
                     "no free UDP port on node " + host.nodeId()));
             return;
         }
-        DatagramSocket socket = newSocket();
-        socket.listen(port.getAsInt(), config.bindAddress()).onComplete(ar -> {
+        bind(port.getAsInt()).onComplete(ar -> {
             if (ar.succeeded()) {
-                promise.complete(new Bound(socket, port.getAsInt()));
+                promise.complete(new Bound(ar.result(), port.getAsInt()));
                 return;
             }
             ports.giveBack(port.getAsInt());
-            socket.close();
             if (attemptsLeft > 1) {
                 bindFree(recordingId, attemptsLeft - 1, promise);
             } else {
@@ -162,19 +170,17 @@ public class MediaSockets {
      * back) with the cause.
      */
     Rebound bindAgain(RecordingStarted start) {
-        DatagramSocket socket = newSocket();
-        RecordingSession session = session(start, socket);
         boolean inPool = ports.take(start.mediaPort());
+        Future<MediaSocket> bound = bind(start.mediaPort());
         try {
-            socket.listen(start.mediaPort(), config.bindAddress()).toCompletionStage().toCompletableFuture()
-                    .get(REBIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return new Rebound(session, null);
+            MediaSocket socket = bound.toCompletionStage().toCompletableFuture().get(REBIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return new Rebound(session(start, socket), null);
         } catch (Exception e) {
+            bound.onSuccess(MediaSocket::close); // bound after all, too late
             if (inPool) {
                 ports.release(start.mediaPort());
             }
-            socket.close();
-            return new Rebound(session, e);
+            return new Rebound(session(start, null), e);
         }
     }
 
@@ -253,9 +259,8 @@ public class MediaSockets {
         ports.release(session.port());
     }
 
-    private DatagramSocket newSocket() {
-        DatagramSocketOptions options = new DatagramSocketOptions();
-        config.ports().receiveBufferBytes().ifPresent(options::setReceiveBufferSize);
-        return vertx.createDatagramSocket(options);
+    private Future<MediaSocket> bind(int port) {
+        OptionalInt receiveBuffer = config.ports().receiveBufferBytes().map(OptionalInt::of).orElse(OptionalInt.empty());
+        return MediaSocket.bind(vertx, config.bindAddress(), port, receiveBuffer, config.chunk().maxDatagramBytes());
     }
 }

@@ -64,8 +64,9 @@ public class NodeLifecycle {
         sockets.start();
         allocations.recover();
         ticker.start();
-        LOG.infof("Ingest node %s: UDP ports %d-%d on %s, advertised as %s", host.nodeId(), config.ports().min(),
-                config.ports().max(), config.bindAddress(), config.advertisedAddress());
+        LOG.infof("Ingest node %s: UDP ports %d-%d on %s (%s transport), advertised as %s", host.nodeId(),
+                config.ports().min(), config.ports().max(), config.bindAddress(), sockets.transport(),
+                config.advertisedAddress());
     }
 
     /** SIGTERM, first phase (see the class comment): the drain. */

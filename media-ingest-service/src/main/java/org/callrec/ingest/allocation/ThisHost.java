@@ -33,7 +33,7 @@ public class ThisHost {
 
     private String nodeId;
     /** This host's own interface addresses (loopback included). */
-    private Set<String> addresses = Set.of();
+    private Set<InetAddress> addresses = Set.of();
 
     @PostConstruct
     void inspect() {
@@ -51,8 +51,24 @@ public class ThisHost {
      * host's own addresses when the phone runs on this host (a phone that reached control
      * through 10.0.0.5 sends to an advertised 127.0.0.1 from 127.0.0.1), none otherwise.
      */
-    public Set<String> sameHostSources(String phoneAddress) {
-        return addresses.contains(phoneAddress) ? addresses : Set.of();
+    public Set<InetAddress> sameHostSources(String phoneAddress) {
+        InetAddress phone = ipLiteral(phoneAddress);
+        return phone != null && addresses.contains(phone) ? addresses : Set.of();
+    }
+
+    /**
+     * The address an IP literal names, parsed without a DNS lookup; null when {@code ip} is not
+     * one ({@link #isIpLiteral}).
+     */
+    public static InetAddress ipLiteral(String ip) {
+        if (ip == null || !isIpLiteral(ip)) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(ip);
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     /** A dotted-quad IPv4 address, or an IPv6 literal (never a name: no DNS lookup here). */
@@ -80,17 +96,16 @@ public class ThisHost {
         }
     }
 
-    private static Set<String> interfaceAddresses() {
-        Set<String> found = new HashSet<>();
+    private static Set<InetAddress> interfaceAddresses() {
+        Set<InetAddress> found = new HashSet<>();
         try {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-                    String text = a.getHostAddress();
-                    int zone = text.indexOf('%');
-                    found.add(zone < 0 ? text : text.substring(0, zone));
+                    // without its scope (fe80::1%eth0): a datagram's sender carries none to compare
+                    found.add(a instanceof java.net.Inet6Address ? InetAddress.getByAddress(a.getAddress()) : a);
                 }
             }
-        } catch (SocketException e) {
+        } catch (SocketException | UnknownHostException e) {
             LOG.warnf("Could not list this host's addresses: %s", e.toString());
         }
         return Set.copyOf(found);

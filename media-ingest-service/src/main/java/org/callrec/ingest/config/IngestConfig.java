@@ -283,8 +283,12 @@ public interface IngestConfig {
         @WithDefault("40000")
         int min();
 
-        /** Highest UDP port handed out (inclusive). Defaults to 40999. */
-        @WithDefault("40999")
+        /**
+         * Highest UDP port handed out (inclusive). A recording holds its port for the call and
+         * the quarantine after it: size the range to at least calls × (1 + quarantine / mean
+         * call length) (docs, "Sizing the port range"). Defaults to 49999 (10,000 ports).
+         */
+        @WithDefault("49999")
         int max();
 
         /**
@@ -297,10 +301,8 @@ public interface IngestConfig {
         /**
          * Receive buffer size asked of the OS per UDP socket, bytes. Unset (the default), the
          * socket gets the OS default ({@code net.core.rmem_default}, ~208 KiB on Linux: a few
-         * seconds of audio per call), which is the cheap choice: Vert.x also sizes every read
-         * buffer to this value, and 1 MiB read buffers cost ingest ~50% more CPU in the fleet
-         * benchmark. Set it (capped by {@code net.core.rmem_max}) only where bursts must be
-         * absorbed. Defaults to the OS default.
+         * seconds of audio per call). Set it (capped by {@code net.core.rmem_max}) only where
+         * bursts must be absorbed: it is kernel memory per port. Defaults to the OS default.
          */
         Optional<Integer> receiveBufferBytes();
     }

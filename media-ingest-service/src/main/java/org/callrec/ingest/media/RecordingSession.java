@@ -1,5 +1,7 @@
 package org.callrec.ingest.media;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,11 +20,9 @@ import org.callrec.core.rtp.RtpHeader;
 import org.callrec.ingest.kafka.MediaPublisher;
 import org.callrec.ingest.kafka.PublishAccount;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
 
 /**
  * One recording held by this node: its UDP socket, the chunk being filled, its counters, the
@@ -43,7 +43,7 @@ public final class RecordingSession {
 
     private final RecordingStarted start;
     private final StreamLatch latch;
-    private final DatagramSocket socket;
+    private final MediaSocket socket;
     private final MediaPublisher publisher;
     private final PacketCounters counters;
     private final PublishAccount account;
@@ -81,6 +81,10 @@ public final class RecordingSession {
     private volatile long leaseRenewedNanos = System.nanoTime();
 
     /**
+     * @param phoneAddress    the START's phone address ({@link RecordingStarted#phoneAddress()}, an
+     *                        IP literal), parsed
+     * @param socket          the recording's socket; null for a recovered recording whose port
+     *                        could not be bound again (it can only be ended)
      * @param sameHostSources when the phone runs on this node's own host (the local run, tests),
      *                        the host's own addresses, any of which its packets may come from
      *                        (a phone that reached control through 10.0.0.5 sends to an
@@ -89,12 +93,12 @@ public final class RecordingSession {
      * @param relatchNanos    silence of the latched source after which another source of the
      *                        phone's address with its SSRC may take over (0: never), see {@link StreamLatch}
      */
-    public RecordingSession(RecordingStarted start, DatagramSocket socket, MediaPublisher publisher,
-                            int chunkMaxBytes, int maxDatagramBytes, long chunkNanos, Set<String> sameHostSources,
+    public RecordingSession(RecordingStarted start, InetAddress phoneAddress, MediaSocket socket, MediaPublisher publisher,
+                            int chunkMaxBytes, int maxDatagramBytes, long chunkNanos, Set<InetAddress> sameHostSources,
                             PacketCounters counters, long relatchNanos) {
         this.start = start;
         this.counters = counters;
-        this.latch = new StreamLatch(start.phoneAddress(), sameHostSources, relatchNanos);
+        this.latch = new StreamLatch(phoneAddress, sameHostSources, relatchNanos);
         this.socket = socket;
         this.publisher = publisher;
         this.account = new PublishAccount(start.recordingId(), RecordOrigin.of(start));
@@ -171,12 +175,14 @@ public final class RecordingSession {
 
     /** Starts reading the UDP socket: from now on its datagrams reach {@link #onPacket}. */
     public void listen() {
-        socket.handler(this::onPacket);
+        if (socket != null) {
+            socket.handler(this::onPacket);
+        }
     }
 
     /** Closes the UDP socket. */
     public Future<Void> closeSocket() {
-        return socket.close();
+        return socket == null ? Future.succeededFuture() : socket.close();
     }
 
     /** The stop was handled now (release, or the node's own decision to end): counts from here are "after the stop". */
@@ -215,21 +221,24 @@ public final class RecordingSession {
         resting = true;
     }
 
-    /** The packet path: check source and shape, latch, append to the current chunk. */
-    public void onPacket(DatagramPacket packet) {
-        Buffer data = packet.data();
-        int len = data.length();
+    /**
+     * The packet path: check source and shape, latch, append to the current chunk. {@code data}
+     * is read from its reader index and not kept.
+     */
+    public void onPacket(ByteBuf data, InetSocketAddress sender) {
+        int len = data.readableBytes();
+        int from = data.readerIndex();
         Promise<Boolean> done = null;
         synchronized (this) {
             if (drainMarker != null && len == drainMarker.length) {
-                data.getBytes(0, len, scratch, 0);
+                data.getBytes(from, scratch, 0, len);
                 if (Arrays.equals(scratch, 0, len, drainMarker, 0, len)) {
                     drainMarker = null;
                     done = drained;
                 }
             }
             if (done == null) {
-                accept(packet, data, len);
+                accept(data, from, len, sender);
             }
         }
         if (done != null) {
@@ -237,13 +246,13 @@ public final class RecordingSession {
         }
     }
 
-    private void accept(DatagramPacket packet, Buffer data, int len) {
+    private void accept(ByteBuf data, int from, int len, InetSocketAddress sender) {
         counters.received.increment();
         if (ended) {
             (resting ? counters.afterRelease : counters.ended).increment();
             return;
         }
-        String source = packet.sender().host();
+        InetAddress source = sender.getAddress();
         if (!latch.allowedAddress(source)) {
             counters.foreignSource.increment();
             foreign++;
@@ -254,14 +263,14 @@ public final class RecordingSession {
             oversize++;
             return;
         }
-        data.getBytes(0, len, scratch, 0);
+        data.getBytes(from, scratch, 0, len);
         if (RtpHeader.check(scratch, 0, len) != RtpHeader.Problem.NONE) {
             counters.malformed.increment();
             malformed++;
             return;
         }
         long now = System.nanoTime();
-        switch (latch.admit(source, packet.sender().port(), RtpHeader.ssrc(scratch, 0), now)) {
+        switch (latch.admit(source, sender.getPort(), RtpHeader.ssrc(scratch, 0), now)) {
             case FOREIGN_PORT -> {
                 counters.foreignPort.increment();
                 foreignPort++;

@@ -1,5 +1,6 @@
 package org.callrec.ingest.media;
 
+import java.net.InetAddress;
 import java.util.Set;
 
 /**
@@ -16,7 +17,8 @@ import java.util.Set;
  * gave the phone a new port after its mapping expired in a silence: same phone, same stream).
  * Never while the latched source is sending, never for another SSRC: a stranger cannot take over
  * a live stream, nor a silent one without knowing its SSRC. Not thread-safe: the session calls
- * it under its lock. Allocates nothing.
+ * it under its lock. Allocates nothing: addresses are compared as {@link InetAddress}es, never
+ * as text.
  */
 final class StreamLatch {
 
@@ -30,10 +32,10 @@ final class StreamLatch {
         FOREIGN_PORT
     }
 
-    private final String phoneAddress;
-    private final Set<String> sameHostSources;
+    private final InetAddress phoneAddress;
+    private final Set<InetAddress> sameHostSources;
     private final long relatchNanos;
-    private String host;
+    private InetAddress host;
     private int port = -1;
     private long lastNanos;
     private long ssrc;
@@ -42,22 +44,22 @@ final class StreamLatch {
      * @param relatchNanos silence of the latched source after which another source with its
      *                     SSRC may take over; 0 or less never
      */
-    StreamLatch(String phoneAddress, Set<String> sameHostSources, long relatchNanos) {
+    StreamLatch(InetAddress phoneAddress, Set<InetAddress> sameHostSources, long relatchNanos) {
         this.phoneAddress = phoneAddress;
         this.sameHostSources = sameHostSources;
         this.relatchNanos = relatchNanos;
     }
 
     /** Whether a datagram from {@code sourceHost} may be the phone's at all (else {@code foreign-source}). */
-    boolean allowedAddress(String sourceHost) {
-        return phoneAddress.equals(sourceHost) || sameHostSources.contains(sourceHost);
+    boolean allowedAddress(InetAddress sourceHost) {
+        return sourceHost.equals(phoneAddress) || sameHostSources.contains(sourceHost);
     }
 
     /**
      * Decides on a valid RTP packet (SSRC {@code packetSsrc}) from an {@link #allowedAddress
      * allowed address}; latches as needed.
      */
-    Verdict admit(String sourceHost, int sourcePort, long packetSsrc, long nowNanos) {
+    Verdict admit(InetAddress sourceHost, int sourcePort, long packetSsrc, long nowNanos) {
         if (port < 0) {
             latch(sourceHost, sourcePort, packetSsrc, nowNanos);
             return Verdict.ACCEPT;
@@ -76,10 +78,10 @@ final class StreamLatch {
 
     /** The latched source as {@code host:port}, or null before the first valid packet. */
     String latched() {
-        return port < 0 ? null : host + ":" + port;
+        return port < 0 ? null : host.getHostAddress() + ":" + port;
     }
 
-    private void latch(String sourceHost, int sourcePort, long packetSsrc, long nowNanos) {
+    private void latch(InetAddress sourceHost, int sourcePort, long packetSsrc, long nowNanos) {
         host = sourceHost;
         port = sourcePort;
         ssrc = packetSsrc;

@@ -75,6 +75,8 @@ class AllocationApiTest {
     Allocations allocations;
     @Inject
     RecordingIdGuard ids;
+    @Inject
+    MediaSockets mediaSockets;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -92,6 +94,14 @@ class AllocationApiTest {
         allocations.sessions().stream().map(s -> s.start().recordingId()).toList()
                 .forEach(id -> release(id, Map.of("reason", "test-over")));
         sockets.forEach(DatagramSocket::close);
+    }
+
+    @Test
+    @DisplayName("on Linux x86_64 the media sockets read through Netty's native epoll transport")
+    void mediaSocketsUseNativeEpollOnLinux() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+                && System.getProperty("os.arch").equals("amd64"), "the native library shipped is linux-x86_64");
+        assertThat(mediaSockets.transport()).isEqualTo("epoll");
     }
 
     @Test

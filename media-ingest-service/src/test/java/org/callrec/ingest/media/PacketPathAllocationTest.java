@@ -3,6 +3,7 @@ package org.callrec.ingest.media;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,8 @@ import org.callrec.ingest.kafka.PublishAccount;
 import org.callrec.testing.rtp.RtpPackets;
 import org.junit.jupiter.api.Test;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.net.SocketAddress;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * The packet path allocates nothing per packet beyond appending to the current chunk: over
@@ -44,34 +44,37 @@ class PacketPathAllocationTest {
     }
 
     /** A received datagram, built once and handed to the session again and again. */
-    private record Received(SocketAddress sender, Buffer data) implements DatagramPacket {
+    private record Received(ByteBuf data, InetSocketAddress sender) {
     }
 
     @Test
-    void onPacketAllocatesOnlyTheChunksItPublishes() {
+    void onPacketAllocatesOnlyTheChunksItPublishes() throws Exception {
         CountingPublisher publisher = new CountingPublisher();
         RecordingStarted start = new RecordingStarted("rec-1", "acme", "p1", "00:15:65:00:00:01", AudioCodec.PCMA,
                 "out", PHONE, "ingest-test", 40000, 0L, Map.of());
         PacketCounters counters = new PacketCounters();
-        RecordingSession session = new RecordingSession(start, null, publisher, CHUNK_BYTES, 1500,
+        RecordingSession session = new RecordingSession(start, java.net.InetAddress.getByName(PHONE), null, publisher,
+                CHUNK_BYTES, 1500,
                 200_000_000L, Set.of(), counters, 0L);
-        // 200 distinct packets from the phone, as Vert.x hands them over (built before measuring)
-        SocketAddress phone = SocketAddress.inetSocketAddress(5004, PHONE);
-        List<DatagramPacket> packets = new ArrayList<>();
+        // 200 distinct packets from the phone, as the socket hands them over (built before measuring)
+        InetSocketAddress phone = new InetSocketAddress(java.net.InetAddress.getByName(PHONE), 5004);
+        List<Received> packets = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             byte[] p = RtpPackets.rtp(RtpPackets.PCMA, i, 160L * i, 0x1234L, new byte[160]);
-            packets.add(new Received(phone, Buffer.buffer(p)));
+            packets.add(new Received(Unpooled.directBuffer(p.length).writeBytes(p), phone));
         }
         // Warm up, so the measure sees compiled code; then measure this thread's allocations.
         for (int i = 0; i < PACKETS; i++) {
-            session.onPacket(packets.get(i % packets.size()));
+            Received r = packets.get(i % packets.size());
+            session.onPacket(r.data(), r.sender());
         }
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         long publishedBefore = publisher.bytes;
         long before = threads.getThreadAllocatedBytes(thread);
         for (int i = 0; i < PACKETS; i++) {
-            session.onPacket(packets.get(i % packets.size()));
+            Received r = packets.get(i % packets.size());
+            session.onPacket(r.data(), r.sender());
         }
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
         long published = publisher.bytes - publishedBefore;

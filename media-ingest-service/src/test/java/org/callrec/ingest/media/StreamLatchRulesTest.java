@@ -2,6 +2,8 @@ package org.callrec.ingest.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Set;
 
 import org.callrec.ingest.media.StreamLatch.Verdict;
@@ -11,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Which source a recording accepts: the rules of {@link StreamLatch}, on a clock moved by hand. */
 class StreamLatchRulesTest {
 
-    private static final String PHONE = "203.0.113.7";
+    private static final InetAddress PHONE = ip("203.0.113.7");
     private static final long SECOND = 1_000_000_000L;
     private static final long SSRC = 0x1234L;
 
@@ -19,10 +21,10 @@ class StreamLatchRulesTest {
     @DisplayName("only the phone's address is allowed; a same-host phone may use the host's addresses")
     void allowedAddresses() {
         assertThat(new StreamLatch(PHONE, Set.of(), 0).allowedAddress(PHONE)).isTrue();
-        assertThat(new StreamLatch(PHONE, Set.of(), 0).allowedAddress("203.0.113.8")).isFalse();
-        StreamLatch local = new StreamLatch("127.0.0.1", Set.of("127.0.0.1", "10.0.0.5"), 0);
-        assertThat(local.allowedAddress("10.0.0.5")).isTrue();
-        assertThat(local.allowedAddress("127.0.0.2")).isFalse();
+        assertThat(new StreamLatch(PHONE, Set.of(), 0).allowedAddress(ip("203.0.113.8"))).isFalse();
+        StreamLatch local = new StreamLatch(ip("127.0.0.1"), Set.of(ip("127.0.0.1"), ip("10.0.0.5")), 0);
+        assertThat(local.allowedAddress(ip("10.0.0.5"))).isTrue();
+        assertThat(local.allowedAddress(ip("127.0.0.2"))).isFalse();
     }
 
     @Test
@@ -31,7 +33,7 @@ class StreamLatchRulesTest {
         StreamLatch latch = new StreamLatch(PHONE, Set.of(), 0);
 
         assertThat(latch.admit(PHONE, 5004, SSRC, 0)).isEqualTo(Verdict.ACCEPT);
-        assertThat(latch.latched()).isEqualTo(PHONE + ":5004");
+        assertThat(latch.latched()).isEqualTo("203.0.113.7:5004");
         assertThat(latch.admit(PHONE, 5006, SSRC, 1)).isEqualTo(Verdict.FOREIGN_PORT);
         assertThat(latch.admit(PHONE, 5004, 0x9999L, 2)).as("an SSRC change of the latched source").isEqualTo(Verdict.ACCEPT);
         assertThat(latch.admit(PHONE, 5006, 0x9999L, 3600 * SECOND)).isEqualTo(Verdict.FOREIGN_PORT);
@@ -49,7 +51,15 @@ class StreamLatchRulesTest {
         // 30 s of silence: a stranger's SSRC still cannot, the stream's own can
         assertThat(latch.admit(PHONE, 6000, 0x5EEDL, 59 * SECOND)).isEqualTo(Verdict.FOREIGN_PORT);
         assertThat(latch.admit(PHONE, 6000, SSRC, 59 * SECOND)).isEqualTo(Verdict.RELATCHED);
-        assertThat(latch.latched()).isEqualTo(PHONE + ":6000");
+        assertThat(latch.latched()).isEqualTo("203.0.113.7:6000");
         assertThat(latch.admit(PHONE, 5004, SSRC, 59 * SECOND + 1)).isEqualTo(Verdict.FOREIGN_PORT);
+    }
+
+    private static InetAddress ip(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 }
