@@ -60,12 +60,15 @@ if [ "$missing" = 1 ]; then
   INFRA_JAR=$(ls embedded-infra/target/embedded-infra-*.jar | grep -v -e sources -e tests | head -1)
 fi
 
-pids=()
+# Process names: ingest, ingest-2, …; storage, storage-2, … (pid files and logs under these names).
+instance() { if [ "$2" = 1 ]; then echo "$1"; else echo "$1-$2"; fi; }
+INGEST_NAMES=(); for k in $(seq 1 "$INGEST_NODES"); do INGEST_NAMES+=("$(instance ingest "$k")"); done
+STORAGE_NAMES=(); for k in $(seq 1 "$STORAGE_INSTANCES"); do STORAGE_NAMES+=("$(instance storage "$k")"); done
 stop_all() {
   trap - INT TERM EXIT
   echo "Stopping…"
   # Reverse order: phones' side first, the broker and object store last.
-  for name in control catalog ingest storage infra; do
+  for name in control catalog "${INGEST_NAMES[@]}" "${STORAGE_NAMES[@]}" infra; do
     f="$RUN_DIR/$name.pid"
     [ -f "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null || true
     if [ -f "$f" ]; then
@@ -112,21 +115,37 @@ CALLREC_S3_ACCESS_KEY=$S3_ACCESS_KEY CALLREC_S3_SECRET_KEY=$S3_SECRET_KEY CALLRE
   start infra "$LOG_DIR/infra.log" "$JAVA" $INFRA_OPTS -cp "$INFRA_JAR:$(cat embedded-infra/target/classpath.txt)" org.callrec.infra.LocalInfra
 wait_for infra "INFRA READY" "$LOG_DIR/infra.log"
 
-echo "Starting media-ingest-service (HTTP $INGEST_HTTP, management $INGEST_MANAGEMENT, UDP $UDP_MIN-$UDP_MAX)…"
-INGEST_API_TOKEN_FILE="$INTERNAL_TOKEN_FILE" start ingest "$LOG_DIR/ingest.log" "$JAVA" $INGEST_OPTS -Dquarkus.http.port="$INGEST_HTTP" \
-  -Dquarkus.management.port="$INGEST_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
-  -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dingest.advertised-address="$ADVERTISED" \
-  -Dingest.ports.min="$UDP_MIN" -Dingest.ports.max="$UDP_MAX" -Dingest.node-id=ingest-local \
-  -jar media-ingest-service/target/quarkus-app/quarkus-run.jar
+INGEST_URLS=()
+UDP_SHARE=$(( (UDP_MAX - UDP_MIN + 1) / INGEST_NODES ))
+for k in $(seq 1 "$INGEST_NODES"); do
+  name=$(instance ingest "$k")
+  http=$((INGEST_HTTP + 100 * (k - 1))); management=$((INGEST_MANAGEMENT + 100 * (k - 1)))
+  low=$((UDP_MIN + UDP_SHARE * (k - 1))); high=$((k == INGEST_NODES ? UDP_MAX : low + UDP_SHARE - 1))
+  node_id=ingest-local; [ "$k" = 1 ] || node_id="ingest-local-$k"
+  INGEST_URLS+=("http://127.0.0.1:$http")
+  echo "Starting media-ingest-service $node_id (HTTP $http, management $management, UDP $low-$high)…"
+  # shellcheck disable=SC2086  # the *_OPTS are word-split on purpose
+  INGEST_API_TOKEN_FILE="$INTERNAL_TOKEN_FILE" start "$name" "$LOG_DIR/$name.log" "$JAVA" $INGEST_OPTS -Dquarkus.http.port="$http" \
+    -Dquarkus.management.port="$management" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
+    -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dingest.advertised-address="$ADVERTISED" \
+    -Dingest.ports.min="$low" -Dingest.ports.max="$high" -Dingest.node-id="$node_id" \
+    -jar media-ingest-service/target/quarkus-app/quarkus-run.jar
+done
 
-echo "Starting storage-service (HTTP $STORAGE_HTTP, management $STORAGE_MANAGEMENT)…"
-STORAGE_S3_SECRET_KEY_FILE=$S3_SECRET_FILE STORAGE_IMPORT_CREDENTIALS_FILE=$IMPORT_CREDENTIALS_FILE \
-  start storage "$LOG_DIR/storage.log" "$JAVA" $STORAGE_OPTS -Dquarkus.http.port="$STORAGE_HTTP" \
-  -Dquarkus.management.port="$STORAGE_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
-  -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dstorage.s3.endpoint="http://$S3_HOST:$S3_PORT" \
-  -Dstorage.s3.bucket="$S3_BUCKET" -Dstorage.s3.access-key="$S3_ACCESS_KEY" \
-  -Dstorage.work-dir="$DATA_DIR/storage" \
-  -jar storage-service/target/quarkus-app/quarkus-run.jar
+for k in $(seq 1 "$STORAGE_INSTANCES"); do
+  name=$(instance storage "$k")
+  http=$((STORAGE_HTTP + 100 * (k - 1))); management=$((STORAGE_MANAGEMENT + 100 * (k - 1)))
+  work=$DATA_DIR/storage; [ "$k" = 1 ] || work="$DATA_DIR/storage-$k"
+  echo "Starting storage-service $name (HTTP $http, management $management)…"
+  # shellcheck disable=SC2086
+  STORAGE_S3_SECRET_KEY_FILE=$S3_SECRET_FILE STORAGE_IMPORT_CREDENTIALS_FILE=$IMPORT_CREDENTIALS_FILE \
+    start "$name" "$LOG_DIR/$name.log" "$JAVA" $STORAGE_OPTS -Dquarkus.http.port="$http" \
+    -Dquarkus.management.port="$management" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
+    -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dstorage.s3.endpoint="http://$S3_HOST:$S3_PORT" \
+    -Dstorage.s3.bucket="$S3_BUCKET" -Dstorage.s3.access-key="$S3_ACCESS_KEY" \
+    -Dstorage.work-dir="$work" \
+    -jar storage-service/target/quarkus-app/quarkus-run.jar
+done
 
 echo "Starting catalog-service (HTTP $CATALOG_HTTP, management $CATALOG_MANAGEMENT)…"
 # The catalog reads and deletes the recordings in the same bucket as storage. The local run lets
@@ -140,8 +159,11 @@ CATALOG_S3_SECRET_KEY_FILE=$S3_SECRET_FILE \
   -Dcatalog.s3.access-key="$S3_ACCESS_KEY" -Dcatalog.webhooks.allow-private-networks=true \
   -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:$POSTGRES_PORT/callrec" -Dquarkus.datasource.username=callrec \
   -jar catalog-service/target/quarkus-app/quarkus-run.jar
-wait_for ingest "$INGEST_HTTP" "$LOG_DIR/ingest.log"
-wait_for ingest "$INGEST_MANAGEMENT" "$LOG_DIR/ingest.log"
+for k in $(seq 1 "$INGEST_NODES"); do
+  name=$(instance ingest "$k")
+  wait_for "$name" $((INGEST_HTTP + 100 * (k - 1))) "$LOG_DIR/$name.log"
+  wait_for "$name" $((INGEST_MANAGEMENT + 100 * (k - 1))) "$LOG_DIR/$name.log"
+done
 # control reads the registry the catalog publishes (the seeded default tenant among it)
 wait_for catalog "$CATALOG_MANAGEMENT" "$LOG_DIR/catalog.log"
 
@@ -150,11 +172,14 @@ CONTROL_INGEST_TOKEN_FILE="$INTERNAL_TOKEN_FILE" start control "$LOG_DIR/control
   -Dquarkus.management.port="$CONTROL_MANAGEMENT" -Dquarkus.log.console.json.enabled="$LOG_JSON" \
   -Dcontrol.port="$CONTROL_PORT" -Dcontrol.default-tenant="$TENANT" \
   -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dcontrol.tenants.unknown-devices="$UNKNOWN_DEVICES" \
-  -Dcontrol.ingest.nodes="http://127.0.0.1:$INGEST_HTTP" \
+  -Dcontrol.ingest.nodes="$(IFS=,; echo "${INGEST_URLS[*]}")" \
   -jar control-service/target/quarkus-app/quarkus-run.jar
-wait_for storage "Consuming " "$LOG_DIR/storage.log"   # its Kafka consumer is running
+for k in $(seq 1 "$STORAGE_INSTANCES"); do
+  name=$(instance storage "$k")
+  wait_for "$name" "Consuming " "$LOG_DIR/$name.log"   # its Kafka consumer is running
+  wait_for "$name" $((STORAGE_MANAGEMENT + 100 * (k - 1))) "$LOG_DIR/$name.log"
+done
 wait_for control "$CONTROL_PORT" "$LOG_DIR/control.log"
-wait_for storage "$STORAGE_MANAGEMENT" "$LOG_DIR/storage.log"
 wait_for control "$CONTROL_MANAGEMENT" "$LOG_DIR/control.log"
 wait_for catalog "$CATALOG_HTTP" "$LOG_DIR/catalog.log"
 
@@ -181,7 +206,7 @@ INFO
 # is reported once and the run goes on (restart the suite to get the admin API back).
 catalog_reported=0
 while true; do
-  for name in infra ingest storage control; do
+  for name in infra "${INGEST_NAMES[@]}" "${STORAGE_NAMES[@]}" control; do
     if ! kill -0 "$(cat "$RUN_DIR/$name.pid")" 2>/dev/null; then
       echo "$name stopped unexpectedly; see $LOG_DIR/$name.log"; exit 1
     fi

@@ -29,6 +29,11 @@ INGEST_MANAGEMENT=${CALLREC_INGEST_MANAGEMENT_PORT:-9082}
 STORAGE_MANAGEMENT=${CALLREC_STORAGE_MANAGEMENT_PORT:-9083}
 CATALOG_MANAGEMENT=${CALLREC_CATALOG_MANAGEMENT_PORT:-9084}
 LOG_JSON=${CALLREC_LOG_JSON:-false}
+# How many ingest nodes and storage instances run (capacity runs: bench/README.md). Node k > 1
+# takes the base HTTP and management ports + 100 × (k-1); the ingest nodes share the UDP range
+# in equal parts.
+INGEST_NODES=${CALLREC_INGEST_NODES:-1}
+STORAGE_INSTANCES=${CALLREC_STORAGE_INSTANCES:-1}
 JAVA=${JAVA:-java}
 # Extra JVM options per process (word-split: -D…, -XX:…, e.g. a JFR recording), empty by default
 INFRA_OPTS=${CALLREC_INFRA_OPTS:-}
