@@ -1,5 +1,6 @@
 package org.callrec.storage.metrics;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
@@ -96,6 +97,35 @@ public class StorageMetrics {
         ObjectKind(String tag) {
             this.tag = tag;
         }
+    }
+
+    /**
+     * Where a stored recording's time went between its hand-off to the upload pool and its
+     * acknowledged completion event: the successful attempt of each step (failed attempts and
+     * their back-offs are not counted).
+     */
+    public enum UploadStage {
+        /** Waiting in the upload pool's queue for a worker. */
+        QUEUED("queued"),
+        /** The WAV PUT(s), the hashing of the spill file included. */
+        AUDIO("audio"),
+        /** The metadata document's PUT. */
+        METADATA("metadata"),
+        /** Deleting the spill files. */
+        SPILL("spill"),
+        /** The completion event, until the broker acknowledged it. */
+        EVENT("event");
+
+        private final String tag;
+
+        UploadStage(String tag) {
+            this.tag = tag;
+        }
+    }
+
+    /** A stored recording spent {@code nanos} in {@code stage}. */
+    public void uploadStage(UploadStage stage, long nanos) {
+        registry.timer("callrec.storage.upload.stage", "stage", stage.tag).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A record was skipped. */

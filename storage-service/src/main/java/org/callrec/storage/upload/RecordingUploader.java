@@ -164,6 +164,9 @@ public class RecordingUploader {
         private int failures; // consecutive, current step
         private boolean warned;
         private RecordingMetadata metadata;
+        private final long queuedAtNanos = System.nanoTime();
+        private long startedAtNanos; // first attempt taken by a worker; 0 before
+        private final long[] stepNanos = new long[StorageMetrics.UploadStage.values().length];
 
         Job(AssembledRecording recording, Consumer<Outcome> done) {
             this.recording = recording;
@@ -199,9 +202,16 @@ public class RecordingUploader {
                 refused();
                 return;
             }
+            if (startedAtNanos == 0) {
+                startedAtNanos = System.nanoTime();
+                stepNanos[StorageMetrics.UploadStage.QUEUED.ordinal()] = startedAtNanos - queuedAtNanos;
+            }
             try {
                 while (step < steps()) {
-                    if (runStep() == S3Store.Write.CONFLICT) {
+                    long t0 = System.nanoTime();
+                    S3Store.Write w = runStep();
+                    stepNanos[stageOf(step).ordinal()] += System.nanoTime() - t0;
+                    if (w == S3Store.Write.CONFLICT) {
                         conflict();
                         return;
                     }
@@ -217,10 +227,16 @@ public class RecordingUploader {
                 return;
             }
             metrics.stored();
+            for (StorageMetrics.UploadStage stage : StorageMetrics.UploadStage.values()) {
+                metrics.uploadStage(stage, stepNanos[stage.ordinal()]);
+            }
             if (warned) {
                 LOG.infof("Recording %s stored after all: %s", recording.recordingId(), keys.audio());
-            } else {
-                LOG.debugf("Recording %s stored: %s", recording.recordingId(), keys.audio());
+            } else if (LOG.isDebugEnabled()) {
+                LOG.debugf("Recording %s stored in %d ms: %s: queued=%dms, audio=%dms, metadata=%dms, spill=%dms,"
+                        + " event=%dms", recording.recordingId(), millis(System.nanoTime() - queuedAtNanos),
+                        keys.audio(), millis(stepNanos[0]), millis(stepNanos[1]), millis(stepNanos[2]),
+                        millis(stepNanos[3]), millis(stepNanos[4]));
             }
             finish(Outcome.STORED);
         }
@@ -247,6 +263,14 @@ public class RecordingUploader {
                 throw new IllegalStateException("step " + step);
             }
             return S3Store.Write.CREATED;
+        }
+
+        /** The stage a step belongs to: every WAV segment is {@code AUDIO}. */
+        private StorageMetrics.UploadStage stageOf(int step) {
+            int n = segments.size();
+            return step < n ? StorageMetrics.UploadStage.AUDIO
+                    : step == n ? StorageMetrics.UploadStage.METADATA
+                    : step == n + 1 ? StorageMetrics.UploadStage.SPILL : StorageMetrics.UploadStage.EVENT;
         }
 
         private void written(S3Store.Write w, StorageMetrics.ObjectKind kind, long bytes) {
@@ -336,6 +360,10 @@ public class RecordingUploader {
                 }
             }
         }
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     private static String describe(Exception e) {

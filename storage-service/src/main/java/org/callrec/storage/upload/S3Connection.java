@@ -25,6 +25,8 @@ import org.callrec.storage.config.StorageConfig;
 import io.minio.MinioClient;
 import io.minio.ServerSideEncryption;
 import io.minio.errors.MinioException;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 
 /**
@@ -145,9 +147,30 @@ public final class S3Connection {
         };
     }
 
-    /** A client with the given time limit per exchange, the credentials and the TLS trust of {@code s3}. */
-    public static MinioClient client(StorageConfig.S3 s3, Credentials credentials, long timeoutMillis) {
+    /**
+     * A client with the given time limit per exchange, the credentials and the TLS trust of
+     * {@code s3}, that runs up to {@code concurrent} requests at once. The MinIO SDK sends every
+     * request through OkHttp's asynchronous dispatcher, which by default runs at most 5 per host
+     * and queues the rest: more upload threads than that would wait there, unseen.
+     */
+    public static MinioClient client(StorageConfig.S3 s3, Credentials credentials, long timeoutMillis,
+            int concurrent) {
+        return MinioClient.builder()
+                .endpoint(s3.endpoint())
+                .region(s3.region())
+                .credentials(credentials.accessKey(), credentials.secretKey())
+                .httpClient(http(s3, timeoutMillis, concurrent), true)
+                .build();
+    }
+
+    /** The HTTP client of {@link #client}. */
+    static OkHttpClient http(StorageConfig.S3 s3, long timeoutMillis, int concurrent) {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequestsPerHost(Math.max(5, concurrent));
+        dispatcher.setMaxRequests(Math.max(dispatcher.getMaxRequests(), concurrent));
         OkHttpClient.Builder http = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(Math.max(5, concurrent), 5, TimeUnit.MINUTES))
                 .connectTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .readTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .writeTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -161,12 +184,7 @@ public final class S3Connection {
                 throw new Invalid("cannot set up TLS with storage.s3.ca-file: " + e);
             }
         }
-        return MinioClient.builder()
-                .endpoint(s3.endpoint())
-                .region(s3.region())
-                .credentials(credentials.accessKey(), credentials.secretKey())
-                .httpClient(http.build(), true)
-                .build();
+        return http.build();
     }
 
     /** A trust manager that trusts exactly the certificates of a PEM file. */

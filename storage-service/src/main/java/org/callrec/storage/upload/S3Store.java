@@ -25,6 +25,7 @@ import org.callrec.storage.placement.Placement;
 import org.jboss.logging.Logger;
 
 import io.minio.BucketExistsArgs;
+import io.minio.Checksum;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -139,8 +140,9 @@ public class S3Store {
     void init() {
         credentials = S3Connection.credentials(config.s3(), ConfigUtils.getProfiles());
         sse = S3Connection.encryption(config.s3()).orElse(null);
-        client = S3Connection.client(config.s3(), credentials, config.s3().timeout().toMillis());
-        checkClient = S3Connection.client(config.s3(), credentials, config.health().checkTimeout().toMillis());
+        client = S3Connection.client(config.s3(), credentials, config.s3().timeout().toMillis(),
+                config.uploadThreads() + config.imports().maxConcurrent());
+        checkClient = S3Connection.client(config.s3(), credentials, config.health().checkTimeout().toMillis(), 1);
     }
 
     @PreDestroy
@@ -269,9 +271,18 @@ public class S3Store {
     }
 
     /**
+     * The checksum S3 verifies on every PUT ({@code x-amz-checksum-crc32}). The SDK's default,
+     * CRC32C, is its own byte-at-a-time Java loop: the largest single item of the upload's CPU in a
+     * profile of this store (15 % of the samples); CRC32 is {@link java.util.zip.CRC32}, an intrinsic.
+     * The same integrity check by S3 (both are whole-object checksums, composite per part above
+     * 5 GiB), and over plain HTTP the payload's SHA-256 is still signed.
+     */
+    static final Checksum.Algorithm CHECKSUM = Checksum.Algorithm.CRC32;
+
+    /**
      * The arguments of one conditional PUT: {@code If-None-Match: *}, the content's SHA-256 as user
-     * metadata, the placement's bucket and encryption. Package-private for the tests (s3proxy has
-     * no KMS: what goes on the wire is checked on these).
+     * metadata, the placement's bucket and encryption, the {@link #CHECKSUM}. Package-private for
+     * the tests (s3proxy has no KMS: what goes on the wire is checked on these).
      */
     PutObjectArgs putArgs(Placement p, String key, InputStream in, long size, String contentType, String sha256)
             throws MinioException {
@@ -279,6 +290,7 @@ public class S3Store {
                 .bucket(p.bucket())
                 .object(key)
                 .stream(in, size, Math.max(MIN_PART, Math.min(size, MAX_SINGLE_PUT)))
+                .checksum(CHECKSUM)
                 .contentType(contentType)
                 .sse(encryption(p))
                 .headers(Map.of("If-None-Match", "*"))

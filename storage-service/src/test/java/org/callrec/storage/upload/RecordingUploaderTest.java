@@ -85,6 +85,11 @@ class RecordingUploaderTest {
         assertThat(spill).doesNotExist();
         assertThat(registry.counter("callrec.storage.recordings.stored").count()).isEqualTo(1);
         assertThat(uploader.inFlight()).isZero();
+        // where its time went: one sample per stage
+        for (String stage : List.of("queued", "audio", "metadata", "spill", "event")) {
+            assertThat(registry.get("callrec.storage.upload.stage").tag("stage", stage).timer().count())
+                    .as(stage).isEqualTo(1);
+        }
     }
 
     @Test

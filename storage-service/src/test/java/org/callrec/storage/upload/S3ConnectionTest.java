@@ -273,7 +273,10 @@ class S3ConnectionTest {
         }
     }
 
-    /** A {@link StorageConfig} whose {@code s3()} is {@code s3} (and whose health time limit is 3 s); nothing else is read. */
+    /**
+     * A {@link StorageConfig} whose {@code s3()} is {@code s3} (and whose health time limit is 3 s, 4 upload
+     * threads, 2 import slots); nothing else is read.
+     */
     private static StorageConfig config(StorageConfig.S3 s3) {
         StorageConfig.Health health = new StorageConfig.Health() {
             @Override
@@ -290,6 +293,12 @@ class S3ConnectionTest {
                 new Class<?>[] {StorageConfig.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "s3" -> s3;
                     case "health" -> health;
+                    case "uploadThreads" -> 4; // with the import slots: how many requests the client runs at once
+                    case "imports" -> Proxy.newProxyInstance(StorageConfig.class.getClassLoader(),
+                            new Class<?>[] {StorageConfig.Import.class}, (p, m, a) -> switch (m.getName()) {
+                                case "maxConcurrent" -> 2;
+                                default -> throw new UnsupportedOperationException(m.getName());
+                            });
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }

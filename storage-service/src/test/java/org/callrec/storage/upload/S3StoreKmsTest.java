@@ -13,10 +13,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import io.minio.Checksum;
 import io.minio.PutObjectArgs;
 import io.minio.ServerSideEncryption;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import okhttp3.OkHttpClient;
 
 /**
  * What every PUT of a recording carries for its placement's encryption. s3proxy has no KMS, so
@@ -62,6 +64,23 @@ class S3StoreKmsTest {
         // the tenant's key replaces the deployment's storage.s3.sse, whatever that is
         assertThat(args(store("https://s3.example.net", "s3"), new Placement("acme-calls", "acme", KEY, null))
                 .sse().headers().get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id")).containsExactly(KEY);
+    }
+
+    @Test
+    @DisplayName("every PUT asks S3 to verify a CRC32 (java.util.zip's intrinsic), not the SDK's byte-by-byte CRC32C")
+    void checksum() throws Exception {
+        assertThat(args(store("http://127.0.0.1:9000", "none"), new Placement("recordings", "acme", null, null))
+                .checksum()).isEqualTo(Checksum.Algorithm.CRC32);
+    }
+
+    @Test
+    @DisplayName("the upload client runs as many requests at once as it has upload threads and import slots (OkHttp runs 5 per host unless told)")
+    void concurrency() throws Exception {
+        StorageConfig config = store("http://127.0.0.1:9000", "none").config;
+        OkHttpClient http = S3Connection.http(config.s3(), 1000, 20);
+        assertThat(http.dispatcher().getMaxRequestsPerHost()).isEqualTo(20);
+        assertThat(http.dispatcher().getMaxRequests()).isGreaterThanOrEqualTo(20);
+        assertThat(S3Connection.http(config.s3(), 1000, 1).dispatcher().getMaxRequestsPerHost()).isEqualTo(5);
     }
 
     @Test
