@@ -9,11 +9,14 @@ import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
 import org.callrec.control.FakeIngestNode.Behaviour;
+import org.callrec.control.allocation.IngestNodeClient;
 import org.callrec.control.protocol.ControlServer;
 import org.callrec.core.allocation.ReleaseRequest;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Future;
 
 /**
  * What control-service does when ingest nodes are full, failing, slow or refusing
@@ -36,12 +40,30 @@ class IngestFailoverTest {
 
     @Inject
     ControlServer server;
+    @Inject
+    IngestNodeClient client;
 
     FakeIngestNodes nodes;
 
     @BeforeEach
     void resetNodes() {
         nodes.reset();
+    }
+
+    @Test
+    @DisplayName("a burst of starts reaches a node at once over its own connections (more than Vert.x's default pool of 5), none waits for another's answer")
+    void burstOfAllocationsIsNotQueuedBehindAFewConnections() {
+        int burst = 12;
+        nodes.first().onAllocate(Behaviour.HOLD);
+        List<Future<?>> calls = IntStream.range(0, burst).<Future<?>>mapToObj(i -> client.allocate(nodes.first().url(),
+                new AllocateRequest("burst-rec-" + i, "default", "burst-" + i, "0c:38:3e:00:00:0" + (i % 10), "PCMA",
+                        "out", "127.0.0.1", Map.of()))).toList();
+
+        // every call is at the node while none has been answered: each has its own connection
+        await().atMost(Duration.ofSeconds(1)).until(() -> nodes.first().allocateCalls().size() == burst);
+        nodes.first().answerHeld();
+        await().atMost(Duration.ofSeconds(2)).until(() -> calls.stream().allMatch(Future::isComplete));
+        assertThat(calls).allMatch(Future::succeeded);
     }
 
     @ParameterizedTest(name = "first node {0}")

@@ -74,6 +74,7 @@ public class IngestNodeClient {
         WebClientOptions options = new WebClientOptions()
                 .setConnectTimeout((int) config.ingest().timeout().toMillis())
                 .setKeepAlive(true)
+                .setMaxPoolSize(config.ingest().maxConnections())
                 .setVerifyHost(true);
         config.ingest().trustFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
         client = WebClient.create(vertx, options);

@@ -242,6 +242,14 @@ public interface ControlConfig {
         @WithDefault("2s")
         Duration timeout();
 
+        /**
+         * Most HTTP/1.1 connections kept open to one ingest node; a call finds a free one or waits
+         * for one within {@code timeout}. Vert.x's default of 5 made a burst of starts wait for a
+         * connection (and fail {@code no-capacity}) while the node had room. Defaults to 64.
+         */
+        @WithDefault("64")
+        int maxConnections();
+
         /** Attempts to end a recording on its node before giving up. Defaults to 3. */
         @WithDefault("3")
         int releaseAttempts();
