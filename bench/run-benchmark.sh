@@ -12,6 +12,8 @@
 # Also:
 #   BENCH_READY_TIMEOUT  seconds to wait for run.sh's READY line     [300]
 #   BENCH_STOP_TIMEOUT   seconds to wait for run.sh to stop            [120]
+#   BENCH_SETTLE         seconds to wait after READY before the first call, while the
+#                        freshly started JVMs finish their start-up work   [10]
 #   BENCH_JAVA_OPTS      JVM options of the benchmark                  [-XX:+UseSerialGC]
 #   CONTROL_ADMISSION_START_BURST  control's start burst per source        [10000]
 #     (every simulated phone calls from 127.0.0.1: control's default burst of 100 starts per
@@ -109,7 +111,9 @@ until grep -v 'INFRA READY' "$STACK_LOG" 2>/dev/null | grep -q 'READY'; do
   fi
   sleep 0.5
 done
-log "stack is READY; running $PHONES phones × $DURATION"
+SETTLE=${BENCH_SETTLE:-10}
+log "stack is READY; settling ${SETTLE} s, then running $PHONES phones × $DURATION"
+sleep "$SETTLE"
 
 set +e
 "$JAVA" "${JAVA_OPTS[@]}" -cp benchmark/target/benchmark.jar org.callrec.benchmark.FleetBenchmark \

@@ -38,13 +38,14 @@ import org.callrec.simulator.Durations;
  * @param rtpTick           shortest time between two pacing ticks; null = 1 ms batched, 0 sockets
  * @param pacerThreads      threads pacing the RTP
  * @param verifyThreads     parallel S3 reads when checking the files
+ * @param curveHeader       print the capacity curve's table header and exit
  * @param help              print usage and exit
  */
 record BenchmarkOptions(String controlHost, int controlPort, int phones, Duration duration, Duration stagger,
                         int concurrency, AudioCodec codec, Terminator terminator, String kafka, String topic,
                         String s3Endpoint, String s3Region, String bucket, String accessKey, String secretKey,
                         Path pidDir, Duration completionTimeout, Duration kafkaTimeout, Rtp rtp, int rtpSockets,
-                        Duration rtpTick, int pacerThreads, int verifyThreads, boolean help) {
+                        Duration rtpTick, int pacerThreads, int verifyThreads, boolean curveHeader, boolean help) {
 
     /** How the phones' RTP is sent. */
     enum Rtp {
@@ -95,6 +96,7 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
                                          late, in larger batches)     [1ms batched, 0 sockets]
               --pacer-threads N          threads pacing the RTP                 [2]
               --verify-threads N         parallel S3 reads checking the files   [2]
+              --curve-header             print the capacity curve's table header and exit
               -h, --help                 this help
             Exit code: 0 all calls recorded and verified; 1 some not; 2 usage error; 3 cannot run.
             """.formatted(Topics.COMPLETED, String.join(",", SERVICES));
@@ -122,6 +124,7 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
         Duration rtpTick = null;
         int pacerThreads = 2;
         int verifyThreads = 2;
+        boolean curveHeader = false;
         boolean help = false;
 
         List<String> rest = new ArrayList<>(List.of(args));
@@ -129,6 +132,10 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
             String arg = rest.remove(0);
             if (arg.equals("-h") || arg.equals("--help")) {
                 help = true;
+                continue;
+            }
+            if (arg.equals("--curve-header")) {
+                curveHeader = true;
                 continue;
             }
             String name = arg;
@@ -182,7 +189,7 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
         int port = positive("--control port", control.substring(colon + 1));
         return new BenchmarkOptions(control.substring(0, colon), port, phones, duration, stagger, concurrency, codec,
                 terminator, kafka, topic, s3, region, bucket, accessKey, secretKey, pidDir, completionTimeout,
-                kafkaTimeout, rtp, rtpSockets, rtpTick, pacerThreads, verifyThreads, help);
+                kafkaTimeout, rtp, rtpSockets, rtpTick, pacerThreads, verifyThreads, curveHeader, help);
     }
 
     private static Terminator terminator(String v) {

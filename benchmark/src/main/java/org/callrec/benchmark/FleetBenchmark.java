@@ -76,6 +76,10 @@ public final class FleetBenchmark {
             out.print(BenchmarkOptions.USAGE);
             return 0;
         }
+        if (options.curveHeader()) {
+            out.println(BenchmarkReport.CURVE_HEADER);
+            return 0;
+        }
         try {
             return new FleetBenchmark(options, out, err).execute();
         } catch (BenchmarkException e) {
