@@ -56,6 +56,7 @@ record BenchmarkReport(
         double visibleP50Millis, double visibleP99Millis, double deliveryP50Millis, double deliveryP99Millis,
         double maxSendLagMillis, String rtpTransport, long transportErrors,
         Map<String, Double> cpuSeconds, double callHours, MachineLoad.Figures machine,
+        long simulatorPeakRssBytes, int simulatorPeakThreads,
         double fleetWallSeconds, double totalWallSeconds) {
 
     /** The processes whose CPU is the pipeline's: the services and the infrastructure, not the benchmark. */
@@ -152,7 +153,23 @@ record BenchmarkReport(
                 Percentiles.of(vis, 50), Percentiles.of(vis, 99), Percentiles.of(delivery, 50), Percentiles.of(delivery, 99),
                 calls.stream().mapToLong(CallResult::maxSendLagNanos).max().orElse(0) / 1e6,
                 rtpTransport, transportErrors + calls.stream().mapToLong(CallResult::sendErrors).sum(),
-                cpuSeconds, callHours, machine, seconds(fleetWall), seconds(totalWall));
+                cpuSeconds, callHours, machine, peakRssBytes(),
+                java.lang.management.ManagementFactory.getThreadMXBean().getPeakThreadCount(),
+                seconds(fleetWall), seconds(totalWall));
+    }
+
+    /** This JVM's peak resident set ({@code VmHWM} of /proc/self/status), -1 when unknown. */
+    static long peakRssBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // no /proc
+        }
+        return -1;
     }
 
     /** The key of a phone's completion event. */
@@ -209,6 +226,8 @@ record BenchmarkReport(
         line(sb, "wall time", "fleet %.1f s, total %.1f s", fleetWallSeconds, totalWallSeconds);
         line(sb, "RTP transport", "%s; %d send errors", rtpTransport, transportErrors);
         line(sb, "simulator lag", "max %s behind real time", ms(maxSendLagMillis));
+        line(sb, "simulator memory", "peak RSS %s MiB, peak threads %d",
+                simulatorPeakRssBytes < 0 ? "n/a" : Long.toString(simulatorPeakRssBytes >> 20), simulatorPeakThreads);
         line(sb, "verdict", "%s", allGood() ? "PASS" : "FAIL");
         line(sb, "curve row", "%s", curveRow());
         sb.append("=================================================================\n");
@@ -305,6 +324,8 @@ record BenchmarkReport(
         number(m, "loadAverageMean", machine.loadMean());
         number(m, "loadAverageMax", machine.loadMax());
         n.put("rtpTransport", rtpTransport);
+        n.put("simulatorPeakRssBytes", simulatorPeakRssBytes);
+        n.put("simulatorPeakThreads", simulatorPeakThreads);
         n.put("transportErrors", transportErrors);
         number(n, "fleetWallSeconds", fleetWallSeconds);
         number(n, "totalWallSeconds", totalWallSeconds);
