@@ -84,6 +84,16 @@ record BenchmarkReport(
         return sum;
     }
 
+    /**
+     * CPU seconds the machine was busy with anything but the pipeline and the benchmark (other
+     * processes, the kernel's own threads): a run with a large share here was disturbed. NaN when unknown.
+     */
+    double otherCpuSeconds() {
+        Double pipeline = pipelineCpuSeconds();
+        Double simulator = cpuSeconds.get(SIMULATOR);
+        return pipeline == null || simulator == null ? Double.NaN : machine.busySeconds() - pipeline - simulator;
+    }
+
     /** CPU microseconds per RTP packet sent; NaN when unknown or nothing was sent. */
     double microsPerPacket(Double cpu) {
         return cpu == null || packetsSent == 0 ? Double.NaN : cpu * 1e6 / packetsSent;
@@ -220,9 +230,11 @@ record BenchmarkReport(
         cpuLine(sb, "pipeline", pipelineCpuSeconds());
         sb.append("                   (pipeline = ").append(String.join(" + ", PIPELINE))
                 .append("; ").append(String.format(Locale.ROOT, "%.3f", callHours)).append(" call-hours)\n");
-        line(sb, "machine", "%s of %d cores busy; load average (1 min) mean %s, max %s (%d samples)",
+        line(sb, "machine", "%s of %d cores busy (%s CPU-s, of which %s outside the pipeline and the benchmark); "
+                        + "load average (1 min) mean %s, max %s (%d samples)",
                 Double.isNaN(machine.busyFraction()) ? "n/a" : String.format(Locale.ROOT, "%.1f %%", 100 * machine.busyFraction()),
-                machine.cores(), num(machine.loadMean()), num(machine.loadMax()), machine.samples());
+                machine.cores(), num(machine.busySeconds()), num(otherCpuSeconds()), num(machine.loadMean()),
+                num(machine.loadMax()), machine.samples());
         line(sb, "wall time", "fleet %.1f s, total %.1f s", fleetWallSeconds, totalWallSeconds);
         line(sb, "RTP transport", "%s; %d send errors", rtpTransport, transportErrors);
         line(sb, "simulator lag", "max %s behind real time", ms(maxSendLagMillis));
@@ -237,13 +249,13 @@ record BenchmarkReport(
     /** Header of the capacity curve's markdown table, whose rows are {@link #curveRow()}. */
     static final String CURVE_HEADER = "| calls | accepted | files exact | loss | start answer p50 / p99 | stop answer p50 / p99 "
             + "| stop → visible p50 / p99 | pipeline µs/packet | pipeline CPU-s/call-hour "
-            + "| µs/packet ingest / storage / infra / control / catalog | simulator µs/packet | machine busy | load avg max |\n"
-            + "|---:|---:|---:|---:|---|---|---|---:|---:|---|---:|---:|---:|";
+            + "| µs/packet ingest / storage / infra / control / catalog | simulator µs/packet | machine busy | other CPU-s | load avg max |\n"
+            + "|---:|---:|---:|---:|---|---|---|---:|---:|---|---:|---:|---:|---:|";
 
     /** This run as one row of the capacity curve (bench/capacity-curve.sh). */
     String curveRow() {
         Double pipeline = pipelineCpuSeconds();
-        return String.format(Locale.ROOT, "| %,d | %,d | %,d | %s | %s / %s | %s / %s | %s / %s | %s | %s | %s / %s / %s / %s / %s | %s | %s | %s |",
+        return String.format(Locale.ROOT, "| %,d | %,d | %,d | %s | %s / %s | %s / %s | %s / %s | %s | %s | %s / %s / %s / %s / %s | %s | %s | %s | %s |",
                 phones, callsStarted, filesExact,
                 Double.isNaN(lossPercent) ? "n/a" : String.format(Locale.ROOT, "%.3f %%", lossPercent),
                 ms(startP50Millis), ms(startP99Millis), ms(stopAnswerP50Millis), ms(stopAnswerP99Millis),
@@ -253,7 +265,7 @@ record BenchmarkReport(
                 num1(microsPerPacket(cpuSeconds.get("infra"))), num1(microsPerPacket(cpuSeconds.get("control"))),
                 num1(microsPerPacket(cpuSeconds.get("catalog"))), num1(microsPerPacket(cpuSeconds.get(SIMULATOR))),
                 Double.isNaN(machine.busyFraction()) ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * machine.busyFraction()),
-                num(machine.loadMax()));
+                num1(otherCpuSeconds()), num(machine.loadMax()));
     }
 
     private static String num1(double v) {
@@ -321,6 +333,8 @@ record BenchmarkReport(
         ObjectNode m = n.putObject("machine");
         m.put("cores", machine.cores());
         number(m, "busyFraction", machine.busyFraction());
+        number(m, "busyCpuSeconds", machine.busySeconds());
+        number(m, "otherCpuSeconds", otherCpuSeconds());
         number(m, "loadAverageMean", machine.loadMean());
         number(m, "loadAverageMax", machine.loadMax());
         n.put("rtpTransport", rtpTransport);

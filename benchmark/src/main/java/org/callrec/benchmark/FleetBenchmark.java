@@ -110,7 +110,7 @@ public final class FleetBenchmark {
             progress("subscribing to %s on %s …", o.topic(), o.kafka());
             watcher.start(o.kafkaTimeout());
 
-            MachineLoad load = MachineLoad.start(2);
+            MachineLoad load = MachineLoad.start(2, cpu.ticksPerSecond());
             cpuBefore = readCpu(cpu, pidFiles);
             PhoneConfig template = PhoneConfig.builder().control(o.controlHost(), o.controlPort())
                     .duration(o.duration()).codec(o.codec()).terminator(o.terminator()).keepPayload(false).build();

@@ -23,13 +23,15 @@ final class MachineLoad implements AutoCloseable {
      *
      * @param cores        online CPUs ({@link Runtime#availableProcessors()})
      * @param busyFraction share of all cores' time spent busy, 0…1; NaN without /proc/stat
+     * @param busySeconds  CPU seconds spent busy, all cores together (/proc/stat ticks are USER_HZ,
+     *                     the same clock as a process's utime + stime)
      * @param loadMean     mean of the 1-minute load average samples; NaN without samples
      * @param loadMax      largest sample
      * @param samples      number of samples
      */
-    record Figures(int cores, double busyFraction, double loadMean, double loadMax, int samples) {
+    record Figures(int cores, double busyFraction, double busySeconds, double loadMean, double loadMax, int samples) {
         static final Figures NONE = new Figures(Runtime.getRuntime().availableProcessors(), Double.NaN, Double.NaN,
-                Double.NaN, 0);
+                Double.NaN, Double.NaN, 0);
     }
 
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -38,11 +40,19 @@ final class MachineLoad implements AutoCloseable {
         return t;
     });
     private final List<Double> loads = new ArrayList<>();
+    private final long ticksPerSecond;
     private long[] startTicks;
 
-    /** Reads /proc/stat now and samples /proc/loadavg every {@code periodSeconds} from now on. */
-    static MachineLoad start(int periodSeconds) {
-        MachineLoad m = new MachineLoad();
+    private MachineLoad(long ticksPerSecond) {
+        this.ticksPerSecond = ticksPerSecond;
+    }
+
+    /**
+     * Reads /proc/stat now and samples /proc/loadavg every {@code periodSeconds} from now on;
+     * {@code ticksPerSecond} is {@code CLK_TCK} ({@link ProcessCpu#ticksPerSecond()}).
+     */
+    static MachineLoad start(int periodSeconds, long ticksPerSecond) {
+        MachineLoad m = new MachineLoad(ticksPerSecond);
         m.startTicks = cpuTicks();
         m.sampler.scheduleAtFixedRate(m::sample, 0, periodSeconds, TimeUnit.SECONDS);
         return m;
@@ -64,13 +74,15 @@ final class MachineLoad implements AutoCloseable {
         sampler.shutdownNow();
         long[] end = cpuTicks();
         double busy = Double.NaN;
+        double busySeconds = Double.NaN;
         if (startTicks != null && end != null) {
             long total = end[0] - startTicks[0];
             long idle = end[1] - startTicks[1];
             busy = total > 0 ? (total - idle) / (double) total : Double.NaN;
+            busySeconds = (total - idle) / (double) ticksPerSecond;
         }
         synchronized (loads) {
-            return new Figures(Runtime.getRuntime().availableProcessors(), busy,
+            return new Figures(Runtime.getRuntime().availableProcessors(), busy, busySeconds,
                     loads.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
                     loads.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), loads.size());
         }
