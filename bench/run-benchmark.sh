@@ -19,6 +19,9 @@
 #     (every simulated phone calls from 127.0.0.1: control's default burst of 100 starts per
 #     source would refuse most of a fleet started 25 ms apart as rate-limited; this measures
 #     capacity, not admission control — bench/admission-flood.sh does that)
+#   CONTROL_ADMISSION_MAX_CONNECTIONS_PER_SOURCE, CONTROL_ADMISSION_MAX_OPEN_RECORDINGS_PER_SOURCE
+#     control's per-source caps (500 connections, 400 open recordings): for the same reason
+#     raised to                                                              [100000]
 # The report (text + one JSON line) is also saved under .local/bench/. The exit status is the
 # benchmark's: 0 every call recorded and verified, 1 not, 2 usage error, 3 could not run.
 set -euo pipefail
@@ -94,6 +97,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 export CONTROL_ADMISSION_START_BURST=${CONTROL_ADMISSION_START_BURST:-10000}
+export CONTROL_ADMISSION_MAX_CONNECTIONS_PER_SOURCE=${CONTROL_ADMISSION_MAX_CONNECTIONS_PER_SOURCE:-100000}
+export CONTROL_ADMISSION_MAX_OPEN_RECORDINGS_PER_SOURCE=${CONTROL_ADMISSION_MAX_OPEN_RECORDINGS_PER_SOURCE:-100000}
 log "starting ./run.sh (log: ${STACK_LOG#"$ROOT"/}; control.admission.start-burst $CONTROL_ADMISSION_START_BURST)"
 ./run.sh > "$STACK_LOG" 2>&1 &
 RUN_PID=$!

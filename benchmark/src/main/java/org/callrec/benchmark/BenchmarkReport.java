@@ -241,39 +241,9 @@ record BenchmarkReport(
         line(sb, "simulator memory", "peak RSS %s MiB, peak threads %d",
                 simulatorPeakRssBytes < 0 ? "n/a" : Long.toString(simulatorPeakRssBytes >> 20), simulatorPeakThreads);
         line(sb, "verdict", "%s", allGood() ? "PASS" : "FAIL");
-        line(sb, "curve row", "%s", curveRow());
+        line(sb, "curve row", "%s", CurveRow.of(this));
         sb.append("=================================================================\n");
         return sb.toString();
-    }
-
-    /** Header of the capacity curve's markdown table, whose rows are {@link #curveRow()}. */
-    static final String CURVE_HEADER = "| calls | accepted | files exact | loss | start answer p50 / p99 | stop answer p50 / p99 "
-            + "| stop → visible p50 / p99 | pipeline µs/packet | pipeline CPU-s/call-hour "
-            + "| µs/packet ingest / storage / infra / control / catalog | simulator µs/packet | machine busy | other CPU-s | load avg max |\n"
-            + "|---:|---:|---:|---:|---|---|---|---:|---:|---|---:|---:|---:|---:|";
-
-    /** This run as one row of the capacity curve (bench/capacity-curve.sh). */
-    String curveRow() {
-        Double pipeline = pipelineCpuSeconds();
-        return String.format(Locale.ROOT, "| %,d | %,d | %,d | %s | %s / %s | %s / %s | %s / %s | %s | %s | %s / %s / %s / %s / %s | %s | %s | %s | %s |",
-                phones, callsStarted, filesExact,
-                Double.isNaN(lossPercent) ? "n/a" : String.format(Locale.ROOT, "%.3f %%", lossPercent),
-                ms(startP50Millis), ms(startP99Millis), ms(stopAnswerP50Millis), ms(stopAnswerP99Millis),
-                secs(visibleP50Millis), secs(visibleP99Millis),
-                num1(microsPerPacket(pipeline)), num(secondsPerCallHour(pipeline)),
-                num1(microsPerPacket(cpuSeconds.get("ingest"))), num1(microsPerPacket(cpuSeconds.get("storage"))),
-                num1(microsPerPacket(cpuSeconds.get("infra"))), num1(microsPerPacket(cpuSeconds.get("control"))),
-                num1(microsPerPacket(cpuSeconds.get("catalog"))), num1(microsPerPacket(cpuSeconds.get(SIMULATOR))),
-                Double.isNaN(machine.busyFraction()) ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * machine.busyFraction()),
-                num1(otherCpuSeconds()), num(machine.loadMax()));
-    }
-
-    private static String num1(double v) {
-        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    private static String secs(double millis) {
-        return Double.isNaN(millis) ? "n/a" : String.format(Locale.ROOT, "%.2f s", millis / 1000);
     }
 
     /** The same figures as one JSON object on one line. */
@@ -352,7 +322,7 @@ record BenchmarkReport(
                 num(microsPerPacket(v)), num(secondsPerCallHour(v))));
     }
 
-    private static String num(double v) {
+    static String num(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
     }
 
@@ -372,7 +342,7 @@ record BenchmarkReport(
         sb.append(String.format(Locale.ROOT, "%-18s ", label)).append(String.format(Locale.ROOT, format, args)).append('\n');
     }
 
-    private static String ms(double v) {
+    static String ms(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f ms", v);
     }
 

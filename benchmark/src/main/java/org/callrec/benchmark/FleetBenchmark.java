@@ -77,7 +77,7 @@ public final class FleetBenchmark {
             return 0;
         }
         if (options.curveHeader()) {
-            out.println(BenchmarkReport.CURVE_HEADER);
+            out.println(CurveRow.HEADER);
             return 0;
         }
         try {
