@@ -24,9 +24,9 @@ import org.callrec.core.protocol.CommandCodec;
  *   <li>open TCP to the control address and send {@code RecordStartRequest} (values
  *       percent-encoded, then the configured terminator, in one write);</li>
  *   <li>read {@code RecordStartResponse}; on {@code result=success} send RTP to its
- *       {@code server:port} from the TCP connection's local address, through the pacer's
- *       {@link RtpTransport} (by default a UDP socket of its own, as a real phone), (the
- *       server only accepts media from the phone's address), one packet every ptime in real
+ *       {@code server:port} from the TCP connection's local address (the server only accepts
+ *       media from the phone's address), through the pacer's {@link RtpTransport} (by default
+ *       a UDP socket of its own, as a real phone), one packet every ptime in real
  *       time, while watching the control connection (a server that closes it ends the media,
  *       as "on a socket error, both sides end the session");</li>
  *   <li>end per {@link EndMode}: {@code RecordStopRequest} and its answer, or an abrupt reset.</li>
