@@ -11,7 +11,7 @@
 #   CURVE_RAMP      all starts spread over this long (stagger = ramp / N), well below
 #                   the call length so that every call of a size overlaps              [10s]
 #   CURVE_PORT_MIN  first UDP port of ingest's range; the range is sized per run as
-#                   2 × N + 200 ports (released ports rest 30 s before reuse)          [40000]
+#                   max(10000, 2 × N + 200) ports (released ports rest 30 s)           [40000]
 #   CURVE_LOCK      a lock file: each size's run is wrapped in `flock $CURVE_LOCK`, so
 #                   other load runs can go between two sizes                           [none]
 #   CURVE_ARGS      more FleetBenchmark options for every run (e.g. "--rtp sockets")  [none]
@@ -48,7 +48,8 @@ cat "$TABLE"
 status=0
 for n in "${SIZES[@]}"; do
   stagger=$(awk -v r="$ramp_ms" -v n="$n" 'BEGIN { printf "%.3fms", r / n }')
-  port_max=$((PORT_MIN + 2 * n + 200))
+  ports=$((2 * n + 200)); [ "$ports" -ge 10000 ] || ports=10000
+  port_max=$((PORT_MIN + ports - 1))
   if [ "$port_max" -gt 65535 ]; then log "$n calls need ports up to $port_max: lower CURVE_PORT_MIN"; exit 3; fi
   log "$n calls × $DURATION, stagger $stagger, UDP ports $PORT_MIN-$port_max"
   run=(bench/run-benchmark.sh "$n" "$DURATION" --stagger "$stagger" --rtp batched "${EXTRA[@]}")

@@ -220,9 +220,30 @@ public final class FleetBenchmark {
 
     private static Map<String, OptionalDouble> readCpu(ProcessCpu cpu, Map<String, Path> pidFiles) {
         Map<String, OptionalDouble> seconds = new LinkedHashMap<>();
-        pidFiles.forEach((service, file) -> seconds.put(service, cpu.secondsFromPidFile(file)));
-        seconds.put("simulator", cpu.seconds(ProcessHandle.current().pid()));
+        pidFiles.forEach((service, file) -> seconds.put(service, serviceSeconds(cpu, file, service)));
+        seconds.put(BenchmarkReport.SIMULATOR, cpu.seconds(ProcessHandle.current().pid()));
         return seconds;
+    }
+
+    /**
+     * CPU seconds of a service's process and of its further instances beside it (run.sh's
+     * {@code ingest-2.pid}, {@code storage-2.pid}, … when it runs several); empty when one is
+     * unreadable or gone.
+     */
+    static OptionalDouble serviceSeconds(ProcessCpu cpu, Path file, String service) {
+        OptionalDouble first = cpu.secondsFromPidFile(file);
+        if (first.isEmpty()) {
+            return first;
+        }
+        double sum = first.getAsDouble();
+        for (int k = 2; Files.exists(file.resolveSibling(service + "-" + k + ".pid")); k++) {
+            OptionalDouble more = cpu.secondsFromPidFile(file.resolveSibling(service + "-" + k + ".pid"));
+            if (more.isEmpty()) {
+                return more;
+            }
+            sum += more.getAsDouble();
+        }
+        return OptionalDouble.of(sum);
     }
 
     private static void checkReachable(String what, InetSocketAddress address) throws BenchmarkException {
