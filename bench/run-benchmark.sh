@@ -12,11 +12,18 @@
 # Also:
 #   BENCH_READY_TIMEOUT  seconds to wait for run.sh's READY line     [300]
 #   BENCH_STOP_TIMEOUT   seconds to wait for run.sh to stop            [120]
+#   BENCH_SETTLE         at most this many seconds after READY, wait until the stack's processes
+#                        together use less than BENCH_SETTLE_CPU % of one core (the fresh JVMs
+#                        are still compiling and creating topics)               [90]
+#   BENCH_SETTLE_CPU     see BENCH_SETTLE                                       [25]
 #   BENCH_JAVA_OPTS      JVM options of the benchmark                  [-XX:+UseSerialGC]
 #   CONTROL_ADMISSION_START_BURST  control's start burst per source        [10000]
 #     (every simulated phone calls from 127.0.0.1: control's default burst of 100 starts per
 #     source would refuse most of a fleet started 25 ms apart as rate-limited; this measures
 #     capacity, not admission control — bench/admission-flood.sh does that)
+#   CONTROL_ADMISSION_MAX_CONNECTIONS_PER_SOURCE, CONTROL_ADMISSION_MAX_OPEN_RECORDINGS_PER_SOURCE
+#     control's per-source caps (500 connections, 400 open recordings): for the same reason
+#     raised to                                                              [100000]
 # The report (text + one JSON line) is also saved under .local/bench/. The exit status is the
 # benchmark's: 0 every call recorded and verified, 1 not, 2 usage error, 3 could not run.
 set -euo pipefail
@@ -92,6 +99,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 export CONTROL_ADMISSION_START_BURST=${CONTROL_ADMISSION_START_BURST:-10000}
+export CONTROL_ADMISSION_MAX_CONNECTIONS_PER_SOURCE=${CONTROL_ADMISSION_MAX_CONNECTIONS_PER_SOURCE:-100000}
+export CONTROL_ADMISSION_MAX_OPEN_RECORDINGS_PER_SOURCE=${CONTROL_ADMISSION_MAX_OPEN_RECORDINGS_PER_SOURCE:-100000}
 log "starting ./run.sh (log: ${STACK_LOG#"$ROOT"/}; control.admission.start-burst $CONTROL_ADMISSION_START_BURST)"
 ./run.sh > "$STACK_LOG" 2>&1 &
 RUN_PID=$!
@@ -109,7 +118,29 @@ until grep -v 'INFRA READY' "$STACK_LOG" 2>/dev/null | grep -q 'READY'; do
   fi
   sleep 0.5
 done
-log "stack is READY; running $PHONES phones × $DURATION"
+# A fresh stack keeps compiling (JIT) and creating topics for a while after READY, enough to
+# saturate two cores: wait until its processes together use less than BENCH_SETTLE_CPU % of one
+# core over 2 s (at most BENCH_SETTLE s), so the run measures the calls, not the start-up.
+stack_ticks() {
+  local sum=0 f pid
+  for f in "$RUN_DIR"/*.pid; do
+    pid=$(cat "$f" 2>/dev/null) || continue
+    [ -r "/proc/$pid/stat" ] || continue
+    # utime + stime: fields 14 and 15, counted after the ')' that ends the command name
+    sum=$((sum + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$sum"
+}
+SETTLE=${BENCH_SETTLE:-90}
+SETTLE_CPU=${BENCH_SETTLE_CPU:-25}
+HZ=$(getconf CLK_TCK)
+settled=0
+while [ "$settled" -lt "$SETTLE" ]; do
+  before=$(stack_ticks); sleep 2; after=$(stack_ticks); settled=$((settled + 2))
+  pct=$(( (after - before) * 100 / (2 * HZ) ))
+  [ "$pct" -lt "$SETTLE_CPU" ] && break
+done
+log "stack is READY and settled after ${settled} s (its processes at ${pct} % of one core); running $PHONES phones × $DURATION"
 
 set +e
 "$JAVA" "${JAVA_OPTS[@]}" -cp benchmark/target/benchmark.jar org.callrec.benchmark.FleetBenchmark \

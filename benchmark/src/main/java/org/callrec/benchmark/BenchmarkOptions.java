@@ -32,12 +32,33 @@ import org.callrec.simulator.Durations;
  * @param pidDir            directory holding {@code <service>.pid} files
  * @param completionTimeout how long to wait for the completion events after the last call
  * @param kafkaTimeout      how long to wait for the consumer's partition assignment
+ * @param rtp               how the RTP is sent: {@code batched} (few shared sockets, sendmmsg) or
+ *                          {@code sockets} (one UDP socket per phone)
+ * @param rtpSockets        shared sockets of the batched transport
+ * @param rtpTick           shortest time between two pacing ticks; null = 1 ms batched, 0 sockets
+ * @param pacerThreads      threads pacing the RTP
+ * @param verifyThreads     parallel S3 reads when checking the files
+ * @param curveHeader       print the capacity curve's table header and exit
  * @param help              print usage and exit
  */
 record BenchmarkOptions(String controlHost, int controlPort, int phones, Duration duration, Duration stagger,
                         int concurrency, AudioCodec codec, Terminator terminator, String kafka, String topic,
                         String s3Endpoint, String s3Region, String bucket, String accessKey, String secretKey,
-                        Path pidDir, Duration completionTimeout, Duration kafkaTimeout, boolean help) {
+                        Path pidDir, Duration completionTimeout, Duration kafkaTimeout, Rtp rtp, int rtpSockets,
+                        Duration rtpTick, int pacerThreads, int verifyThreads, boolean curveHeader, boolean help) {
+
+    /** How the phones' RTP is sent. */
+    enum Rtp {
+        /** The whole fleet from a few shared sockets, one sendmmsg per socket and tick ({@link BatchedRtpTransport}). */
+        BATCHED,
+        /** One UDP socket per phone, each packet its own send, as real phones. */
+        SOCKETS
+    }
+
+    /** The pacing tick in force: the option, else 1 ms batched and none with per-phone sockets. */
+    Duration effectiveRtpTick() {
+        return rtpTick != null ? rtpTick : rtp == Rtp.BATCHED ? Duration.ofMillis(1) : Duration.ZERO;
+    }
 
     /** Services whose CPU time is measured, by pid file name. */
     static final List<String> SERVICES = List.of("control", "ingest", "storage", "catalog", "infra");
@@ -66,6 +87,16 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
               --pid-dir DIR              <service>.pid files (%s)  [.local/run]
               --completion-timeout D     wait for completion events             [120s]
               --kafka-timeout D          wait for the Kafka partition assignment [30s]
+              --rtp batched|sockets      RTP from a few shared sockets with one sendmmsg per
+                                         tick (native epoll; falls back to sockets, with a
+                                         warning, where it is unavailable), or one UDP
+                                         socket per phone                       [batched]
+              --rtp-sockets N            shared sockets of --rtp batched        [2]
+              --rtp-tick D               shortest pacing tick (packets leave up to one tick
+                                         late, in larger batches)     [1ms batched, 0 sockets]
+              --pacer-threads N          threads pacing the RTP                 [2]
+              --verify-threads N         parallel S3 reads checking the files   [2]
+              --curve-header             print the capacity curve's table header and exit
               -h, --help                 this help
             Exit code: 0 all calls recorded and verified; 1 some not; 2 usage error; 3 cannot run.
             """.formatted(Topics.COMPLETED, String.join(",", SERVICES));
@@ -88,6 +119,12 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
         Path pidDir = Path.of(".local/run");
         Duration completionTimeout = Duration.ofSeconds(120);
         Duration kafkaTimeout = Duration.ofSeconds(30);
+        Rtp rtp = Rtp.BATCHED;
+        int rtpSockets = 2;
+        Duration rtpTick = null;
+        int pacerThreads = 2;
+        int verifyThreads = 2;
+        boolean curveHeader = false;
         boolean help = false;
 
         List<String> rest = new ArrayList<>(List.of(args));
@@ -95,6 +132,10 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
             String arg = rest.remove(0);
             if (arg.equals("-h") || arg.equals("--help")) {
                 help = true;
+                continue;
+            }
+            if (arg.equals("--curve-header")) {
+                curveHeader = true;
                 continue;
             }
             String name = arg;
@@ -129,6 +170,15 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
                 case "--pid-dir" -> pidDir = Path.of(v);
                 case "--completion-timeout" -> completionTimeout = Durations.parse(v);
                 case "--kafka-timeout" -> kafkaTimeout = Durations.parse(v);
+                case "--rtp" -> rtp = switch (v.strip().toLowerCase(Locale.ROOT)) {
+                    case "batched" -> Rtp.BATCHED;
+                    case "sockets" -> Rtp.SOCKETS;
+                    default -> throw new IllegalArgumentException("--rtp wants batched or sockets, got '" + v + "'");
+                };
+                case "--rtp-sockets" -> rtpSockets = positive(name, v);
+                case "--rtp-tick" -> rtpTick = Durations.parse(v);
+                case "--pacer-threads" -> pacerThreads = positive(name, v);
+                case "--verify-threads" -> verifyThreads = positive(name, v);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -139,7 +189,7 @@ record BenchmarkOptions(String controlHost, int controlPort, int phones, Duratio
         int port = positive("--control port", control.substring(colon + 1));
         return new BenchmarkOptions(control.substring(0, colon), port, phones, duration, stagger, concurrency, codec,
                 terminator, kafka, topic, s3, region, bucket, accessKey, secretKey, pidDir, completionTimeout,
-                kafkaTimeout, help);
+                kafkaTimeout, rtp, rtpSockets, rtpTick, pacerThreads, verifyThreads, curveHeader, help);
     }
 
     private static Terminator terminator(String v) {

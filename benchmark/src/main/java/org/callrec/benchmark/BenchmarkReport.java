@@ -35,7 +35,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *       every recording found; <b>loss</b> = (sent − stored) / sent over the calls the server
  *       accepted, so a missing recording counts as lost packets;</li>
  *   <li><b>CPU seconds</b>: utime + stime growth of each service's process between just before
- *       the first call and the arrival of the last completion event (or the timeout).</li>
+ *       the first call and the arrival of the last completion event (or the timeout);
+ *       <b>pipeline</b> is the sum over {@link #PIPELINE} (services + infrastructure, not the
+ *       benchmark); <b>µs per packet</b> = CPU seconds × 10^6 / packets sent; <b>s per call-hour</b>
+ *       = CPU seconds / hours of media sent by the accepted calls (packets × ptime);</li>
+ *   <li><b>files exact</b>: recordings whose WAV holds every sample the phone sent, decoded by
+ *       the benchmark's own {@link G711Reference}, and no more ({@link StoredAudioCheck});</li>
+ *   <li><b>machine</b>: share of all cores busy (/proc/stat) over the same window, and the
+ *       1-minute load average sampled during it ({@link MachineLoad}).</li>
  * </ul>
  */
 record BenchmarkReport(
@@ -44,19 +51,62 @@ record BenchmarkReport(
         long packetsSent, long packetsStored, double lossPercent,
         int completionsExpected, int completionsReceived, List<String> missingCompletions,
         int audioObjectsPresent, Map<String, Long> objectProblems,
+        int filesCompared, int filesExact, List<String> notExact,
         double startP50Millis, double startP99Millis, double stopAnswerP50Millis, double stopAnswerP99Millis,
         double visibleP50Millis, double visibleP99Millis, double deliveryP50Millis, double deliveryP99Millis,
-        double maxSendLagMillis,
-        Map<String, Double> cpuSeconds, double fleetWallSeconds, double totalWallSeconds) {
+        double maxSendLagMillis, String rtpTransport, long transportErrors,
+        Map<String, Double> cpuSeconds, double callHours, MachineLoad.Figures machine,
+        long simulatorPeakRssBytes, int simulatorPeakThreads,
+        double fleetWallSeconds, double totalWallSeconds) {
+
+    /** The processes whose CPU is the pipeline's: the services and the infrastructure, not the benchmark. */
+    static final List<String> PIPELINE = BenchmarkOptions.SERVICES;
+
+    /** The benchmark's own JVM in {@link #cpuSeconds()}. */
+    static final String SIMULATOR = "simulator";
 
     /** Exit status: every call accepted and succeeded, every recording completed and verified. */
     boolean allGood() {
         return callsSucceeded == phones && missingCompletions.isEmpty() && audioObjectsPresent == completionsExpected
-                && objectProblems.isEmpty();
+                && objectProblems.isEmpty() && filesExact == completionsExpected;
+    }
+
+    /** CPU seconds of the whole pipeline (the {@link #PIPELINE} processes); null when one is unknown. */
+    Double pipelineCpuSeconds() {
+        double sum = 0;
+        for (String p : PIPELINE) {
+            Double v = cpuSeconds.get(p);
+            if (v == null) {
+                return null;
+            }
+            sum += v;
+        }
+        return sum;
+    }
+
+    /**
+     * CPU seconds the machine was busy with anything but the pipeline and the benchmark (other
+     * processes, the kernel's own threads): a run with a large share here was disturbed. NaN when unknown.
+     */
+    double otherCpuSeconds() {
+        Double pipeline = pipelineCpuSeconds();
+        Double simulator = cpuSeconds.get(SIMULATOR);
+        return pipeline == null || simulator == null ? Double.NaN : machine.busySeconds() - pipeline - simulator;
+    }
+
+    /** CPU microseconds per RTP packet sent; NaN when unknown or nothing was sent. */
+    double microsPerPacket(Double cpu) {
+        return cpu == null || packetsSent == 0 ? Double.NaN : cpu * 1e6 / packetsSent;
+    }
+
+    /** CPU seconds per hour of recorded call (media sent by accepted calls); NaN when unknown. */
+    double secondsPerCallHour(Double cpu) {
+        return cpu == null || callHours <= 0 ? Double.NaN : cpu / callHours;
     }
 
     static BenchmarkReport of(BenchmarkOptions o, List<CallResult> calls, Map<String, ReceivedCompletion> events,
                               Map<String, ObjectVerifier.Verdict> verdicts, Map<String, Double> cpuSeconds,
+                              String rtpTransport, long transportErrors, MachineLoad.Figures machine,
                               Duration fleetWall, Duration totalWall) {
         List<CallResult> started = calls.stream().filter(CallResult::started).toList();
         Map<String, Long> failures = calls.stream().filter(r -> !r.success())
@@ -66,10 +116,24 @@ record BenchmarkReport(
         long sent = started.stream().mapToLong(CallResult::packetsSent).sum();
         long stored = verdicts.values().stream().mapToLong(v -> Math.max(0, v.packetsPlaced())).sum();
 
+        double callHours = started.stream()
+                .mapToDouble(r -> (double) r.packetsSent() * r.config().packetMillis() / 3_600_000.0).sum();
         List<String> missing = new ArrayList<>();
         List<Double> visible = new ArrayList<>();
+        List<String> notExact = new ArrayList<>();
+        int compared = 0;
+        int exact = 0;
         for (CallResult r : started) {
             String key = key(r.config());
+            ObjectVerifier.Verdict v = verdicts.get(key);
+            if (v != null && v.audio() != null) {
+                compared++;
+                if (v.audio().exact()) {
+                    exact++;
+                } else {
+                    notExact.add(r.config().sessionId() + "/" + r.config().device() + ": " + v.audio().describe());
+                }
+            }
             ReceivedCompletion e = events.get(key);
             if (e == null) {
                 missing.add(r.config().sessionId() + "/" + r.config().device());
@@ -94,10 +158,28 @@ record BenchmarkReport(
                 sent, stored, sent == 0 ? Double.NaN : 100.0 * (sent - stored) / sent,
                 started.size(), started.size() - missing.size(), missing,
                 (int) verdicts.values().stream().filter(ObjectVerifier.Verdict::audioPresent).count(), problems,
+                compared, exact, notExact,
                 Percentiles.of(start, 50), Percentiles.of(start, 99), Percentiles.of(stop, 50), Percentiles.of(stop, 99),
                 Percentiles.of(vis, 50), Percentiles.of(vis, 99), Percentiles.of(delivery, 50), Percentiles.of(delivery, 99),
                 calls.stream().mapToLong(CallResult::maxSendLagNanos).max().orElse(0) / 1e6,
-                cpuSeconds, seconds(fleetWall), seconds(totalWall));
+                rtpTransport, transportErrors + calls.stream().mapToLong(CallResult::sendErrors).sum(),
+                cpuSeconds, callHours, machine, peakRssBytes(),
+                java.lang.management.ManagementFactory.getThreadMXBean().getPeakThreadCount(),
+                seconds(fleetWall), seconds(totalWall));
+    }
+
+    /** This JVM's peak resident set ({@code VmHWM} of /proc/self/status), -1 when unknown. */
+    static long peakRssBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // no /proc
+        }
+        return -1;
     }
 
     /** The key of a phone's completion event. */
@@ -132,17 +214,34 @@ record BenchmarkReport(
         }
         line(sb, "audio objects", "%d present", audioObjectsPresent);
         objectProblems.forEach((p, n) -> line(sb, "  problem", "%d × %s", n, p));
+        line(sb, "files exact", "%d / %d (sample-exact against what was sent; %d compared)", filesExact,
+                completionsExpected, filesCompared);
+        notExact.stream().limit(20).forEach(m -> line(sb, "  not exact", "%s", m));
+        if (notExact.size() > 20) {
+            line(sb, "  not exact", "… and %d more", notExact.size() - 20);
+        }
         line(sb, "start answer", "p50 %s  p99 %s", ms(startP50Millis), ms(startP99Millis));
         line(sb, "stop answer", "p50 %s  p99 %s", ms(stopAnswerP50Millis), ms(stopAnswerP99Millis));
         line(sb, "stop→visible", "p50 %s  p99 %s", ms(visibleP50Millis), ms(visibleP99Millis));
         sb.append("                   (phone writes RecordStopRequest → completion event received on Kafka)\n");
         line(sb, "event delivery", "p50 %s  p99 %s  (record timestamp → received)", ms(deliveryP50Millis), ms(deliveryP99Millis));
-        line(sb, "CPU seconds", "%s", cpuSeconds.entrySet().stream()
-                .map(e -> e.getKey() + " " + (e.getValue() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", e.getValue())))
-                .collect(Collectors.joining("  ")));
+        line(sb, "CPU", "%-10s %9s %9s %12s", "process", "seconds", "µs/packet", "s/call-hour");
+        cpuSeconds.forEach((name, v) -> cpuLine(sb, name, v));
+        cpuLine(sb, "pipeline", pipelineCpuSeconds());
+        sb.append("                   (pipeline = ").append(String.join(" + ", PIPELINE))
+                .append("; ").append(String.format(Locale.ROOT, "%.3f", callHours)).append(" call-hours)\n");
+        line(sb, "machine", "%s of %d cores busy (%s CPU-s, of which %s outside the pipeline and the benchmark); "
+                        + "load average (1 min) mean %s, max %s (%d samples)",
+                Double.isNaN(machine.busyFraction()) ? "n/a" : String.format(Locale.ROOT, "%.1f %%", 100 * machine.busyFraction()),
+                machine.cores(), num(machine.busySeconds()), num(otherCpuSeconds()), num(machine.loadMean()),
+                num(machine.loadMax()), machine.samples());
         line(sb, "wall time", "fleet %.1f s, total %.1f s", fleetWallSeconds, totalWallSeconds);
+        line(sb, "RTP transport", "%s; %d send errors", rtpTransport, transportErrors);
         line(sb, "simulator lag", "max %s behind real time", ms(maxSendLagMillis));
+        line(sb, "simulator memory", "peak RSS %s MiB, peak threads %d",
+                simulatorPeakRssBytes < 0 ? "n/a" : Long.toString(simulatorPeakRssBytes >> 20), simulatorPeakThreads);
         line(sb, "verdict", "%s", allGood() ? "PASS" : "FAIL");
+        line(sb, "curve row", "%s", CurveRow.of(this));
         sb.append("=================================================================\n");
         return sb.toString();
     }
@@ -166,6 +265,9 @@ record BenchmarkReport(
         n.set("missingCompletions", mapper.valueToTree(missingCompletions.stream().limit(50).toList()));
         n.put("audioObjectsPresent", audioObjectsPresent);
         n.set("objectProblems", mapper.valueToTree(objectProblems));
+        n.put("filesCompared", filesCompared);
+        n.put("filesExact", filesExact);
+        n.set("notExact", mapper.valueToTree(notExact.stream().limit(50).toList()));
         number(n, "startLatencyP50Millis", startP50Millis);
         number(n, "startLatencyP99Millis", startP99Millis);
         number(n, "stopAnswerP50Millis", stopAnswerP50Millis);
@@ -183,10 +285,45 @@ record BenchmarkReport(
                 cpu.put(k, round(v));
             }
         });
+        Double pipeline = pipelineCpuSeconds();
+        if (pipeline == null) {
+            cpu.putNull("pipeline");
+        } else {
+            cpu.put("pipeline", round(pipeline));
+        }
+        ObjectNode perPacket = n.putObject("cpuMicrosPerPacket");
+        ObjectNode perHour = n.putObject("cpuSecondsPerCallHour");
+        cpuSeconds.forEach((k, v) -> {
+            number(perPacket, k, microsPerPacket(v));
+            number(perHour, k, secondsPerCallHour(v));
+        });
+        number(perPacket, "pipeline", microsPerPacket(pipeline));
+        number(perHour, "pipeline", secondsPerCallHour(pipeline));
+        number(n, "callHours", callHours);
+        ObjectNode m = n.putObject("machine");
+        m.put("cores", machine.cores());
+        number(m, "busyFraction", machine.busyFraction());
+        number(m, "busyCpuSeconds", machine.busySeconds());
+        number(m, "otherCpuSeconds", otherCpuSeconds());
+        number(m, "loadAverageMean", machine.loadMean());
+        number(m, "loadAverageMax", machine.loadMax());
+        n.put("rtpTransport", rtpTransport);
+        n.put("simulatorPeakRssBytes", simulatorPeakRssBytes);
+        n.put("simulatorPeakThreads", simulatorPeakThreads);
+        n.put("transportErrors", transportErrors);
         number(n, "fleetWallSeconds", fleetWallSeconds);
         number(n, "totalWallSeconds", totalWallSeconds);
         n.put("pass", allGood());
         return n.toString();
+    }
+
+    private void cpuLine(StringBuilder sb, String name, Double v) {
+        sb.append(String.format(Locale.ROOT, "%-18s %-10s %9s %9s %12s%n", "", name, v == null ? "n/a" : num(v),
+                num(microsPerPacket(v)), num(secondsPerCallHour(v))));
+    }
+
+    static String num(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static void number(ObjectNode n, String field, double v) {
@@ -205,7 +342,7 @@ record BenchmarkReport(
         sb.append(String.format(Locale.ROOT, "%-18s ", label)).append(String.format(Locale.ROOT, format, args)).append('\n');
     }
 
-    private static String ms(double v) {
+    static String ms(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f ms", v);
     }
 

@@ -23,6 +23,7 @@ import org.callrec.simulator.Durations;
 import org.callrec.simulator.Fleet;
 import org.callrec.simulator.PhoneConfig;
 import org.callrec.simulator.RtpPacer;
+import org.callrec.simulator.RtpTransport;
 
 /**
  * Fleet benchmark of a running callrec stack (not a test: a main program).
@@ -31,11 +32,13 @@ import org.callrec.simulator.RtpPacer;
  *   <li>subscribes to the completion topic ({@code callrec.recording.completed}) with a fresh
  *       consumer group, from the end, and waits for its partitions;</li>
  *   <li>reads the CPU time of each service from {@code <pid-dir>/<service>.pid};</li>
- *   <li>runs N simulated phones (staggered starts, real-time RTP, stop at the end);</li>
+ *   <li>runs N simulated phones (staggered starts, real-time RTP, stop at the end); the RTP goes
+ *       out in batches from a few shared sockets ({@link BatchedRtpTransport}) or from one
+ *       socket per phone ({@code --rtp sockets});</li>
  *   <li>waits for one completion event per accepted call (matched by phone session id + MAC),
  *       reads the CPU time again;</li>
- *   <li>checks on S3 that each audio object exists and sums {@code quality.packetsPlaced} of the
- *       metadata;</li>
+ *   <li>once every call has ended, reads each audio object from S3 and checks it sample-exact
+ *       against what its phone sent, and sums {@code quality.packetsPlaced} of the metadata;</li>
  *   <li>prints the report on stdout, then the same figures as one JSON line (progress goes to
  *       stderr). See {@link BenchmarkReport} for the definition of every figure.</li>
  * </ol>
@@ -73,6 +76,10 @@ public final class FleetBenchmark {
             out.print(BenchmarkOptions.USAGE);
             return 0;
         }
+        if (options.curveHeader()) {
+            out.println(CurveRow.HEADER);
+            return 0;
+        }
         try {
             return new FleetBenchmark(options, out, err).execute();
         } catch (BenchmarkException e) {
@@ -94,18 +101,26 @@ public final class FleetBenchmark {
         Map<String, OptionalDouble> cpuBefore;
         Map<String, OptionalDouble> cpuAfter;
         Duration fleetWall;
-        try (CompletionWatcher watcher = new CompletionWatcher(o.kafka(), o.topic())) {
+        MachineLoad.Figures machine;
+        String transportDescription;
+        long transportErrors;
+        try (CompletionWatcher watcher = new CompletionWatcher(o.kafka(), o.topic());
+             RtpTransport transport = transport()) {
+            transportDescription = transport.description();
             progress("subscribing to %s on %s …", o.topic(), o.kafka());
             watcher.start(o.kafkaTimeout());
 
+            MachineLoad load = MachineLoad.start(2, cpu.ticksPerSecond());
             cpuBefore = readCpu(cpu, pidFiles);
             PhoneConfig template = PhoneConfig.builder().control(o.controlHost(), o.controlPort())
                     .duration(o.duration()).codec(o.codec()).terminator(o.terminator()).keepPayload(false).build();
             List<PhoneConfig> phones = Fleet.phones(template, o.phones());
-            progress("calling: %d phones × %s, stagger %s, control %s:%d", o.phones(), Durations.format(o.duration()),
-                    Durations.format(o.stagger()), o.controlHost(), o.controlPort());
+            progress("calling: %d phones × %s, stagger %s, control %s:%d, RTP %s, tick %s", o.phones(),
+                    Durations.format(o.duration()), Durations.format(o.stagger()), o.controlHost(), o.controlPort(),
+                    transportDescription, Durations.format(o.effectiveRtpTick()));
             long fleetStart = System.nanoTime();
-            results = runFleet(phones);
+            results = runFleet(phones, transport);
+            transportErrors = transport instanceof BatchedRtpTransport b ? b.sendErrors() : 0;
             fleetWall = Duration.ofNanos(System.nanoTime() - fleetStart);
 
             List<String> expected = results.stream().filter(CallResult::started)
@@ -115,6 +130,7 @@ public final class FleetBenchmark {
                     Durations.format(o.completionTimeout()), expected.size());
             boolean all = watcher.awaitAll(expected, o.completionTimeout());
             cpuAfter = readCpu(cpu, pidFiles);
+            machine = load.stop();
             events = new LinkedHashMap<>(watcher.events());
             events.keySet().retainAll(expected);
             if (!all) {
@@ -122,11 +138,16 @@ public final class FleetBenchmark {
             }
         }
 
-        progress("checking %d recordings on %s …", events.size(), o.s3Endpoint());
+        progress("checking %d recordings sample by sample on %s (%d threads) …", events.size(), o.s3Endpoint(),
+                o.verifyThreads());
+        Map<String, CallResult> callsByKey = new LinkedHashMap<>();
+        results.forEach(r -> callsByKey.put(BenchmarkReport.key(r.config()), r));
         Map<String, ObjectVerifier.Verdict> verdicts;
+        long verifyStart = System.nanoTime();
         try (ObjectVerifier verifier = new ObjectVerifier(o.s3Endpoint(), o.s3Region(), o.accessKey(), o.secretKey(),
                 o.bucket())) {
-            verdicts = verifier.verifyAll(events.values(), 4);
+            verdicts = verifier.verifyAll(events.values(), callsByKey::get, o.verifyThreads());
+            progress("checked in %.1f s", (System.nanoTime() - verifyStart) / 1e9);
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
@@ -134,14 +155,29 @@ public final class FleetBenchmark {
         }
 
         BenchmarkReport report = BenchmarkReport.of(o, results, events, verdicts,
-                BenchmarkReport.cpuDelta(cpuBefore, cpuAfter), fleetWall, Duration.ofNanos(System.nanoTime() - t0));
+                BenchmarkReport.cpuDelta(cpuBefore, cpuAfter), transportDescription, transportErrors, machine, fleetWall,
+                Duration.ofNanos(System.nanoTime() - t0));
         out.print(report.text());
         out.println(report.json());
         out.flush();
         return report.allGood() ? 0 : 1;
     }
 
-    private List<CallResult> runFleet(List<PhoneConfig> phones) throws InterruptedException {
+    /** The RTP transport of {@code --rtp}; batched falls back to per-phone sockets where epoll is unavailable. */
+    private RtpTransport transport() {
+        if (options.rtp() == BenchmarkOptions.Rtp.SOCKETS) {
+            return RtpTransport.perPhoneSockets();
+        }
+        String unavailable = BatchedRtpTransport.unavailableReason();
+        if (unavailable != null) {
+            progress("warning: --rtp batched needs Netty's native epoll transport, unavailable here (%s): "
+                    + "falling back to one UDP socket per phone (--rtp sockets)", unavailable);
+            return RtpTransport.perPhoneSockets();
+        }
+        return BatchedRtpTransport.create(options.rtpSockets());
+    }
+
+    private List<CallResult> runFleet(List<PhoneConfig> phones, RtpTransport transport) throws InterruptedException {
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -152,7 +188,7 @@ public final class FleetBenchmark {
         long start = System.nanoTime();
         ticker.scheduleAtFixedRate(() -> progress("  %3.0f s: %d/%d calls ended (%d failed)",
                 (System.nanoTime() - start) / 1e9, done.get(), phones.size(), failed.get()), 5, 5, TimeUnit.SECONDS);
-        try (RtpPacer pacer = new RtpPacer(2)) {
+        try (RtpPacer pacer = new RtpPacer(options.pacerThreads(), transport, options.effectiveRtpTick())) {
             int concurrency = options.concurrency() > 0 ? options.concurrency() : phones.size();
             return Fleet.run(phones, concurrency, options.stagger(), r -> {
                 done.incrementAndGet();
@@ -184,9 +220,30 @@ public final class FleetBenchmark {
 
     private static Map<String, OptionalDouble> readCpu(ProcessCpu cpu, Map<String, Path> pidFiles) {
         Map<String, OptionalDouble> seconds = new LinkedHashMap<>();
-        pidFiles.forEach((service, file) -> seconds.put(service, cpu.secondsFromPidFile(file)));
-        seconds.put("simulator", cpu.seconds(ProcessHandle.current().pid()));
+        pidFiles.forEach((service, file) -> seconds.put(service, serviceSeconds(cpu, file, service)));
+        seconds.put(BenchmarkReport.SIMULATOR, cpu.seconds(ProcessHandle.current().pid()));
         return seconds;
+    }
+
+    /**
+     * CPU seconds of a service's process and of its further instances beside it (run.sh's
+     * {@code ingest-2.pid}, {@code storage-2.pid}, … when it runs several); empty when one is
+     * unreadable or gone.
+     */
+    static OptionalDouble serviceSeconds(ProcessCpu cpu, Path file, String service) {
+        OptionalDouble first = cpu.secondsFromPidFile(file);
+        if (first.isEmpty()) {
+            return first;
+        }
+        double sum = first.getAsDouble();
+        for (int k = 2; Files.exists(file.resolveSibling(service + "-" + k + ".pid")); k++) {
+            OptionalDouble more = cpu.secondsFromPidFile(file.resolveSibling(service + "-" + k + ".pid"));
+            if (more.isEmpty()) {
+                return more;
+            }
+            sum += more.getAsDouble();
+        }
+        return OptionalDouble.of(sum);
     }
 
     private static void checkReachable(String what, InetSocketAddress address) throws BenchmarkException {

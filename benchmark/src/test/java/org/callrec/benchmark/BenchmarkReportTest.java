@@ -49,14 +49,15 @@ class BenchmarkReportTest {
         Map<String, ReceivedCompletion> events = Map.of(BenchmarkReport.key(calls.get(0).config()),
                 event("a", "0c:38:3e:00:00:01", 10_750));
         Map<String, ObjectVerifier.Verdict> verdicts = Map.of(BenchmarkReport.key(calls.get(0).config()),
-                new ObjectVerifier.Verdict("r-a", true, 8044, 48, null));
+                new ObjectVerifier.Verdict("r-a", true, 8044, 48,
+                        new StoredAudioCheck(false, 8000, 7680, -1, 0, 0, null), null));
         Map<String, OptionalDouble> before = new LinkedHashMap<>();
         before.put("control", OptionalDouble.of(1.0));
         before.put("ingest", OptionalDouble.empty());
         Map<String, OptionalDouble> after = Map.of("control", OptionalDouble.of(3.5), "ingest", OptionalDouble.of(2));
 
         BenchmarkReport r = BenchmarkReport.of(o, calls, events, verdicts, BenchmarkReport.cpuDelta(before, after),
-                Duration.ofSeconds(2), Duration.ofSeconds(5));
+                "test", 0, MachineLoad.Figures.NONE, Duration.ofSeconds(2), Duration.ofSeconds(5));
 
         assertThat(BenchmarkReport.key(calls.get(0).config())).isEqualTo(event("a", "0c:38:3e:00:00:01", 0).phoneKey());
         assertThat(r.callsStarted()).isEqualTo(2);
@@ -73,9 +74,17 @@ class BenchmarkReportTest {
         assertThat(r.startP99Millis()).isEqualTo(6);
         assertThat(r.cpuSeconds()).containsEntry("control", 2.5).containsEntry("ingest", null);
         assertThat(r.allGood()).isFalse();
+        // a's file was compared and is short by two packets; 100 packets of 20 ms = 2 s of calls.
+        assertThat(r.filesCompared()).isEqualTo(1);
+        assertThat(r.filesExact()).isZero();
+        assertThat(r.notExact()).singleElement().asString().contains("length 7680 vs 8000 sent (-320)");
+        assertThat(r.callHours()).isCloseTo(2.0 / 3600, within(1e-12));
+        assertThat(r.microsPerPacket(2.5)).isCloseTo(25_000, within(1e-6));
+        assertThat(r.secondsPerCallHour(2.5)).isCloseTo(4500, within(1e-6));
+        assertThat(r.pipelineCpuSeconds()).isNull(); // storage, catalog, infra unknown
 
         assertThat(r.text()).contains("calls succeeded    1 / 3").containsPattern("missing +b/0c:38:3e:00:00:02")
-                .contains("stop→visible       p50 750.0 ms").contains("control 2.50  ingest n/a").contains("FAIL");
+                .contains("stop→visible       p50 750.0 ms").containsPattern("control +2.50 +25000.00 +4500.00").containsPattern("ingest +n/a").contains("FAIL");
         JsonNode json = new ObjectMapper().readTree(r.json());
         assertThat(r.json()).doesNotContain("\n");
         assertThat(json.path("packetsStored").asLong()).isEqualTo(48);
@@ -93,8 +102,9 @@ class BenchmarkReportTest {
         String key = BenchmarkReport.key(a.config());
 
         BenchmarkReport r = BenchmarkReport.of(o, List.of(a), Map.of(key, event("a", "0c:38:3e:00:00:01", 10_300)),
-                Map.of(key, new ObjectVerifier.Verdict("r-a", true, 8044, 50, null)), Map.of(), Duration.ofSeconds(1),
-                Duration.ofSeconds(2));
+                Map.of(key, new ObjectVerifier.Verdict("r-a", true, 8044, 50,
+                        new StoredAudioCheck(true, 8000, 8000, -1, 0, 0, null), null)), Map.of(), "test", 0,
+                MachineLoad.Figures.NONE, Duration.ofSeconds(1), Duration.ofSeconds(2));
 
         assertThat(r.lossPercent()).isZero();
         assertThat(r.allGood()).isTrue();

@@ -69,6 +69,15 @@ public record CallResult(
         return payloadSent.clone();
     }
 
+    /**
+     * The payload bytes this call sent, in order, made again from the phone's configuration
+     * ({@link ToneSource#payload}): the same as {@link #payloadSent()}, also without
+     * {@link PhoneConfig#keepPayload()}.
+     */
+    public byte[] replayPayload() {
+        return ToneSource.payload(config, Math.multiplyExact(packetsSent, config.samplesPerPacket()));
+    }
+
     /** Number of payload bytes sent (= RTP timestamp units; G.711 samples, G.722 sample pairs). */
     public int payloadLength() {
         return payloadSent.length;

@@ -1,16 +1,14 @@
 package org.callrec.simulator;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 import org.callrec.core.rtp.RtpHeader;
 
 /**
- * One phone's RTP stream, driven by an {@link RtpPacer}: packet {@code i} is due at
+ * One phone's RTP stream, driven by an {@link RtpPacer} and sent through its
+ * {@link RtpTransport.Channel}: packet {@code i} is due at
  * {@code start + i × packetMillis} (absolute deadlines on the monotonic clock, so lateness never
  * accumulates), and the stream ends one packet interval after its last packet, when the audio
  * it carried is over.
@@ -20,8 +18,7 @@ import org.callrec.core.rtp.RtpHeader;
  */
 final class MediaStream {
 
-    private final DatagramSocket socket;
-    private final DatagramPacket datagram;
+    private final RtpTransport.Channel channel;
     private final byte[] packet;
     private final int payloadType;
     private final int samplesPerPacket;
@@ -41,9 +38,8 @@ final class MediaStream {
     private int sendErrors;
     private String lastSendError;
 
-    MediaStream(DatagramSocket socket, InetSocketAddress target, PhoneConfig config, long ssrc, int initialSeq,
-                long initialTimestamp) {
-        this.socket = socket;
+    MediaStream(RtpTransport.Channel channel, PhoneConfig config, long ssrc, int initialSeq, long initialTimestamp) {
+        this.channel = channel;
         this.payloadType = config.codec().payloadType();
         this.samplesPerPacket = config.samplesPerPacket();
         this.count = config.packetCount();
@@ -53,8 +49,12 @@ final class MediaStream {
         this.initialTimestamp = initialTimestamp;
         this.tone = new ToneSource(config.codec(), config.toneHz(), ToneSource.seedFor(config));
         this.packet = new byte[RtpHeader.FIXED_LENGTH + samplesPerPacket];
-        this.datagram = new DatagramPacket(packet, packet.length, target);
         this.payloadSent = config.keepPayload() ? new byte[Math.multiplyExact(count, samplesPerPacket)] : null;
+    }
+
+    /** When the stream will be over (its last packet interval ends); valid once started. */
+    long endDeadline() {
+        return startNanos + count * packetNanos;
     }
 
     /** Sets the first deadline; called by the pacer when the stream is handed over. */
@@ -85,7 +85,7 @@ final class MediaStream {
             System.arraycopy(packet, RtpHeader.FIXED_LENGTH, payloadSent, index * samplesPerPacket, samplesPerPacket);
         }
         try {
-            socket.send(datagram);
+            channel.send(packet, packet.length);
         } catch (IOException e) {
             sendErrors++;
             lastSendError = e.toString();

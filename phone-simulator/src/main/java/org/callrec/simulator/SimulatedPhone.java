@@ -2,7 +2,6 @@ package org.callrec.simulator;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -25,8 +24,9 @@ import org.callrec.core.protocol.CommandCodec;
  *   <li>open TCP to the control address and send {@code RecordStartRequest} (values
  *       percent-encoded, then the configured terminator, in one write);</li>
  *   <li>read {@code RecordStartResponse}; on {@code result=success} send RTP to its
- *       {@code server:port} from a UDP socket bound to the TCP connection's local address (the
- *       server only accepts media from the phone's address), one packet every ptime in real
+ *       {@code server:port} from the TCP connection's local address (the server only accepts
+ *       media from the phone's address), through the pacer's {@link RtpTransport} (by default
+ *       a UDP socket of its own, as a real phone), one packet every ptime in real
  *       time, while watching the control connection (a server that closes it ends the media,
  *       as "on a socket error, both sides end the session");</li>
  *   <li>end per {@link EndMode}: {@code RecordStopRequest} and its answer, or an abrupt reset.</li>
@@ -36,8 +36,12 @@ import org.callrec.core.protocol.CommandCodec;
  */
 public final class SimulatedPhone {
 
-    /** How often the phone's thread looks at the control connection while media flows. */
-    private static final int WATCH_MILLIS = 200;
+    /**
+     * Longest single wait on the control connection while media flows. The phone's thread blocks
+     * in one read until the media is due to end (a close or reset by the server wakes it at once),
+     * so a fleet of thousands does not wake thousands of threads several times a second.
+     */
+    private static final int WATCH_MAX_MILLIS = 60_000;
 
     private SimulatedPhone() {
     }
@@ -150,10 +154,10 @@ public final class SimulatedPhone {
                 port = parsePort(startResponse.getOr("port", ""));
 
                 // 2. Media in real time, while watching the control connection.
-                try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(socket.getLocalAddress(), 0))) {
-                    localRtpPort = udp.getLocalPort();
-                    InetSocketAddress target = resolve(server, port);
-                    media = new MediaStream(udp, target, config, ssrc, initialSeq, initialTimestamp);
+                InetSocketAddress target = resolve(server, port);
+                try (RtpTransport.Channel udp = pacer.transport().open(socket.getLocalAddress(), target)) {
+                    localRtpPort = udp.localPort();
+                    media = new MediaStream(udp, config, ssrc, initialSeq, initialTimestamp);
                     pacer.submit(media);
                     watchWhileMediaFlows(reader);
                 }
@@ -243,8 +247,9 @@ public final class SimulatedPhone {
         private void watchWhileMediaFlows(ResponseReader reader) throws Failure, InterruptedException {
             String broken = null;
             while (!media.done().isDone()) {
+                long untilEnd = TimeUnit.NANOSECONDS.toMillis(media.endDeadline() - System.nanoTime()) + 1;
                 try {
-                    if (reader.readOnce(WATCH_MILLIS) < 0) {
+                    if (reader.readOnce((int) Math.max(1, Math.min(WATCH_MAX_MILLIS, untilEnd))) < 0) {
                         broken = "control connection closed by the server during media";
                     }
                 } catch (IOException e) {

@@ -105,6 +105,8 @@ class SimulatedPhoneTest {
         }
         // What arrived is exactly what the phone says it sent, and decodes to a ~8000 tone.
         assertThat(payload.toByteArray()).isEqualTo(result.payloadSent());
+        // … and the phone's seed makes the same bytes again (what the benchmark checks files with).
+        assertThat(result.replayPayload()).isEqualTo(result.payloadSent());
         short[] pcm = result.expectedPcm();
         assertThat(pcm).hasSize(8000);
         assertThat(pcm[5]).isEqualTo(G711.alawToLinear(result.payloadSent()[5]));

@@ -1,0 +1,59 @@
+package org.callrec.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.callrec.simulator.RtpTransport;
+import org.junit.jupiter.api.Test;
+
+class BatchedRtpTransportTest {
+
+    @Test
+    void phonesShareOneSocketAndEachPacketReachesItsOwnDestination() throws Exception {
+        assumeTrue(BatchedRtpTransport.unavailableReason() == null, "native epoll unavailable");
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (DatagramSocket a = new DatagramSocket(0, loopback);
+             DatagramSocket b = new DatagramSocket(0, loopback);
+             BatchedRtpTransport transport = BatchedRtpTransport.create(1)) {
+            a.setSoTimeout(5000);
+            b.setSoTimeout(5000);
+            // Two phones, each streaming to its own port, queue 3 packets each in one tick.
+            RtpTransport.Channel toA = transport.open(loopback, new InetSocketAddress(loopback, a.getLocalPort()));
+            RtpTransport.Channel toB = transport.open(loopback, new InetSocketAddress(loopback, b.getLocalPort()));
+            byte[] packet = new byte[3];
+            for (int i = 0; i < 3; i++) {
+                packet[0] = 'a';
+                packet[1] = (byte) i;
+                toA.send(packet, 2);   // the array is reused at once: the transport copies
+                packet[0] = 'b';
+                toB.send(packet, 3);
+            }
+            transport.flush();
+
+            // They arrive in order, each at its own destination, from the one shared source port.
+            Set<Integer> sources = new HashSet<>();
+            for (int i = 0; i < 3; i++) {
+                DatagramPacket got = new DatagramPacket(new byte[16], 16);
+                a.receive(got);
+                assertThat(got.getLength()).isEqualTo(2);
+                assertThat(got.getData()[0]).isEqualTo((byte) 'a');
+                assertThat(got.getData()[1]).isEqualTo((byte) i);
+                sources.add(got.getPort());
+                b.receive(got);
+                assertThat(got.getLength()).isEqualTo(3);
+                assertThat(got.getData()[0]).isEqualTo((byte) 'b');
+                sources.add(got.getPort());
+            }
+            assertThat(sources).containsExactly(toA.localPort()).containsExactly(toB.localPort());
+            assertThat(transport.packetsQueued()).isEqualTo(6);
+            assertThat(transport.sendErrors()).isZero();
+        }
+    }
+}
