@@ -16,6 +16,8 @@
 #                        together use less than BENCH_SETTLE_CPU % of one core (the fresh JVMs
 #                        are still compiling and creating topics)               [90]
 #   BENCH_SETTLE_CPU     see BENCH_SETTLE                                       [25]
+#   BENCH_WARMUP         "phones duration stagger" of a warm-up fleet run first on the same stack
+#                        (JIT), its report saved beside the run's, not judged; empty: none   []
 #   BENCH_JAVA_OPTS      JVM options of the benchmark                  [-XX:+UseSerialGC]
 #   CONTROL_ADMISSION_START_BURST  control's start burst per source        [10000]
 #     (every simulated phone calls from 127.0.0.1: control's default burst of 100 starts per
@@ -140,7 +142,25 @@ while [ "$settled" -lt "$SETTLE" ]; do
   pct=$(( (after - before) * 100 / (2 * HZ) ))
   [ "$pct" -lt "$SETTLE_CPU" ] && break
 done
-log "stack is READY and settled after ${settled} s (its processes at ${pct} % of one core); running $PHONES phones × $DURATION"
+log "stack is READY and settled after ${settled} s (its processes at ${pct} % of one core)"
+
+# Warm-up (BENCH_WARMUP="phones duration stagger", empty: none): a first fleet on the same stack,
+# so that the measured one finds the call path compiled (JIT). Its report is saved beside the
+# run's, not judged; the run is then measured as above, after the stack settled again.
+BENCH_OPTS=(--control "127.0.0.1:$CONTROL_PORT" --kafka "127.0.0.1:$KAFKA_PORT" --s3 "http://$S3_HOST:$S3_PORT"
+  --bucket "$S3_BUCKET" --access-key "$S3_ACCESS_KEY" --secret-key-file "$S3_SECRET_FILE" --pid-dir "$RUN_DIR")
+if [ -n "${BENCH_WARMUP:-}" ]; then
+  read -r w_phones w_duration w_stagger <<< "$BENCH_WARMUP"
+  log "warm-up: $w_phones phones × $w_duration, stagger $w_stagger (report: ${REPORT%.txt}-warmup.txt)"
+  "$JAVA" "${JAVA_OPTS[@]}" -cp benchmark/target/benchmark.jar org.callrec.benchmark.FleetBenchmark "${BENCH_OPTS[@]}" \
+    --phones "$w_phones" --duration "$w_duration" --stagger "$w_stagger" > "${REPORT%.txt}-warmup.txt" 2>&1 || true
+  log "warm-up: $(grep -m1 'calls succeeded' "${REPORT%.txt}-warmup.txt" | tr -s ' ')"
+  for _ in $(seq 1 30); do
+    before=$(stack_ticks); sleep 2; after=$(stack_ticks)
+    [ $(( (after - before) * 100 / (2 * HZ) )) -lt "$SETTLE_CPU" ] && break
+  done
+fi
+log "running $PHONES phones × $DURATION"
 
 set +e
 "$JAVA" "${JAVA_OPTS[@]}" -cp benchmark/target/benchmark.jar org.callrec.benchmark.FleetBenchmark \
