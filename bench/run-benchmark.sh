@@ -136,12 +136,16 @@ stack_ticks() {
 SETTLE=${BENCH_SETTLE:-90}
 SETTLE_CPU=${BENCH_SETTLE_CPU:-25}
 HZ=$(getconf CLK_TCK)
-settled=0
-while [ "$settled" -lt "$SETTLE" ]; do
-  before=$(stack_ticks); sleep 2; after=$(stack_ticks); settled=$((settled + 2))
-  pct=$(( (after - before) * 100 / (2 * HZ) ))
-  [ "$pct" -lt "$SETTLE_CPU" ] && break
-done
+# settle MAX_SECONDS: waits until the stack is under SETTLE_CPU % of one core; sets settled, pct
+settle() {
+  settled=0
+  while [ "$settled" -lt "$1" ]; do
+    before=$(stack_ticks); sleep 2; after=$(stack_ticks); settled=$((settled + 2))
+    pct=$(( (after - before) * 100 / (2 * HZ) ))
+    [ "$pct" -lt "$SETTLE_CPU" ] && break
+  done
+}
+settle "$SETTLE"
 log "stack is READY and settled after ${settled} s (its processes at ${pct} % of one core)"
 
 # Warm-up (BENCH_WARMUP="phones duration stagger", empty: none): a first fleet on the same stack,
@@ -155,10 +159,7 @@ if [ -n "${BENCH_WARMUP:-}" ]; then
   "$JAVA" "${JAVA_OPTS[@]}" -cp benchmark/target/benchmark.jar org.callrec.benchmark.FleetBenchmark "${BENCH_OPTS[@]}" \
     --phones "$w_phones" --duration "$w_duration" --stagger "$w_stagger" > "${REPORT%.txt}-warmup.txt" 2>&1 || true
   log "warm-up: $(grep -m1 'calls succeeded' "${REPORT%.txt}-warmup.txt" | tr -s ' ')"
-  for _ in $(seq 1 30); do
-    before=$(stack_ticks); sleep 2; after=$(stack_ticks)
-    [ $(( (after - before) * 100 / (2 * HZ) )) -lt "$SETTLE_CPU" ] && break
-  done
+  settle "$SETTLE"
 fi
 log "running $PHONES phones × $DURATION"
 

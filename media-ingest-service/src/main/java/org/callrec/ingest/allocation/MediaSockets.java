@@ -124,9 +124,10 @@ public class MediaSockets {
      * {@link RecordingSession#listen()}.
      */
     RecordingSession session(RecordingStarted start, MediaSocket socket) {
-        return new RecordingSession(start, ThisHost.ipLiteral(start.phoneAddress()), socket, publisher, config.chunk().maxBytes(),
+        InetAddress phone = ThisHost.ipLiteral(start.phoneAddress());
+        return new RecordingSession(start, phone, socket, publisher, config.chunk().maxBytes(),
                 config.chunk().maxDatagramBytes(), config.chunk().duration().toNanos(),
-                host.sameHostSources(start.phoneAddress()), counters, config.recording().relatchAfter().toNanos());
+                host.sameHostSources(phone), counters, config.recording().relatchAfter().toNanos());
     }
 
     /**
@@ -260,7 +261,7 @@ public class MediaSockets {
     }
 
     private Future<MediaSocket> bind(int port) {
-        OptionalInt receiveBuffer = config.ports().receiveBufferBytes().map(OptionalInt::of).orElse(OptionalInt.empty());
-        return MediaSocket.bind(vertx, config.bindAddress(), port, receiveBuffer, config.chunk().maxDatagramBytes());
+        return MediaSocket.bind(vertx, config.bindAddress(), port, config.ports().receiveBufferBytes(),
+                config.chunk().maxDatagramBytes());
     }
 }

@@ -51,9 +51,8 @@ public class ThisHost {
      * host's own addresses when the phone runs on this host (a phone that reached control
      * through 10.0.0.5 sends to an advertised 127.0.0.1 from 127.0.0.1), none otherwise.
      */
-    public Set<InetAddress> sameHostSources(String phoneAddress) {
-        InetAddress phone = ipLiteral(phoneAddress);
-        return phone != null && addresses.contains(phone) ? addresses : Set.of();
+    public Set<InetAddress> sameHostSources(InetAddress phoneAddress) {
+        return phoneAddress != null && addresses.contains(phoneAddress) ? addresses : Set.of();
     }
 
     /**

@@ -2,7 +2,7 @@ package org.callrec.ingest.media;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.OptionalInt;
+import java.util.Optional;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -56,7 +56,7 @@ public final class MediaSocket {
      *
      * @param receiveBufferBytes the socket's receive buffer asked of the OS, empty for its default
      */
-    public static Future<MediaSocket> bind(Vertx vertx, String host, int port, OptionalInt receiveBufferBytes,
+    public static Future<MediaSocket> bind(Vertx vertx, String host, int port, Optional<Integer> receiveBufferBytes,
                                            int maxDatagramBytes) {
         Promise<MediaSocket> promise = Promise.promise();
         InetSocketAddress local;
