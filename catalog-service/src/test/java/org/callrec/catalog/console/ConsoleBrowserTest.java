@@ -304,32 +304,26 @@ class ConsoleBrowserTest {
         withKey(secret).get("/api/v1/me").then().statusCode(401);
 
         // webhooks: created (the secret shown once), its deliveries, deleted
-        if (operator().get("/api/v1/tenants/" + tenant + "/webhooks").statusCode() == 404) {
-            // TODO(issue 13, webhooks): the webhook API (org.callrec.catalog.webhook) is not merged yet:
-            // this part runs once GET /api/v1/tenants/{t}/webhooks exists
-            System.out.println("ConsoleBrowserTest: no webhook API yet, the webhooks page is not exercised");
-        } else {
-            driver.findElement(By.id("nav-webhooks")).click();
-            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhook-url")))
-                    .sendKeys("https://hooks.example.com/callrec");
-            driver.findElement(By.id("create-webhook")).click();
-            assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhook-secret"))).getText())
-                    .startsWith("whsec_");
-            wait.until(d -> d.findElements(By.cssSelector("#webhooks tbody tr")).size() == 1);
-            // a recording completes: its delivery (to a host that cannot be reached here) is listed
-            Archive.Stored rec = archive.record(Archive.Call.of(tenant, Instant.now().truncatedTo(ChronoUnit.SECONDS),
-                    "301", "302"));
-            String hook = operator().get("/api/v1/tenants/" + tenant + "/webhooks").jsonPath().getString("items[0].id");
-            await().atMost(Duration.ofSeconds(30)).until(() -> !operator()
-                    .get("/api/v1/tenants/" + tenant + "/webhooks/" + hook + "/deliveries").jsonPath()
-                    .getList("items").isEmpty());
-            driver.findElement(By.cssSelector("#webhooks button.deliveries")).click();
-            wait.until(d -> d.findElements(By.cssSelector("#deliveries tbody tr")).size() == 1);
-            assertThat(driver.findElement(By.id("deliveries")).getText())
-                    .contains("recording.completed", "rc-" + rec.id());
-            driver.findElement(By.cssSelector("#webhooks button.danger")).click();
-            wait.until(d -> d.findElements(By.cssSelector("#webhooks tbody tr")).isEmpty());
-        }
+        driver.findElement(By.id("nav-webhooks")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhook-url")))
+                .sendKeys("https://hooks.example.com/callrec");
+        driver.findElement(By.id("create-webhook")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhook-secret"))).getText())
+                .startsWith("whsec_");
+        wait.until(d -> d.findElements(By.cssSelector("#webhooks tbody tr")).size() == 1);
+        // a recording completes: its delivery (to a host that cannot be reached here) is listed
+        Archive.Stored rec = archive.record(Archive.Call.of(tenant, Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                "301", "302"));
+        String hook = operator().get("/api/v1/tenants/" + tenant + "/webhooks").jsonPath().getString("items[0].id");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !operator()
+                .get("/api/v1/tenants/" + tenant + "/webhooks/" + hook + "/deliveries").jsonPath()
+                .getList("items").isEmpty());
+        driver.findElement(By.cssSelector("#webhooks button.deliveries")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#deliveries tbody tr")).size() == 1);
+        assertThat(driver.findElement(By.id("deliveries")).getText())
+                .contains("recording.completed", "rc-" + rec.id());
+        driver.findElement(By.cssSelector("#webhooks button.danger")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#webhooks tbody tr")).isEmpty());
 
         // audit: what was just done, filtered by action, exported
         driver.findElement(By.id("nav-audit")).click();
