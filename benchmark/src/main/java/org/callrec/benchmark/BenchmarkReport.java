@@ -39,6 +39,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *       <b>pipeline</b> is the sum over {@link #PIPELINE} (services + infrastructure, not the
  *       benchmark); <b>µs per packet</b> = CPU seconds × 10^6 / packets sent; <b>s per call-hour</b>
  *       = CPU seconds / hours of media sent by the accepted calls (packets × ptime);</li>
+ *   <li><b>steady window</b> ({@link SteadyWindow}): the same CPU figures over the part of the run in
+ *       which every call is in progress, per packet sent in it, with and without the JIT
+ *       compiler threads' CPU; absent (null) when the calls do not overlap long enough;</li>
  *   <li><b>files exact</b>: recordings whose WAV holds every sample the phone sent, decoded by
  *       the benchmark's own {@link G711Reference}, and no more ({@link StoredAudioCheck});</li>
  *   <li><b>machine</b>: share of all cores busy (/proc/stat) over the same window, and the
@@ -55,7 +58,7 @@ record BenchmarkReport(
         double startP50Millis, double startP99Millis, double stopAnswerP50Millis, double stopAnswerP99Millis,
         double visibleP50Millis, double visibleP99Millis, double deliveryP50Millis, double deliveryP99Millis,
         double maxSendLagMillis, String rtpTransport, long transportErrors,
-        Map<String, Double> cpuSeconds, double callHours, MachineLoad.Figures machine,
+        Map<String, Double> cpuSeconds, SteadyWindow.Figures steady, double callHours, MachineLoad.Figures machine,
         long simulatorPeakRssBytes, int simulatorPeakThreads,
         double fleetWallSeconds, double totalWallSeconds) {
 
@@ -73,9 +76,14 @@ record BenchmarkReport(
 
     /** CPU seconds of the whole pipeline (the {@link #PIPELINE} processes); null when one is unknown. */
     Double pipelineCpuSeconds() {
+        return sum(cpuSeconds, PIPELINE);
+    }
+
+    /** The sum of {@code seconds} over {@code processes}; null when one is unknown. */
+    static Double sum(Map<String, Double> seconds, Iterable<String> processes) {
         double sum = 0;
-        for (String p : PIPELINE) {
-            Double v = cpuSeconds.get(p);
+        for (String p : processes) {
+            Double v = seconds.get(p);
             if (v == null) {
                 return null;
             }
@@ -106,7 +114,7 @@ record BenchmarkReport(
 
     static BenchmarkReport of(BenchmarkOptions o, List<CallResult> calls, Map<String, ReceivedCompletion> events,
                               Map<String, ObjectVerifier.Verdict> verdicts, Map<String, Double> cpuSeconds,
-                              String rtpTransport, long transportErrors, MachineLoad.Figures machine,
+                              SteadyWindow.Figures steady, String rtpTransport, long transportErrors, MachineLoad.Figures machine,
                               Duration fleetWall, Duration totalWall) {
         List<CallResult> started = calls.stream().filter(CallResult::started).toList();
         Map<String, Long> failures = calls.stream().filter(r -> !r.success())
@@ -163,7 +171,7 @@ record BenchmarkReport(
                 Percentiles.of(vis, 50), Percentiles.of(vis, 99), Percentiles.of(delivery, 50), Percentiles.of(delivery, 99),
                 calls.stream().mapToLong(CallResult::maxSendLagNanos).max().orElse(0) / 1e6,
                 rtpTransport, transportErrors + calls.stream().mapToLong(CallResult::sendErrors).sum(),
-                cpuSeconds, callHours, machine, peakRssBytes(),
+                cpuSeconds, steady, callHours, machine, peakRssBytes(),
                 java.lang.management.ManagementFactory.getThreadMXBean().getPeakThreadCount(),
                 seconds(fleetWall), seconds(totalWall));
     }
@@ -230,6 +238,7 @@ record BenchmarkReport(
         cpuLine(sb, "pipeline", pipelineCpuSeconds());
         sb.append("                   (pipeline = ").append(String.join(" + ", PIPELINE))
                 .append("; ").append(String.format(Locale.ROOT, "%.3f", callHours)).append(" call-hours)\n");
+        steadyText(sb);
         line(sb, "machine", "%s of %d cores busy (%s CPU-s, of which %s outside the pipeline and the benchmark); "
                         + "load average (1 min) mean %s, max %s (%d samples)",
                 Double.isNaN(machine.busyFraction()) ? "n/a" : String.format(Locale.ROOT, "%.1f %%", 100 * machine.busyFraction()),
@@ -299,6 +308,7 @@ record BenchmarkReport(
         });
         number(perPacket, "pipeline", microsPerPacket(pipeline));
         number(perHour, "pipeline", secondsPerCallHour(pipeline));
+        steadyJson(n);
         number(n, "callHours", callHours);
         ObjectNode m = n.putObject("machine");
         m.put("cores", machine.cores());
@@ -315,6 +325,53 @@ record BenchmarkReport(
         number(n, "totalWallSeconds", totalWallSeconds);
         n.put("pass", allGood());
         return n.toString();
+    }
+
+    /** The pipeline's CPU per packet in the steady window without the JIT compilers; NaN when there is none. */
+    double steadyPipelineMicrosWithoutJit() {
+        return steady == null ? Double.NaN
+                : steady.microsPerPacket(sum(steady.withoutJit(), PIPELINE));
+    }
+
+    private void steadyText(StringBuilder sb) {
+        if (steady == null) {
+            line(sb, "steady window", "none (the calls do not all overlap for %d s: longer calls or a shorter stagger)",
+                    SteadyWindow.SHORTEST.toSeconds());
+            return;
+        }
+        line(sb, "steady window", "%.1f s with every call in progress, %d packets sent in it", steady.seconds(),
+                steady.packets());
+        line(sb, "  CPU", "%-10s %9s %9s %9s %14s", "process", "seconds", "of it JIT", "µs/packet", "µs/packet -JIT");
+        Map<String, Double> withoutJit = steady.withoutJit();
+        steady.cpu().forEach((name, v) -> steadyLine(sb, name, v, steady.jit().get(name), withoutJit.get(name)));
+        steadyLine(sb, "pipeline", sum(steady.cpu(), PIPELINE),
+                sum(steady.jit(), PIPELINE), sum(withoutJit, PIPELINE));
+    }
+
+    private void steadyLine(StringBuilder sb, String name, Double cpu, Double jit, Double withoutJit) {
+        sb.append(String.format(Locale.ROOT, "%-18s %-10s %9s %9s %9s %14s%n", "", name, cpu == null ? "n/a" : num(cpu),
+                jit == null ? "n/a" : num(jit), num(steady.microsPerPacket(cpu)), num(steady.microsPerPacket(withoutJit))));
+    }
+
+    private void steadyJson(ObjectNode n) {
+        if (steady == null) {
+            n.putNull("steadyWindow");
+            return;
+        }
+        ObjectNode w = n.putObject("steadyWindow");
+        number(w, "seconds", steady.seconds());
+        w.put("packets", steady.packets());
+        ObjectNode cpu = w.putObject("cpuSeconds");
+        ObjectNode jit = w.putObject("jitCpuSeconds");
+        ObjectNode perPacket = w.putObject("cpuMicrosPerPacketWithoutJit");
+        Map<String, Double> withoutJit = steady.withoutJit();
+        steady.cpu().forEach((k, v) -> {
+            number(cpu, k, v == null ? Double.NaN : v);
+            Double j = steady.jit().get(k);
+            number(jit, k, j == null ? Double.NaN : j);
+            number(perPacket, k, steady.microsPerPacket(withoutJit.get(k)));
+        });
+        number(perPacket, "pipeline", steadyPipelineMicrosWithoutJit());
     }
 
     private void cpuLine(StringBuilder sb, String name, Double v) {

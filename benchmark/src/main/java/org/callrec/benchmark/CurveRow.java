@@ -16,8 +16,9 @@ final class CurveRow {
     /** Header of the capacity curve's markdown table, whose rows are {@link #of}. */
     static final String HEADER = "| calls | accepted | files exact | loss | start answer p50 / p99 | stop answer p50 / p99 "
             + "| stop → visible p50 / p99 | pipeline µs/packet | pipeline CPU-s/call-hour "
-            + "| µs/packet ingest / storage / infra / control / catalog | simulator µs/packet | machine busy | other CPU-s | load avg max |\n"
-            + "|---:|---:|---:|---:|---|---|---|---:|---:|---|---:|---:|---:|---:|";
+            + "| µs/packet ingest / storage / infra / control / catalog | simulator µs/packet | machine busy | other CPU-s | load avg max "
+            + "| steady window: pipeline µs/packet without JIT |\n"
+            + "|---:|---:|---:|---:|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|";
 
     private CurveRow() {
     }
@@ -27,7 +28,7 @@ final class CurveRow {
         Double pipeline = r.pipelineCpuSeconds();
         Map<String, Double> cpu = r.cpuSeconds();
         MachineLoad.Figures machine = r.machine();
-        return String.format(Locale.ROOT, "| %,d | %,d | %,d | %s | %s / %s | %s / %s | %s / %s | %s | %s | %s / %s / %s / %s / %s | %s | %s | %s | %s |",
+        return String.format(Locale.ROOT, "| %,d | %,d | %,d | %s | %s / %s | %s / %s | %s / %s | %s | %s | %s / %s / %s / %s / %s | %s | %s | %s | %s | %s |",
                 r.phones(), r.callsStarted(), r.filesExact(),
                 Double.isNaN(r.lossPercent()) ? "n/a" : String.format(Locale.ROOT, "%.3f %%", r.lossPercent()),
                 ms(r.startP50Millis()), ms(r.startP99Millis()), ms(r.stopAnswerP50Millis()), ms(r.stopAnswerP99Millis()),
@@ -37,7 +38,7 @@ final class CurveRow {
                 num1(r.microsPerPacket(cpu.get("infra"))), num1(r.microsPerPacket(cpu.get("control"))),
                 num1(r.microsPerPacket(cpu.get("catalog"))), num1(r.microsPerPacket(cpu.get(BenchmarkReport.SIMULATOR))),
                 Double.isNaN(machine.busyFraction()) ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * machine.busyFraction()),
-                num1(r.otherCpuSeconds()), num(machine.loadMax()));
+                num1(r.otherCpuSeconds()), num(machine.loadMax()), num1(r.steadyPipelineMicrosWithoutJit()));
     }
 
     private static String num1(double v) {

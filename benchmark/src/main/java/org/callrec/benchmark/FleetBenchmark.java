@@ -17,6 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.LongFunction;
 
 import org.callrec.simulator.CallResult;
 import org.callrec.simulator.Durations;
@@ -97,6 +100,7 @@ public final class FleetBenchmark {
         Map<String, Path> pidFiles = pidFiles();
 
         List<CallResult> results;
+        AtomicReference<SteadyWindow.Figures> steady = new AtomicReference<>();
         Map<String, ReceivedCompletion> events;
         Map<String, OptionalDouble> cpuBefore;
         Map<String, OptionalDouble> cpuAfter;
@@ -119,7 +123,7 @@ public final class FleetBenchmark {
                     Durations.format(o.duration()), Durations.format(o.stagger()), o.controlHost(), o.controlPort(),
                     transportDescription, Durations.format(o.effectiveRtpTick()));
             long fleetStart = System.nanoTime();
-            results = runFleet(phones, transport);
+            results = runFleet(phones, transport, pacer -> steadyReading(pacer, cpu, pidFiles), steady);
             transportErrors = transport instanceof BatchedRtpTransport b ? b.sendErrors() : 0;
             fleetWall = Duration.ofNanos(System.nanoTime() - fleetStart);
 
@@ -155,7 +159,8 @@ public final class FleetBenchmark {
         }
 
         BenchmarkReport report = BenchmarkReport.of(o, results, events, verdicts,
-                BenchmarkReport.cpuDelta(cpuBefore, cpuAfter), transportDescription, transportErrors, machine, fleetWall,
+                BenchmarkReport.cpuDelta(cpuBefore, cpuAfter), steady.get(), transportDescription, transportErrors, machine,
+                fleetWall,
                 Duration.ofNanos(System.nanoTime() - t0));
         out.print(report.text());
         out.println(report.json());
@@ -177,7 +182,13 @@ public final class FleetBenchmark {
         return BatchedRtpTransport.create(options.rtpSockets());
     }
 
-    private List<CallResult> runFleet(List<PhoneConfig> phones, RtpTransport transport) throws InterruptedException {
+    /**
+     * Runs the fleet; when the calls overlap long enough ({@link SteadyWindow#plan}), takes
+     * {@code reading} at both ends of their steady window and leaves its figures in {@code steady}.
+     */
+    private List<CallResult> runFleet(List<PhoneConfig> phones, RtpTransport transport,
+                                      Function<RtpPacer, SteadyWindow.Reading> reading,
+                                      AtomicReference<SteadyWindow.Figures> steady) throws InterruptedException {
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -190,6 +201,16 @@ public final class FleetBenchmark {
                 (System.nanoTime() - start) / 1e9, done.get(), phones.size(), failed.get()), 5, 5, TimeUnit.SECONDS);
         try (RtpPacer pacer = new RtpPacer(options.pacerThreads(), transport, options.effectiveRtpTick())) {
             int concurrency = options.concurrency() > 0 ? options.concurrency() : phones.size();
+            SteadyWindow.plan(phones.size(), options.concurrency(), options.stagger(), options.duration()).ifPresent(plan -> {
+                AtomicReference<SteadyWindow.Reading> first = new AtomicReference<>();
+                ticker.schedule(() -> first.set(reading.apply(pacer)),
+                        plan.from().toNanos() - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
+                ticker.schedule(() -> {
+                    if (first.get() != null) {
+                        steady.set(SteadyWindow.Figures.between(first.get(), reading.apply(pacer)));
+                    }
+                }, plan.to().toNanos() - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
+            });
             return Fleet.run(phones, concurrency, options.stagger(), r -> {
                 done.incrementAndGet();
                 if (!r.success() && failed.incrementAndGet() <= 5) {
@@ -219,10 +240,20 @@ public final class FleetBenchmark {
     }
 
     private static Map<String, OptionalDouble> readCpu(ProcessCpu cpu, Map<String, Path> pidFiles) {
+        return readCpu(pidFiles, cpu::seconds);
+    }
+
+    /** Each service's figure (its instances summed) and the benchmark's own, by {@code perProcess}. */
+    private static Map<String, OptionalDouble> readCpu(Map<String, Path> pidFiles, LongFunction<OptionalDouble> perProcess) {
         Map<String, OptionalDouble> seconds = new LinkedHashMap<>();
-        pidFiles.forEach((service, file) -> seconds.put(service, serviceSeconds(cpu, file, service)));
-        seconds.put(BenchmarkReport.SIMULATOR, cpu.seconds(ProcessHandle.current().pid()));
+        pidFiles.forEach((service, file) -> seconds.put(service, serviceSeconds(file, service, perProcess)));
+        seconds.put(BenchmarkReport.SIMULATOR, perProcess.apply(ProcessHandle.current().pid()));
         return seconds;
+    }
+
+    private static SteadyWindow.Reading steadyReading(RtpPacer pacer, ProcessCpu cpu, Map<String, Path> pidFiles) {
+        return new SteadyWindow.Reading(System.nanoTime(), pacer.packetsSent(), readCpu(pidFiles, cpu::seconds),
+                readCpu(pidFiles, cpu::jitSeconds));
     }
 
     /**
@@ -231,13 +262,17 @@ public final class FleetBenchmark {
      * unreadable or gone.
      */
     static OptionalDouble serviceSeconds(ProcessCpu cpu, Path file, String service) {
-        OptionalDouble first = cpu.secondsFromPidFile(file);
+        return serviceSeconds(file, service, cpu::seconds);
+    }
+
+    private static OptionalDouble serviceSeconds(Path file, String service, LongFunction<OptionalDouble> perProcess) {
+        OptionalDouble first = ProcessCpu.ofPidFile(file, perProcess);
         if (first.isEmpty()) {
             return first;
         }
         double sum = first.getAsDouble();
         for (int k = 2; Files.exists(file.resolveSibling(service + "-" + k + ".pid")); k++) {
-            OptionalDouble more = cpu.secondsFromPidFile(file.resolveSibling(service + "-" + k + ".pid"));
+            OptionalDouble more = ProcessCpu.ofPidFile(file.resolveSibling(service + "-" + k + ".pid"), perProcess);
             if (more.isEmpty()) {
                 return more;
             }

@@ -2,11 +2,13 @@ package org.callrec.benchmark;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 /**
  * CPU time of a process from {@code /proc/<pid>/stat}: {@code utime + stime} (fields 14 and 15,
@@ -40,10 +42,53 @@ final class ProcessCpu {
         }
     }
 
+    /**
+     * CPU seconds the process's JIT compiler threads have used so far (HotSpot names them
+     * {@code C1 CompilerThreadN} / {@code C2 CompilerThreadN}, cut to 15 characters in
+     * {@code /proc/<pid>/task/<tid>/comm}), empty when the process does not exist. A compiler
+     * thread that ended (HotSpot stops idle ones) is no longer counted: the figure can only be
+     * compared over a window in which the JVM's compiler threads stay.
+     */
+    OptionalDouble jitSeconds(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        long ticks = 0;
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+            for (Path thread : threads) {
+                try {
+                    String stat = Files.readString(thread.resolve("stat"), StandardCharsets.US_ASCII);
+                    if (isJitCompiler(stat)) {
+                        ticks += ticks(stat);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(ticks / (double) ticksPerSecond);
+    }
+
+    /** Whether a thread's {@code stat} line is that of a HotSpot JIT compiler thread. */
+    static boolean isJitCompiler(String stat) {
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open) {
+            return false;
+        }
+        String comm = stat.substring(open + 1, close);
+        return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+    }
+
     /** CPU seconds of the process whose pid is in {@code pidFile}, empty when absent or gone. */
     OptionalDouble secondsFromPidFile(Path pidFile) {
+        return ofPidFile(pidFile, this::seconds);
+    }
+
+    /** {@code perProcess} of the process whose pid is in {@code pidFile}, empty when there is no pid. */
+    static OptionalDouble ofPidFile(Path pidFile, LongFunction<OptionalDouble> perProcess) {
         OptionalLong pid = readPid(pidFile);
-        return pid.isPresent() ? seconds(pid.getAsLong()) : OptionalDouble.empty();
+        return pid.isPresent() ? perProcess.apply(pid.getAsLong()) : OptionalDouble.empty();
     }
 
     static OptionalLong readPid(Path pidFile) {

@@ -57,7 +57,7 @@ class BenchmarkReportTest {
         Map<String, OptionalDouble> after = Map.of("control", OptionalDouble.of(3.5), "ingest", OptionalDouble.of(2));
 
         BenchmarkReport r = BenchmarkReport.of(o, calls, events, verdicts, BenchmarkReport.cpuDelta(before, after),
-                "test", 0, MachineLoad.Figures.NONE, Duration.ofSeconds(2), Duration.ofSeconds(5));
+                null, "test", 0, MachineLoad.Figures.NONE, Duration.ofSeconds(2), Duration.ofSeconds(5));
 
         assertThat(BenchmarkReport.key(calls.get(0).config())).isEqualTo(event("a", "0c:38:3e:00:00:01", 0).phoneKey());
         assertThat(r.callsStarted()).isEqualTo(2);
@@ -93,6 +93,45 @@ class BenchmarkReportTest {
         assertThat(json.path("cpuSeconds").path("ingest").isNull()).isTrue();
         assertThat(json.path("failures").size()).isEqualTo(1);
         assertThat(json.path("pass").asBoolean()).isFalse();
+        assertThat(r.text()).contains("steady window      none");
+        assertThat(json.path("steadyWindow").isNull()).isTrue();
+    }
+
+    @Test
+    void theSteadyWindowCountsItsOwnPacketsAndSetsTheJitApart() throws Exception {
+        BenchmarkOptions o = BenchmarkOptions.parse(new String[] {"--phones", "1"});
+        CallResult a = call("a", "0c:38:3e:00:00:01", true, OK, 50, 2, 10_000);
+        Map<String, OptionalDouble> cpu0 = new LinkedHashMap<>();
+        Map<String, OptionalDouble> jit0 = new LinkedHashMap<>();
+        Map<String, OptionalDouble> cpu1 = new LinkedHashMap<>();
+        Map<String, OptionalDouble> jit1 = new LinkedHashMap<>();
+        for (String p : BenchmarkReport.PIPELINE) {
+            cpu0.put(p, OptionalDouble.of(10));
+            jit0.put(p, OptionalDouble.of(1));
+            cpu1.put(p, OptionalDouble.of(12)); // 2 CPU-s in the window each,
+            jit1.put(p, OptionalDouble.of(1.5)); // of which 0.5 compiling
+        }
+        // 10 s apart, 100,000 packets sent in between
+        SteadyWindow.Figures w = SteadyWindow.Figures.between(
+                new SteadyWindow.Reading(0, 1_000, cpu0, jit0),
+                new SteadyWindow.Reading(10_000_000_000L, 101_000, cpu1, jit1));
+
+        BenchmarkReport r = BenchmarkReport.of(o, List.of(a), Map.of(), Map.of(), Map.of(), w, "test", 0,
+                MachineLoad.Figures.NONE, Duration.ofSeconds(1), Duration.ofSeconds(2));
+
+        int n = BenchmarkReport.PIPELINE.size();
+        assertThat(w.seconds()).isEqualTo(10.0);
+        assertThat(w.packets()).isEqualTo(100_000);
+        assertThat(w.microsPerPacket(2.0)).isCloseTo(20.0, within(1e-9));
+        assertThat(r.steadyPipelineMicrosWithoutJit()).isCloseTo(n * 1.5 * 1e6 / 100_000, within(1e-9));
+        assertThat(r.text()).containsPattern("steady window +10.0 s with every call in progress, 100000 packets")
+                .containsPattern("ingest +2.00 +0.50 +20.00 +15.00");
+        JsonNode json = new ObjectMapper().readTree(r.json());
+        assertThat(json.path("steadyWindow").path("packets").asLong()).isEqualTo(100_000);
+        assertThat(json.path("steadyWindow").path("jitCpuSeconds").path("storage").asDouble()).isEqualTo(0.5);
+        assertThat(json.path("steadyWindow").path("cpuMicrosPerPacketWithoutJit").path("pipeline").asDouble())
+                .isCloseTo(n * 15.0, within(1e-3));
+        assertThat(CurveRow.of(r)).endsWith("| " + String.format(java.util.Locale.ROOT, "%.1f", n * 15.0) + " |");
     }
 
     @Test
@@ -103,7 +142,7 @@ class BenchmarkReportTest {
 
         BenchmarkReport r = BenchmarkReport.of(o, List.of(a), Map.of(key, event("a", "0c:38:3e:00:00:01", 10_300)),
                 Map.of(key, new ObjectVerifier.Verdict("r-a", true, 8044, 50,
-                        new StoredAudioCheck(true, 8000, 8000, -1, 0, 0, null), null)), Map.of(), "test", 0,
+                        new StoredAudioCheck(true, 8000, 8000, -1, 0, 0, null), null)), Map.of(), null, "test", 0,
                 MachineLoad.Figures.NONE, Duration.ofSeconds(1), Duration.ofSeconds(2));
 
         assertThat(r.lossPercent()).isZero();

@@ -35,4 +35,28 @@ class ProcessCpuTest {
         assertThat(cpu.secondsFromPidFile(garbage)).isEmpty();
         assertThat(cpu.seconds(Integer.MAX_VALUE)).isEmpty();
     }
+
+    @Test
+    void jitCompilerThreadsAreKnownByTheirNames() {
+        assertThat(ProcessCpu.isJitCompiler("17 (C2 CompilerThre) S 1 1 1 0 -1 0 0 0 0 0 700 5 0 0")).isTrue();
+        assertThat(ProcessCpu.isJitCompiler("18 (C1 CompilerThre) S 1 1 1 0 -1 0 0 0 0 0 70 1 0 0")).isTrue();
+        assertThat(ProcessCpu.isJitCompiler("19 (vert.x-eventloo) R 1 1 1 0 -1 0 0 0 0 0 900 90 0 0")).isFalse();
+        assertThat(ProcessCpu.isJitCompiler("20 (GC Thread#0) S 1 1 1 0 -1 0 0 0 0 0 9 9 0 0")).isFalse();
+    }
+
+    @Test
+    void thisJvmsCompilersHaveUsedSomeOfItsCpu() {
+        ProcessCpu cpu = ProcessCpu.system();
+        long self = ProcessHandle.current().pid();
+
+        // enough hot code for the compilers to work some ticks; they are part of the JVM's total
+        long sink = 0;
+        for (int i = 0; i < 200_000; i++) {
+            sink += String.format(java.util.Locale.ROOT, "%d-%s", i, Integer.toHexString(i)).hashCode();
+        }
+        assertThat(sink).isNotEqualTo(1);
+        assertThat(cpu.jitSeconds(self)).isPresent();
+        assertThat(cpu.jitSeconds(self).getAsDouble()).isGreaterThan(0).isLessThanOrEqualTo(cpu.seconds(self).getAsDouble());
+        assertThat(cpu.jitSeconds(Integer.MAX_VALUE)).isEmpty();
+    }
 }

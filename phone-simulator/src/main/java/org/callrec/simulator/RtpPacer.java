@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -76,6 +77,15 @@ public final class RtpPacer implements AutoCloseable {
         return lanes.length;
     }
 
+    /** Packets handed to the transport so far, by every lane (a send error counts too). */
+    public long packetsSent() {
+        long sum = 0;
+        for (Lane lane : lanes) {
+            sum += lane.sent.get();
+        }
+        return sum;
+    }
+
     /** Hands a stream over; its first packet is due now. */
     void submit(MediaStream stream) {
         lanes[Math.floorMod(next.getAndIncrement(), lanes.length)].add(stream);
@@ -99,6 +109,8 @@ public final class RtpPacer implements AutoCloseable {
         private final PriorityQueue<MediaStream> queue =
                 new PriorityQueue<>(Comparator.comparingLong(MediaStream::nextDeadline));
         private final List<MediaStream> due = new ArrayList<>();
+        /** Packets fired by this lane; written once per tick by the lane's thread. */
+        private final AtomicLong sent = new AtomicLong();
         private final RtpTransport transport;
         private final long tickNanos;
         private long lastTick = Long.MIN_VALUE / 2;
@@ -193,6 +205,7 @@ public final class RtpPacer implements AutoCloseable {
                 }
             }
             due.subList(kept, due.size()).clear();
+            sent.addAndGet(kept);
             try {
                 transport.flush();
             } catch (RuntimeException e) {

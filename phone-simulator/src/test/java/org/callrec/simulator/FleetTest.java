@@ -61,6 +61,22 @@ class FleetTest {
     }
 
     @Test
+    void thePacerCountsEveryPacketItSent() throws IOException, InterruptedException {
+        try (FakeRecordingServer server = new FakeRecordingServer();
+             RtpPacer pacer = new RtpPacer(2)) {
+            PhoneConfig template = PhoneConfig.builder().control("127.0.0.1", server.controlPort())
+                    .duration(Duration.ofSeconds(1)).build();
+            assertThat(pacer.packetsSent()).isZero();
+
+            List<CallResult> results = Fleet.run(Fleet.phones(template, 6), 6, Duration.ofMillis(5), r -> { }, pacer);
+
+            assertThat(results).allSatisfy(r -> assertThat(r.success()).as(r.toString()).isTrue());
+            assertThat(pacer.packetsSent()).isEqualTo(results.stream().mapToLong(CallResult::packetsSent).sum())
+                    .isEqualTo(6 * 50);
+        }
+    }
+
+    @Test
     void concurrencyLimitQueuesTheRest() throws IOException, InterruptedException {
         try (FakeRecordingServer server = new FakeRecordingServer()) {
             PhoneConfig template = PhoneConfig.builder().control("127.0.0.1", server.controlPort())
