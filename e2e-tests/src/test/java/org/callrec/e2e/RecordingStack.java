@@ -162,8 +162,8 @@ final class RecordingStack implements AutoCloseable {
     }
 
     /**
-     * Starts the whole product with tenants: PostgreSQL, then ingest, storage, catalog-service and
-     * control-service resolving every start's tenant from the registry the catalog publishes,
+     * Starts the whole product with tenants: ingest, storage and PostgreSQL then catalog-service,
+     * then control-service resolving every start's tenant from the registry the catalog publishes,
      * after {@code configure} set extra configuration.
      */
     static RecordingStack startWithTenants(java.util.function.Consumer<RecordingStack> configure) throws IOException {
@@ -518,8 +518,8 @@ final class RecordingStack implements AutoCloseable {
 
     @Override
     public void close() {
-        // every service at once (each one's shutdown is mostly waiting: Kafka clients leaving their
-        // groups), then the infrastructure they used
+        // every service at once, and at once (ServiceProcess.discard: the tests are done, nothing is
+        // asserted about this shutdown), then the infrastructure they used
         List<ServiceProcess> services = new ArrayList<>(extraControls);
         for (ServiceProcess p : new ServiceProcess[] {control, catalog, ingest, storage}) {
             if (p != null) {
@@ -530,7 +530,7 @@ final class RecordingStack implements AutoCloseable {
         services.addAll(extraStorages);
         List<Thread> stopping = new ArrayList<>();
         for (ServiceProcess p : services) {
-            Thread t = new Thread(p::close, "stack-stop");
+            Thread t = new Thread(p::discard, "stack-stop");
             t.start();
             stopping.add(t);
         }

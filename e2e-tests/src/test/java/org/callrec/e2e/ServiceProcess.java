@@ -225,6 +225,20 @@ final class ServiceProcess implements AutoCloseable {
         ClassDataArchive.exited(archive, false);
     }
 
+    /**
+     * Ends the service once a test is done with it (the stack's close): at once, as {@link #kill()}
+     * does, since nothing is asserted about a shutdown then; but the way {@link #close()} does if
+     * this start is to write its service's {@link ClassDataArchive}, which the JVM does on a clean
+     * exit only. A test that asserts something about a shutdown stops the service itself.
+     */
+    void discard() {
+        if (archive.writes() != null) {
+            close();
+        } else {
+            kill();
+        }
+    }
+
     /** Whether the process still runs. */
     boolean alive() {
         return process.isAlive();
