@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One service of the suite running as a child JVM from its packaged Quarkus fast-jar, exactly
- * as {@code run.sh} and a container run it (plus a {@link ClassDataArchive}, which only makes
- * the JVM start sooner); its output goes to a log file kept for diagnosis.
+ * as {@code run.sh} and a container run it (plus a {@link ClassDataArchive} and C1-only JIT, which
+ * only make the JVM start sooner); its output goes to a log file kept for diagnosis.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -80,6 +80,9 @@ final class ServiceProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
+        // C1 only, as Quarkus's dev mode runs: a shorter start and less CPU for compiling on a
+        // small CI machine; the same code runs, only its peak speed (no C2) differs
+        cmd.add("-XX:TieredStopAtLevel=1");
         cmd.addAll(archive.options());
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
