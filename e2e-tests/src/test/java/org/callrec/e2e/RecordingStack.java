@@ -162,8 +162,8 @@ final class RecordingStack implements AutoCloseable {
     }
 
     /**
-     * Starts the whole product with tenants: PostgreSQL, then ingest, storage, catalog-service and
-     * control-service resolving every start's tenant from the registry the catalog publishes,
+     * Starts the whole product with tenants: ingest, storage and PostgreSQL then catalog-service,
+     * then control-service resolving every start's tenant from the registry the catalog publishes,
      * after {@code configure} set extra configuration.
      */
     static RecordingStack startWithTenants(java.util.function.Consumer<RecordingStack> configure) throws IOException {
@@ -177,7 +177,6 @@ final class RecordingStack implements AutoCloseable {
         stack.tenants = true;
         try {
             configure.accept(stack);
-            stack.infra.startPostgres("callrec", "callrec", "e2e-" + stack.operatorKey);
         } catch (RuntimeException e) {
             stack.close();
             throw e;
@@ -185,19 +184,65 @@ final class RecordingStack implements AutoCloseable {
         return startServices(stack);
     }
 
-    /** Starts the services of {@code stack} (ingest, storage, catalog if it has tenants, control); closes it if one fails. */
+    /** A step of {@link #startServices}. */
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    /**
+     * Starts the services of {@code stack}; closes it if one fails. Ingest, storage and (with
+     * tenants) PostgreSQL then the catalog need only the broker and S3, so they start side by
+     * side; control starts once they are all ready, as before: its readiness needs an ingest node
+     * that answered, and with tenants the registry the catalog published.
+     */
     private static RecordingStack startServices(RecordingStack stack) throws IOException {
-        try {
-            stack.startIngest();
-            stack.startStorage();
-            if (stack.tenants) {
+        List<Step> steps = new ArrayList<>(List.of(stack::startIngest, stack::startStorage));
+        if (stack.tenants) {
+            steps.add(() -> {
+                stack.infra.startPostgres("callrec", "callrec", "e2e-" + stack.operatorKey);
                 stack.startCatalog();
-            }
+            });
+        }
+        try {
+            inParallel(steps);
             stack.startControl();
             return stack;
         } catch (IOException | RuntimeException e) {
             stack.close();
             throw e;
+        }
+    }
+
+    /** Runs {@code steps} each on a thread of its own and waits for all; rethrows the first failure. */
+    private static void inParallel(List<Step> steps) throws IOException {
+        List<java.util.concurrent.CompletableFuture<Void>> running = new ArrayList<>();
+        for (Step step : steps) {
+            running.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    step.run();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, r -> new Thread(r, "stack-step").start()));
+        }
+        Throwable first = null;
+        for (java.util.concurrent.CompletableFuture<Void> f : running) {
+            try {
+                f.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (first == null) {
+                    first = e.getCause();
+                }
+            }
+        }
+        if (first instanceof UncheckedIOException u) {
+            throw u.getCause();
+        }
+        if (first instanceof RuntimeException r) {
+            throw r;
+        }
+        if (first instanceof Error err) {
+            throw err;
         }
     }
 
@@ -473,14 +518,29 @@ final class RecordingStack implements AutoCloseable {
 
     @Override
     public void close() {
-        extraControls.forEach(ServiceProcess::close);
+        // every service at once, and at once (ServiceProcess.discard: the tests are done, nothing is
+        // asserted about this shutdown), then the infrastructure they used
+        List<ServiceProcess> services = new ArrayList<>(extraControls);
         for (ServiceProcess p : new ServiceProcess[] {control, catalog, ingest, storage}) {
             if (p != null) {
-                p.close();
+                services.add(p);
             }
         }
-        extras.forEach(ServiceProcess::close);
-        extraStorages.forEach(ServiceProcess::close);
+        services.addAll(extras);
+        services.addAll(extraStorages);
+        List<Thread> stopping = new ArrayList<>();
+        for (ServiceProcess p : services) {
+            Thread t = new Thread(p::discard, "stack-stop");
+            t.start();
+            stopping.add(t);
+        }
+        for (Thread t : stopping) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         infra.close();
         deleteQuietly(s3SecretFile);
     }

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One service of the suite running as a child JVM from its packaged Quarkus fast-jar, exactly
- * as {@code run.sh} and a container run it; its output goes to a log file kept for diagnosis.
+ * as {@code run.sh} and a container run it (plus a {@link ClassDataArchive} and C1-only JIT, which
+ * only make the JVM start sooner); its output goes to a log file kept for diagnosis.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -29,10 +30,14 @@ final class ServiceProcess implements AutoCloseable {
     /** The management interface's port (health, metrics); -1 when not known. */
     private int managementPort = -1;
 
-    private ServiceProcess(String name, Process process, Path log) {
+    /** This start's use of the service's class-data archive. */
+    private final ClassDataArchive.Use archive;
+
+    private ServiceProcess(String name, Process process, Path log, ClassDataArchive.Use archive) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.archive = archive;
     }
 
     /**
@@ -40,29 +45,48 @@ final class ServiceProcess implements AutoCloseable {
      * configuration as system properties and waits until {@code readyPort} accepts TCP.
      */
     static ServiceProcess start(String module, Map<String, String> config, int readyPort) throws IOException {
-        List<String> cmd = command(module, config);
+        ClassDataArchive.Use archive = ClassDataArchive.forStart(module, jar(module), true);
+        List<String> cmd = command(module, config, archive);
         Path logs = Path.of(System.getProperty("callrec.e2e.logs", "target/e2e-logs"));
         Files.createDirectories(logs);
         Path log = logs.resolve(module + "-" + System.currentTimeMillis() + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ServiceProcess service = new ServiceProcess(module, p, log);
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            ClassDataArchive.exited(archive, false);
+            throw e;
+        }
+        ServiceProcess service = new ServiceProcess(module, p, log, archive);
         service.awaitPort(readyPort, Duration.ofSeconds(60));
         return service;
     }
 
-    /** The java command line of {@code <root>/<module>/target/quarkus-app/quarkus-run.jar} with {@code config}. */
-    private static List<String> command(String module, Map<String, String> config) {
+    /** {@code <root>/<module>/target/quarkus-app/quarkus-run.jar}. */
+    private static Path jar(String module) {
         Path root = Path.of(System.getProperty("callrec.root", ".."));
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build with ./mvnw verify (or package) first");
         }
+        return jar;
+    }
+
+    /**
+     * The java command line of {@code <root>/<module>/target/quarkus-app/quarkus-run.jar} with
+     * {@code config}, and the options of its {@link ClassDataArchive}.
+     */
+    private static List<String> command(String module, Map<String, String> config, ClassDataArchive.Use archive) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
+        // C1 only, as Quarkus's dev mode runs: a shorter start and less CPU for compiling on a
+        // small CI machine; the same code runs, only its peak speed (no C2) differs
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(archive.options());
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
-        cmd.add(jar.toString());
+        cmd.add(jar(module).toString());
         return cmd;
     }
 
@@ -76,7 +100,8 @@ final class ServiceProcess implements AutoCloseable {
      * with exit code -1.
      */
     static Exited runUntilExit(String module, Map<String, String> config, Duration timeout) throws IOException {
-        List<String> cmd = command(module, config);
+        // a service that refuses to start loads only part of its classes: it uses an archive, never writes one
+        List<String> cmd = command(module, config, ClassDataArchive.forStart(module, jar(module), false));
         Path log = Files.createTempFile("callrec-" + module, ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
@@ -200,6 +225,21 @@ final class ServiceProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        ClassDataArchive.exited(archive, false);
+    }
+
+    /**
+     * Ends the service once a test is done with it (the stack's close): at once, as {@link #kill()}
+     * does, since nothing is asserted about a shutdown then; but the way {@link #close()} does if
+     * this start is to write its service's {@link ClassDataArchive}, which the JVM does on a clean
+     * exit only. A test that asserts something about a shutdown stops the service itself.
+     */
+    void discard() {
+        if (archive.writes() != null) {
+            close();
+        } else {
+            kill();
+        }
     }
 
     /** Whether the process still runs. */
@@ -210,14 +250,17 @@ final class ServiceProcess implements AutoCloseable {
     /** Stops the service the way an operator does: SIGTERM, then a bounded wait. */
     @Override
     public void close() {
+        boolean exited = false;
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            exited = process.waitFor(20, TimeUnit.SECONDS);
+            if (!exited) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+        ClassDataArchive.exited(archive, exited);
     }
 }
