@@ -10,6 +10,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.InternetProtocolFamily;
@@ -72,6 +74,11 @@ public final class MediaSocket {
         channel.config().setRecvByteBufAllocator(
                 new FixedRecvByteBufAllocator(Math.max(READ_BUFFER_BYTES, maxDatagramBytes + 1)));
         receiveBufferBytes.ifPresent(bytes -> channel.config().setOption(ChannelOption.SO_RCVBUF, bytes));
+        // Level-triggered: a wake-up reads the one datagram it is for and returns to epoll_wait,
+        // which reports the socket again while more are queued. Edge-triggered (Netty's default)
+        // must read until EAGAIN: a second recvmsg and a task on the loop for every datagram of a
+        // 50-packet/s stream (BENCHMARKS.md, "Ingest receive path"). An NIO channel ignores it.
+        channel.config().setOption(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
         channel.pipeline().addLast(socket.new Reader());
         vertx.nettyEventLoopGroup().next().register(channel).addListener(registered -> {
             if (!registered.isSuccess()) {
@@ -98,6 +105,11 @@ public final class MediaSocket {
     /** The bound port. */
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** How epoll reports the socket (level-triggered, see {@link #bind}); null on NIO. */
+    EpollMode epollMode() {
+        return channel.config().getOption(EpollChannelOption.EPOLL_MODE);
     }
 
     /** Closes the socket. */
