@@ -115,7 +115,7 @@ public final class FleetBenchmark {
             watcher.start(o.kafkaTimeout());
 
             MachineLoad load = MachineLoad.start(2, cpu.ticksPerSecond());
-            cpuBefore = readCpu(cpu, pidFiles);
+            cpuBefore = readCpu(pidFiles, cpu::seconds);
             PhoneConfig template = PhoneConfig.builder().control(o.controlHost(), o.controlPort())
                     .duration(o.duration()).codec(o.codec()).terminator(o.terminator()).keepPayload(false).build();
             List<PhoneConfig> phones = Fleet.phones(template, o.phones());
@@ -133,7 +133,7 @@ public final class FleetBenchmark {
                     fleetWall.toMillis() / 1000.0, expected.size(), results.stream().filter(CallResult::success).count(),
                     Durations.format(o.completionTimeout()), expected.size());
             boolean all = watcher.awaitAll(expected, o.completionTimeout());
-            cpuAfter = readCpu(cpu, pidFiles);
+            cpuAfter = readCpu(pidFiles, cpu::seconds);
             machine = load.stop();
             events = new LinkedHashMap<>(watcher.events());
             events.keySet().retainAll(expected);
@@ -239,10 +239,6 @@ public final class FleetBenchmark {
         return files;
     }
 
-    private static Map<String, OptionalDouble> readCpu(ProcessCpu cpu, Map<String, Path> pidFiles) {
-        return readCpu(pidFiles, cpu::seconds);
-    }
-
     /** Each service's figure (its instances summed) and the benchmark's own, by {@code perProcess}. */
     private static Map<String, OptionalDouble> readCpu(Map<String, Path> pidFiles, LongFunction<OptionalDouble> perProcess) {
         Map<String, OptionalDouble> seconds = new LinkedHashMap<>();
@@ -257,14 +253,10 @@ public final class FleetBenchmark {
     }
 
     /**
-     * CPU seconds of a service's process and of its further instances beside it (run.sh's
+     * {@code perProcess} of a service's process summed with its further instances beside it (run.sh's
      * {@code ingest-2.pid}, {@code storage-2.pid}, … when it runs several); empty when one is
      * unreadable or gone.
      */
-    static OptionalDouble serviceSeconds(ProcessCpu cpu, Path file, String service) {
-        return serviceSeconds(file, service, cpu::seconds);
-    }
-
     private static OptionalDouble serviceSeconds(Path file, String service, LongFunction<OptionalDouble> perProcess) {
         OptionalDouble first = ProcessCpu.ofPidFile(file, perProcess);
         if (first.isEmpty()) {

@@ -45,8 +45,9 @@ final class ServiceProcess implements AutoCloseable {
      * configuration as system properties and waits until {@code readyPort} accepts TCP.
      */
     static ServiceProcess start(String module, Map<String, String> config, int readyPort) throws IOException {
-        ClassDataArchive.Use archive = ClassDataArchive.forStart(module, jar(module), true);
-        List<String> cmd = command(module, config, archive);
+        Path jar = jar(module);
+        ClassDataArchive.Use archive = ClassDataArchive.forStart(module, jar, true);
+        List<String> cmd = command(jar, config, archive);
         Path logs = Path.of(System.getProperty("callrec.e2e.logs", "target/e2e-logs"));
         Files.createDirectories(logs);
         Path log = logs.resolve(module + "-" + System.currentTimeMillis() + ".log");
@@ -73,10 +74,9 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * The java command line of {@code <root>/<module>/target/quarkus-app/quarkus-run.jar} with
-     * {@code config}, and the options of its {@link ClassDataArchive}.
+     * The java command line of the service's {@code jar} with {@code config}, and the options of its {@link ClassDataArchive}.
      */
-    private static List<String> command(String module, Map<String, String> config, ClassDataArchive.Use archive) {
+    private static List<String> command(Path jar, Map<String, String> config, ClassDataArchive.Use archive) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
@@ -86,7 +86,7 @@ final class ServiceProcess implements AutoCloseable {
         cmd.addAll(archive.options());
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
-        cmd.add(jar(module).toString());
+        cmd.add(jar.toString());
         return cmd;
     }
 
@@ -101,7 +101,8 @@ final class ServiceProcess implements AutoCloseable {
      */
     static Exited runUntilExit(String module, Map<String, String> config, Duration timeout) throws IOException {
         // a service that refuses to start loads only part of its classes: it uses an archive, never writes one
-        List<String> cmd = command(module, config, ClassDataArchive.forStart(module, jar(module), false));
+        Path jar = jar(module);
+        List<String> cmd = command(jar, config, ClassDataArchive.forStart(module, jar, false));
         Path log = Files.createTempFile("callrec-" + module, ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
