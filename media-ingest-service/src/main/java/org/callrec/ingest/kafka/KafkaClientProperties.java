@@ -17,7 +17,7 @@ import org.callrec.ingest.config.IngestConfig;
  *
  * <p>Three layers, later ones win:
  * <ol>
- * <li><b>defaults</b> of this service that an operator may tune ({@code linger.ms},
+ * <li><b>defaults</b> of this service that an operator may tune ({@code linger.ms} 20,
  * {@code reconnect.backoff.max.ms});</li>
  * <li><b>every {@code kafka.*} property</b> of the configuration, prefix removed — Quarkus's
  * {@code default-kafka-broker} map, which also turns env vars {@code KAFKA_SECURITY_PROTOCOL}
@@ -46,6 +46,14 @@ public final class KafkaClientProperties {
     /** {@code kafka.*} properties never passed on: no client of this node is in a group or transactional. */
     static final Set<String> LEFT_OUT = Set.of(ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
             ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+
+    /**
+     * The producers' {@code linger.ms} unless a {@code kafka.*} property sets it: a batch waits up
+     * to 20 ms for more records, so a node publishing many recordings sends a few full produce
+     * requests instead of one per handful of chunks (BENCHMARKS.md, issue 14). Nothing waits for
+     * these acknowledgements on a call's path: a start is answered without them.
+     */
+    static final int LINGER_MS = 20;
 
     /** How long one wait for a topic's metadata may block the publisher thread ({@code max.block.ms}). */
     static final int METADATA_WAIT_MS = 5000;
@@ -94,7 +102,7 @@ public final class KafkaClientProperties {
         fixed.put(ProducerConfig.BUFFER_MEMORY_CONFIG,
                 settings.publishQueueBytes() + 256L * settings.publishQueue() + 8L * 1024 * 1024);
         fixed.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        return layered(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000),
+        return layered(Map.of(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS, ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000),
                 kafka, fixed);
     }
 

@@ -23,7 +23,7 @@ class KafkaClientPropertiesTest {
             Map.entry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;"),
             Map.entry("ssl.truststore.type", "PEM"),
             Map.entry("client.rack", "zone-a"),
-            Map.entry("linger.ms", "20"),
+            Map.entry("linger.ms", "50"),
             Map.entry("acks", "0"),
             Map.entry("enable.idempotence", "false"),
             Map.entry("max.block.ms", "60000"),
@@ -49,7 +49,7 @@ class KafkaClientPropertiesTest {
 
         assertThat(c).containsAllEntriesOf(PASSED_THROUGH);
         // A tuning default the operator may change
-        assertThat(c).containsEntry("linger.ms", "20");
+        assertThat(c).containsEntry("linger.ms", "50");
         // What the durability and the never-blocking publisher rely on
         assertThat(c).containsEntry("acks", "all")
                 .containsEntry("enable.idempotence", true)
@@ -62,12 +62,12 @@ class KafkaClientPropertiesTest {
     }
 
     @Test
-    @DisplayName("without the operator saying otherwise a producer lingers 5 ms")
+    @DisplayName("without the operator saying otherwise a producer lingers 20 ms")
     void producerDefaults() {
         Map<String, Object> c = KafkaClientProperties.producer(Map.of("bootstrap.servers", "k:9092"), settings(),
                 KafkaClientProperties.JOURNAL_PRODUCER);
 
-        assertThat(c).containsEntry("linger.ms", 5).containsEntry("reconnect.backoff.max.ms", 1000)
+        assertThat(c).containsEntry("linger.ms", 20).containsEntry("reconnect.backoff.max.ms", 1000)
                 .containsEntry("client.id", "callrec-ingest-journal").containsEntry("bootstrap.servers", "k:9092");
     }
 

@@ -188,7 +188,7 @@ public class MediaConsumer {
                     new OffsetTracker(), new PartitionProgress(), this::handOff, metrics, System::nanoTime);
             metrics.spillIo(spillIo, router::unstoredByLocalFailure);
             pins = new PinWatch(router.tracker(), metrics, config.limits().pinnedWarnAfter(), router::recordingOf);
-            consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
+            consumer = new KafkaConsumer<>(consumerProps(kafka, config.kafka().groupId()), new StringDeserializer(), new ByteArrayDeserializer());
             watch = new PartitionWatch(consumer, router.progress(), config.kafka().mediaTopic(),
                     config.kafka().requestTimeout());
             committer = new OffsetCommitter(consumer, router.tracker(), config.kafka().requestTimeout());
@@ -353,9 +353,23 @@ public class MediaConsumer {
         }
     }
 
-    private Map<String, Object> consumerProps() {
-        Map<String, Object> p = new HashMap<>(kafka);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().groupId());
+    /**
+     * The media consumer's fetch batching, unless a {@code kafka.*} property sets it: the broker
+     * answers a fetch once it holds {@value #FETCH_MIN_BYTES} bytes or after
+     * {@value #FETCH_MAX_WAIT_MS} ms. The client's defaults (1 byte, 500 ms) answer every fetch as
+     * soon as one record arrived, a request per handful of chunks; this costs a recording at most
+     * {@value #FETCH_MAX_WAIT_MS} ms more between its END and its upload (BENCHMARKS.md, issue 14).
+     */
+    static final int FETCH_MIN_BYTES = 65536;
+    static final int FETCH_MAX_WAIT_MS = 100;
+
+    /** The media consumer's properties: the fetch batching above, then {@code kafka}, then what the commits rely on. */
+    static Map<String, Object> consumerProps(Map<String, ?> kafka, String groupId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
+        p.putAll(kafka);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         return p;
