@@ -96,26 +96,7 @@ final class BatchedRtpTransport implements RtpTransport {
     @Override
     public Channel open(InetAddress phoneAddress, InetSocketAddress target) throws IOException {
         Sender[] own = sendersFor(phoneAddress);
-        Sender sender = own[Math.floorMod(next.getAndIncrement(), own.length)];
-        return new Channel() {
-            @Override
-            public int localPort() {
-                return sender.localPort;
-            }
-
-            @Override
-            public void send(byte[] packet, int length) {
-                ByteBuf buf = alloc.directBuffer(length, length);
-                buf.writeBytes(packet, 0, length);
-                sender.pending.add(new DatagramPacket(buf, target));
-                queued.incrementAndGet();
-            }
-
-            @Override
-            public void close() {
-                // the socket is shared: it closes with the transport
-            }
-        };
+        return new PhoneChannel(own[Math.floorMod(next.getAndIncrement(), own.length)], target);
     }
 
     private synchronized Sender[] sendersFor(InetAddress address) throws IOException {
@@ -163,7 +144,7 @@ final class BatchedRtpTransport implements RtpTransport {
     public void flush() {
         for (Sender s : flushList) {
             if (!s.pending.isEmpty() && s.scheduled.compareAndSet(false, true)) {
-                s.channel.eventLoop().execute(s::drain);
+                s.channel.eventLoop().execute(s.drainTask);
             }
         }
     }
@@ -197,12 +178,67 @@ final class BatchedRtpTransport implements RtpTransport {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
+    /**
+     * One call's share of a {@link Sender}. Its packets are copied into one direct buffer of its
+     * own, reused from packet to packet: each queued packet holds a reference to it, which Netty
+     * releases once the datagram is written, so a reference count of one (ours alone) means the
+     * previous packet has left and the bytes may be overwritten. While a packet is still queued
+     * (several in one tick, or a late drain) the next one gets a new buffer. A phone sends every
+     * 20 ms and a tick's packets leave within it: nearly every packet reuses the buffer, and the
+     * pacer allocates no buffer per packet.
+     */
+    private final class PhoneChannel implements Channel {
+        private final Sender sender;
+        private final InetSocketAddress target;
+        private ByteBuf buffer;
+        private boolean closed;
+
+        PhoneChannel(Sender sender, InetSocketAddress target) {
+            this.sender = sender;
+            this.target = target;
+        }
+
+        @Override
+        public int localPort() {
+            return sender.localPort;
+        }
+
+        /** Synchronised with {@link #close()}, which a phone may call while a late packet is sent. */
+        @Override
+        public synchronized void send(byte[] packet, int length) throws IOException {
+            if (closed) {
+                throw new IOException("RTP channel closed");
+            }
+            ByteBuf buf = buffer;
+            if (buf == null || buf.refCnt() != 1) {
+                if (buf != null) {
+                    buf.release(); // the queued packet keeps it until it is written
+                }
+                buf = buffer = alloc.directBuffer(length);
+            }
+            buf.clear().writeBytes(packet, 0, length);
+            sender.pending.add(new DatagramPacket(buf.retain(), target));
+            queued.incrementAndGet();
+        }
+
+        @Override
+        public synchronized void close() {
+            // the socket is shared: it closes with the transport; a packet still queued keeps the buffer
+            closed = true;
+            if (buffer != null) {
+                buffer.release();
+                buffer = null;
+            }
+        }
+    }
+
     /** One shared socket and the packets queued on it since its last drain. */
     private static final class Sender {
         final io.netty.channel.Channel channel;
         final int localPort;
         final Queue<DatagramPacket> pending = new ConcurrentLinkedQueue<>();
         final AtomicBoolean scheduled = new AtomicBoolean();
+        final Runnable drainTask = this::drain;
 
         Sender(io.netty.channel.Channel channel) {
             this.channel = channel;

@@ -1,12 +1,15 @@
 package org.callrec.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -53,6 +56,35 @@ class BatchedRtpTransportTest {
             }
             assertThat(sources).containsExactly(toA.localPort()).containsExactly(toB.localPort());
             assertThat(transport.packetsQueued()).isEqualTo(6);
+            assertThat(transport.sendErrors()).isZero();
+        }
+    }
+
+    @Test
+    void aPhoneThatSendsAgainOnceItsPacketHasLeftGetsEveryPacketIntact() throws Exception {
+        assumeTrue(BatchedRtpTransport.unavailableReason() == null, "native epoll unavailable");
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (DatagramSocket server = new DatagramSocket(0, loopback);
+             BatchedRtpTransport transport = BatchedRtpTransport.create(1)) {
+            server.setSoTimeout(5000);
+            RtpTransport.Channel phone = transport.open(loopback, new InetSocketAddress(loopback, server.getLocalPort()));
+            byte[] packet = new byte[4];
+            DatagramPacket got = new DatagramPacket(new byte[16], 16);
+            // One packet per tick, as a phone sends: each one is received before the next is queued,
+            // so the channel's buffer is reused, and each datagram carries its own bytes.
+            for (int tick = 0; tick < 5; tick++) {
+                Arrays.fill(packet, (byte) tick);
+                phone.send(packet, 4 - tick % 2);
+                transport.flush();
+
+                server.receive(got);
+                assertThat(Arrays.copyOf(got.getData(), got.getLength()))
+                        .isEqualTo(Arrays.copyOf(packet, 4 - tick % 2));
+            }
+            // After its call, the channel refuses packets (the phone counts them as send errors).
+            phone.close();
+            assertThatThrownBy(() -> phone.send(packet, 4)).isInstanceOf(IOException.class);
+            assertThat(transport.packetsQueued()).isEqualTo(5);
             assertThat(transport.sendErrors()).isZero();
         }
     }

@@ -2,7 +2,6 @@ package org.callrec.simulator;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
@@ -106,8 +105,10 @@ public final class RtpPacer implements AutoCloseable {
     private static final class Lane implements Runnable {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
+        // a comparator of its own: Comparator.comparingLong's code is shared with every other
+        // user of it in the JVM, and its call of the key extractor is not inlined there
         private final PriorityQueue<MediaStream> queue =
-                new PriorityQueue<>(Comparator.comparingLong(MediaStream::nextDeadline));
+                new PriorityQueue<>((a, b) -> Long.compare(a.nextDeadline(), b.nextDeadline()));
         private final List<MediaStream> due = new ArrayList<>();
         /** Packets fired by this lane; written once per tick by the lane's thread. */
         private final AtomicLong sent = new AtomicLong();

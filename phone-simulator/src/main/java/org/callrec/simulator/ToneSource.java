@@ -1,7 +1,6 @@
 package org.callrec.simulator;
 
 import org.callrec.core.audio.AudioCodec;
-import org.callrec.core.audio.G711;
 import org.callrec.core.audio.G722Encoder;
 
 /**
@@ -14,7 +13,9 @@ import org.callrec.core.audio.G722Encoder;
  *
  * <p>A whole number of hertz (every tone {@link Fleet#phones} makes) is read from a one-second
  * sine table, exact in phase and a table look-up per sample: the fleet's senders spend their CPU
- * on sending, not on {@code Math.sin}. Other frequencies are computed.
+ * on sending, not on {@code Math.sin}. Other frequencies are computed. The noise is scaled to its
+ * range by a multiply and a shift (no division), and G.711 is encoded by a {@link G711Table}
+ * look-up: a G.711 sample costs a few instructions.
  *
  * <p>{@link #payload(PhoneConfig, int)} makes the same bytes again, so a benchmark can check a
  * stored recording against what a phone sent without keeping every byte.
@@ -25,24 +26,24 @@ public final class ToneSource {
     private static final int NOISE = 400;
     private static final double TWO_PI = 2 * Math.PI;
 
-    private final AudioCodec codec;
     private final double step;
     private final int[] table;
     private final int tableStep;
     private int tableIndex;
     private final G722Encoder g722;
+    private final G711Table g711;
     private short[] pcm = new short[0];
     private double phase;
     private long noiseState;
 
     ToneSource(AudioCodec codec, double toneHz, long seed) {
-        this.codec = codec;
         this.step = TWO_PI * toneHz / codec.sampleRate();
         boolean whole = toneHz == Math.rint(toneHz);
         this.table = whole ? SineTables.of(codec.sampleRate()) : null;
         this.tableStep = whole ? (int) (((long) toneHz) % codec.sampleRate()) : 0;
         this.noiseState = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
         this.g722 = codec == AudioCodec.G722 ? new G722Encoder() : null;
+        this.g711 = codec == AudioCodec.G722 ? null : G711Table.of(codec);
     }
 
     /** Writes the next {@code units} payload bytes (RTP timestamp units) at {@code off}. */
@@ -59,8 +60,7 @@ public final class ToneSource {
             return;
         }
         for (int i = 0; i < units; i++) {
-            short s = sample();
-            dst[off + i] = codec == AudioCodec.PCMU ? G711.linearToUlaw(s) : G711.linearToAlaw(s);
+            dst[off + i] = g711.encode(sample());
         }
     }
 
@@ -88,7 +88,8 @@ public final class ToneSource {
         x ^= x >>> 7;
         x ^= x << 17;
         noiseState = x;
-        return (int) Math.floorMod(x >>> 11, 2L * NOISE + 1) - NOISE;
+        // the top 32 bits times the range's size, over 2^32: uniform in [0, 2 × NOISE]
+        return (int) (((x >>> 32) * (2 * NOISE + 1)) >>> 32) - NOISE;
     }
 
     /**
