@@ -70,7 +70,7 @@ public final class RecordingAssembly {
         }
         WavFormat format = options.format().wavFormat(codec);
         SegmentedOutput output = new SegmentedOutput(spillFiles,
-                SegmentedOutput.segmentBytes(format, options.maxSegmentDuration(), options.maxFileDataBytes()), io);
+                SegmentedOutput.segmentBytes(format, options.maxSegmentDuration(), options.maxFileDataBytes()), format, io);
         TimelineAssembler.Sink sink = format.formatTag() == WavHeader.FORMAT_PCM
                 ? new PcmSpillSink(output, codec) : new G711SpillSink(output, codec);
         int clock = codec.rtpClockRate();

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.callrec.core.audio.WavHeader;
+
 /**
  * The audio bytes of one recording, written to one spill file per segment: once a segment holds
  * {@code maxBytes}, the next byte opens the next file. {@code maxBytes} is a whole number of
@@ -15,21 +17,31 @@ import java.util.function.Supplier;
  * recording without audio still has one, empty, segment); later ones only when bytes come for
  * them. Creates and writes go through {@link SpillIo} (positional writes, retried). Not
  * thread-safe.
+ *
+ * <p>Each spill file is the segment's WAV file: the audio goes after room for the
+ * {@value WavHeader#LENGTH}-byte header, which is written when the segment is closed (its sizes
+ * are known then). A closed segment's file is uploaded as it is, streamed from disk.
  */
 public final class SegmentedOutput extends OutputStream {
 
     /**
      * One segment's spill file.
      *
-     * @param file       the spill file
-     * @param bytes      audio bytes in it
+     * @param file       the spill file (once closed, a complete WAV file)
+     * @param bytes      audio bytes in it (after its header)
      * @param startBytes audio bytes of the recording before it
      */
     public record Segment(Path file, long bytes, long startBytes) {
+
+        /** Bytes of the file: its WAV header and the audio. */
+        public long fileBytes() {
+            return WavHeader.LENGTH + bytes;
+        }
     }
 
     private final Supplier<Path> newFile;
     private final long maxBytes;
+    private final WavFormat format;
     private final SpillIo io;
     private final List<Segment> closed = new ArrayList<>();
     private Path currentFile;
@@ -40,20 +52,22 @@ public final class SegmentedOutput extends OutputStream {
 
     /**
      * @param newFile  a new, not yet existing path per call
-     * @param maxBytes largest segment (positive)
+     * @param maxBytes largest segment's audio (positive)
+     * @param format   the audio's format, for the files' headers
      * @throws IOException if the first file cannot be created
      */
-    public SegmentedOutput(Supplier<Path> newFile, long maxBytes) throws IOException {
-        this(newFile, maxBytes, SpillIo.defaults());
+    public SegmentedOutput(Supplier<Path> newFile, long maxBytes, WavFormat format) throws IOException {
+        this(newFile, maxBytes, format, SpillIo.defaults());
     }
 
     /** As above, through {@code io}. */
-    public SegmentedOutput(Supplier<Path> newFile, long maxBytes, SpillIo io) throws IOException {
+    public SegmentedOutput(Supplier<Path> newFile, long maxBytes, WavFormat format, SpillIo io) throws IOException {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("segment limit " + maxBytes);
         }
         this.newFile = newFile;
         this.maxBytes = maxBytes;
+        this.format = format;
         this.io = io;
         open();
     }
@@ -88,7 +102,7 @@ public final class SegmentedOutput extends OutputStream {
                 roll();
             }
             int n = (int) Math.min(len, maxBytes - currentBytes);
-            io.write(current, b, off, n, currentBytes);
+            io.write(current, b, off, n, WavHeader.LENGTH + currentBytes);
             currentBytes += n;
             off += n;
             len -= n;
@@ -150,6 +164,11 @@ public final class SegmentedOutput extends OutputStream {
         FileChannel c = current;
         current = null;
         closed.add(s);
-        c.close();
+        try {
+            byte[] header = format.header(currentBytes);
+            io.write(c, header, 0, header.length, 0);
+        } finally {
+            c.close();
+        }
     }
 }

@@ -5,9 +5,12 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -133,19 +136,26 @@ public class PhoneFileImporter {
     }
 
     /**
-     * Imports the phone file held in {@code file}, using {@code workDir} for the PCM.
+     * Imports the phone file held in {@code file}, using {@code workDir} for the WAV file it makes.
      *
      * @throws org.callrec.core.phonefile.PhoneFileException the file is not a usable phone recording
      * @throws StoreFailed S3 or Kafka failed ({@link Conflict}: a different object is under a key already)
      */
     public Result importFile(Path file, ImportRequest request, Path workDir) throws IOException, StoreFailed {
-        Path pcm = Files.createTempFile(workDir, "import-", ".pcm");
+        Path wav = Files.createTempFile(workDir, "import-", ".pcm"); // the name startup cleans up
         try {
             MessageDigest sha = sha256();
             PhoneFileConverter.Conversion c;
             try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 65_536), sha);
-                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(pcm), 65_536)) {
+                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(wav), 65_536)) {
+                out.write(new byte[WavHeader.LENGTH]); // the header's room, filled in below
                 c = PhoneFileConverter.toPcm(in, out);
+            }
+            try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.WRITE)) {
+                ByteBuffer header = ByteBuffer.wrap(WavHeader.pcm16Mono(c.sampleRate(), c.pcmBytes()));
+                while (header.hasRemaining()) {
+                    ch.write(header, header.position());
+                }
             }
             String fileSha = HexFormat.of().formatHex(sha.digest());
             Instant startedAt = request.recordedAt().orElseGet(clock::instant);
@@ -159,8 +169,7 @@ public class PhoneFileImporter {
             RecordingMetadata metadata = metadata(id, request, c, placement, keys, startedAt, fileSha);
             String step = "the WAV file " + keys.audio();
             try {
-                if (s3.putFile(placement, keys.audio(), WavHeader.pcm16Mono(c.sampleRate(), c.pcmBytes()), pcm, c.pcmBytes(),
-                        "audio/wav") == S3Store.Write.CONFLICT) {
+                if (s3.putFile(placement, keys.audio(), wav, "audio/wav") == S3Store.Write.CONFLICT) {
                     throw new Conflict(keys.audio());
                 }
                 step = "the metadata " + keys.metadata();
@@ -182,7 +191,7 @@ public class PhoneFileImporter {
                     keys.metadata(), c.header().codec().name(), metadata.durationSeconds(), c.layout().byteOrderName(),
                     rtpHeader(c.layout().framing()), c.warnings());
         } finally {
-            Files.deleteIfExists(pcm);
+            Files.deleteIfExists(wav);
         }
     }
 

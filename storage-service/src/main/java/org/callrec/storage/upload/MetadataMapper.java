@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import org.callrec.storage.placement.ObjectKeys;
-import org.callrec.core.audio.WavHeader;
 import org.callrec.core.chunk.DropReason;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
@@ -118,7 +117,7 @@ public final class MetadataMapper {
         int n = 0;
         for (SegmentedOutput.Segment seg : recording.segments()) {
             n++;
-            long bytes = WavHeader.LENGTH + seg.bytes();
+            long bytes = seg.fileBytes();
             wavBytes += bytes;
             segments.add(new RecordingMetadata.Segment(n, keys.audioSegment(n), format.seconds(seg.startBytes()),
                     format.seconds(seg.bytes()), bytes));

@@ -33,7 +33,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Stores finished recordings on a pool of {@code storage.upload-threads} worker threads (never on
  * the consumer thread, never on an event loop). Per recording, in order:
  * <ol>
- *   <li>each segment's WAV file ({@code audio/wav}): a 44-byte header, then its spill file streamed;</li>
+ *   <li>each segment's WAV file ({@code audio/wav}): its spill file, streamed from disk;</li>
  *   <li>the metadata document ({@code application/json});</li>
  *   <li>the spill files are deleted;</li>
  *   <li>the completion event is published.</li>
@@ -246,9 +246,8 @@ public class RecordingUploader {
             int n = segments.size();
             if (step < n) {
                 SegmentedOutput.Segment seg = segments.get(step);
-                byte[] header = recording.format().header(seg.bytes());
-                S3Store.Write w = s3.putFile(placement, keys.audioSegment(step + 1), header, seg.file(), seg.bytes(), AUDIO_TYPE);
-                written(w, StorageMetrics.ObjectKind.AUDIO, header.length + seg.bytes());
+                S3Store.Write w = s3.putFile(placement, keys.audioSegment(step + 1), seg.file(), AUDIO_TYPE);
+                written(w, StorageMetrics.ObjectKind.AUDIO, seg.fileBytes());
                 return w;
             } else if (step == n) {
                 byte[] document = json.writeValueAsBytes(metadata());

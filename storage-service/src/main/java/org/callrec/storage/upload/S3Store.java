@@ -1,10 +1,7 @@
 package org.callrec.storage.upload;
 
-import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -29,9 +26,11 @@ import io.minio.Checksum;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.PutObjectBaseArgs;
 import io.minio.ServerSideEncryption;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
+import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.quarkus.runtime.configuration.ConfigUtils;
@@ -280,16 +279,29 @@ public class S3Store {
     static final Checksum.Algorithm CHECKSUM = Checksum.Algorithm.CRC32;
 
     /**
-     * The arguments of one conditional PUT: {@code If-None-Match: *}, the content's SHA-256 as user
-     * metadata, the placement's bucket and encryption, the {@link #CHECKSUM}. Package-private for
-     * the tests (s3proxy has no KMS: what goes on the wire is checked on these).
+     * The arguments of one conditional PUT of {@code bytes}: see {@link #conditional}. Package-private
+     * for the tests (s3proxy has no KMS: what goes on the wire is checked on these).
      */
-    PutObjectArgs putArgs(Placement p, String key, InputStream in, long size, String contentType, String sha256)
+    PutObjectArgs putArgs(Placement p, String key, byte[] bytes, String contentType, String sha256)
             throws MinioException {
-        return PutObjectArgs.builder()
-                .bucket(p.bucket())
+        return conditional(PutObjectArgs.builder().data(bytes, bytes.length), p, key, contentType, sha256);
+    }
+
+    /** The arguments of one conditional PUT of the whole of {@code file}, streamed from disk. */
+    UploadObjectArgs uploadArgs(Placement p, String key, Path file, long size, String contentType, String sha256)
+            throws MinioException {
+        return conditional(UploadObjectArgs.builder().filename(file.toString(), partSize(size)), p, key, contentType,
+                sha256);
+    }
+
+    /**
+     * {@code If-None-Match: *}, the content's SHA-256 as user metadata, the placement's bucket and
+     * encryption, the {@link #CHECKSUM}.
+     */
+    private <B extends PutObjectBaseArgs.Builder<B, A>, A extends PutObjectBaseArgs> A conditional(B builder,
+            Placement p, String key, String contentType, String sha256) throws MinioException {
+        return builder.bucket(p.bucket())
                 .object(key)
-                .stream(in, size, Math.max(MIN_PART, Math.min(size, MAX_SINGLE_PUT)))
                 .checksum(CHECKSUM)
                 .contentType(contentType)
                 .sse(encryption(p))
@@ -298,18 +310,23 @@ public class S3Store {
                 .build();
     }
 
+    /** One part up to {@link #MAX_SINGLE_PUT}: the SDK sends such an object in one PUT. */
+    private static long partSize(long size) {
+        return Math.max(MIN_PART, Math.min(size, MAX_SINGLE_PUT));
+    }
+
     /**
-     * Stores {@code header} followed by the first {@code fileBytes} bytes of {@code file} as one
-     * object of known size (streamed: the file is never held in memory; it is read twice, once
-     * for its hash), unless an object is under the key already.
+     * Stores the whole of {@code file} as one object, unless an object is under the key already.
+     * Streamed: the SDK reads the file once for its checksums and once to send it, and never holds
+     * it in memory; we read it once more, for the digests.
      */
-    public Write putFile(Placement p, String key, byte[] header, Path file, long fileBytes, String contentType)
-            throws MinioException, IOException {
+    public Write putFile(Placement p, String key, Path file, String contentType) throws MinioException, IOException {
         prepare(p);
         try {
-            Write w = putIfAbsent(p, key, Digests.of(header, file, fileBytes), header.length + fileBytes, contentType,
-                    () -> new SequenceInputStream(new ByteArrayInputStream(header),
-                            new LimitedInputStream(Files.newInputStream(file), fileBytes)));
+            long size = Files.size(file);
+            Digests digests = Digests.of(file);
+            Write w = putIfAbsent(p, key, digests, size,
+                    () -> client.uploadObject(uploadArgs(p, key, file, size, contentType, digests.sha256())));
             succeeded();
             return w;
         } catch (MinioException | IOException | RuntimeException e) {
@@ -322,8 +339,9 @@ public class S3Store {
     public Write putBytes(Placement p, String key, byte[] bytes, String contentType) throws MinioException {
         prepare(p);
         try {
-            Write w = putIfAbsent(p, key, Digests.of(bytes), bytes.length, contentType,
-                    () -> new ByteArrayInputStream(bytes));
+            Digests digests = Digests.of(bytes);
+            Write w = putIfAbsent(p, key, digests, bytes.length,
+                    () -> client.putObject(putArgs(p, key, bytes, contentType, digests.sha256())));
             succeeded();
             return w;
         } catch (IOException e) {
@@ -335,13 +353,13 @@ public class S3Store {
         }
     }
 
-    /** Opens the content of an object to write. */
+    /** One conditional PUT. */
     @FunctionalInterface
-    private interface Content {
-        InputStream open() throws IOException;
+    private interface Put {
+        void run() throws MinioException, IOException;
     }
 
-    private Write putIfAbsent(Placement p, String key, Digests digests, long size, String contentType, Content content)
+    private Write putIfAbsent(Placement p, String key, Digests digests, long size, Put put)
             throws MinioException, IOException {
         if (size > MAX_SINGLE_PUT) {
             // multipart: the condition is not atomic there, so look first
@@ -350,8 +368,8 @@ public class S3Store {
                 return existing;
             }
         }
-        try (InputStream in = content.open()) {
-            client.putObject(putArgs(p, key, in, size, contentType, digests.sha256()));
+        try {
+            put.run();
             return Write.CREATED;
         } catch (ErrorResponseException e) {
             if (e.response() == null || e.response().code() != 412) {
@@ -398,13 +416,11 @@ public class S3Store {
             return new Digests(hex(digest("SHA-256").digest(bytes)), hex(digest("MD5").digest(bytes)));
         }
 
-        static Digests of(byte[] header, Path file, long fileBytes) throws IOException {
+        static Digests of(Path file) throws IOException {
             MessageDigest sha = digest("SHA-256");
             MessageDigest md5 = digest("MD5");
-            sha.update(header);
-            md5.update(header);
             byte[] buf = new byte[64 * 1024];
-            try (InputStream in = new LimitedInputStream(Files.newInputStream(file), fileBytes)) {
+            try (InputStream in = Files.newInputStream(file)) {
                 for (int n; (n = in.read(buf)) > 0; ) {
                     sha.update(buf, 0, n);
                     md5.update(buf, 0, n);
@@ -437,56 +453,5 @@ public class S3Store {
     private void failed(Exception e) {
         lastFailure = e.toString();
         answering = false;
-    }
-
-    /** Reads at most {@code limit} bytes of the stream it wraps. */
-    private static final class LimitedInputStream extends FilterInputStream {
-        private long left;
-
-        LimitedInputStream(InputStream in, long limit) {
-            super(in);
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                left--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = super.read(b, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(Math.min(n, left));
-            left -= skipped;
-            return skipped;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return (int) Math.min(super.available(), left);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
     }
 }

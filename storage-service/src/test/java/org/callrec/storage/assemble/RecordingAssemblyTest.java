@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.callrec.core.audio.AudioCodec;
+import org.callrec.core.audio.WavFile;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordingEnded;
 import org.callrec.core.chunk.RecordingStarted;
@@ -57,7 +58,7 @@ class RecordingAssemblyTest {
     private static byte[] joined(AssembledRecording rec) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (SegmentedOutput.Segment s : rec.segments()) {
-            all.write(Files.readAllBytes(s.file()));
+            all.write(WavFile.parse(Files.readAllBytes(s.file())).data());
         }
         return all.toByteArray();
     }

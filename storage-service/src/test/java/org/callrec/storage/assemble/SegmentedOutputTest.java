@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.callrec.core.audio.WavFile;
 import org.callrec.core.audio.WavHeader;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -27,9 +28,9 @@ class SegmentedOutputTest {
     }
 
     @Test
-    @DisplayName("bytes go to one file until it holds the limit, then on to the next; nothing is lost or repeated")
+    @DisplayName("bytes go to one file until it holds the limit, then on to the next; nothing is lost or repeated; each file is a WAV file of its own bytes")
     void rollsOverAtTheLimit() throws IOException {
-        SegmentedOutput out = new SegmentedOutput(this::next, 10);
+        SegmentedOutput out = new SegmentedOutput(this::next, 10, WavFormat.ALAW);
         byte[] all = new byte[25];
         for (int i = 0; i < all.length; i++) {
             all[i] = (byte) i;
@@ -45,8 +46,12 @@ class SegmentedOutputTest {
         assertThat(out.segments()).extracting(SegmentedOutput.Segment::startBytes).containsExactly(0L, 10L, 20L);
         ByteArrayOutputStream joined = new ByteArrayOutputStream();
         for (SegmentedOutput.Segment s : out.segments()) {
-            assertThat(Files.size(s.file())).isEqualTo(s.bytes());
-            joined.write(Files.readAllBytes(s.file()));
+            assertThat(Files.size(s.file())).isEqualTo(s.fileBytes()).isEqualTo(WavHeader.LENGTH + s.bytes());
+            WavFile wav = WavFile.parse(Files.readAllBytes(s.file()));
+            assertThat(wav.formatTag()).isEqualTo(WavHeader.FORMAT_ALAW);
+            assertThat(wav.sampleRate()).isEqualTo(8000);
+            assertThat((long) wav.data().length).isEqualTo(s.bytes());
+            joined.write(wav.data());
         }
         assertThat(joined.toByteArray()).isEqualTo(all);
     }
@@ -54,16 +59,16 @@ class SegmentedOutputTest {
     @Test
     @DisplayName("exactly the limit makes one file, not a second empty one; no audio at all still makes one empty file")
     void noEmptyTrailingSegment() throws IOException {
-        SegmentedOutput full = new SegmentedOutput(this::next, 4);
+        SegmentedOutput full = new SegmentedOutput(this::next, 4, WavFormat.pcm16(8000));
         full.write(new byte[4], 0, 4);
         full.close();
         assertThat(full.segments()).hasSize(1);
 
-        SegmentedOutput empty = new SegmentedOutput(this::next, 4);
+        SegmentedOutput empty = new SegmentedOutput(this::next, 4, WavFormat.pcm16(8000));
         empty.close();
         assertThat(empty.segments()).singleElement().satisfies(s -> {
             assertThat(s.bytes()).isZero();
-            assertThat(s.file()).exists();
+            assertThat(WavFile.parse(Files.readAllBytes(s.file())).data()).isEmpty();
         });
     }
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.callrec.storage.RecordFixtures.SAMPLES_PER_PACKET;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.callrec.core.audio.AudioCodec;
 import org.callrec.core.audio.G722Decoder;
+import org.callrec.core.audio.WavFile;
 import org.callrec.core.chunk.ChunkCodec;
 import org.callrec.core.chunk.RecordOrigin;
 import org.callrec.core.chunk.RecordingAlive;
@@ -482,9 +481,6 @@ class RecordingRouterTest {
     }
 
     private static short[] samples(Path file) throws IOException {
-        byte[] b = Files.readAllBytes(file);
-        short[] s = new short[b.length / 2];
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(s);
-        return s;
+        return WavFile.parse(Files.readAllBytes(file)).samples();
     }
 }

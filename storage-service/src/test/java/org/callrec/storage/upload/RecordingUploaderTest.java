@@ -96,8 +96,8 @@ class RecordingUploaderTest {
     void aRecordingInSegmentsStoresEveryWavUnderItsNumberedKeyThenTheJsonAndDeletesEverySpillFile() throws Exception {
         uploader = uploader(Map.of());
         // two G.711 segments: the bytes as on the wire, format tag 6
-        Path first = Files.write(workDir.resolve("rec-1-1.pcm"), new byte[] {(byte) 0xD5, 0x55, 0x2A, 0x11});
-        Path second = Files.write(workDir.resolve("rec-1-2.pcm"), new byte[] {0x7F, (byte) 0x80});
+        Path first = spillFile("rec-1-1.wav", WavFormat.ALAW, new byte[] {(byte) 0xD5, 0x55, 0x2A, 0x11});
+        Path second = spillFile("rec-1-2.wav", WavFormat.ALAW, new byte[] {0x7F, (byte) 0x80});
         RecordingStarted start = new RecordingStarted("rec-1", "acme", "p", "00:15:65:aa:bb:cc", AudioCodec.PCMA, "in",
                 "10.1.2.3", "ingest-0", 40000, STARTED_AT, Map.of());
         RecordingEnded end = new RecordingEnded("rec-1", "normal", STARTED_AT + 1000, 1, Map.of(), 1, Map.of());
@@ -231,7 +231,15 @@ class RecordingUploaderTest {
     }
 
     private Path spill(byte[] pcm) throws IOException {
-        return Files.write(workDir.resolve("rec-1-1.pcm"), pcm);
+        return spillFile("rec-1-1.wav", WavFormat.pcm16(8000), pcm);
+    }
+
+    /** A closed segment's spill file, as {@link SegmentedOutput} leaves it: the WAV header, then the audio. */
+    private Path spillFile(String name, WavFormat format, byte[] audio) throws IOException {
+        byte[] header = format.header(audio.length);
+        byte[] file = java.util.Arrays.copyOf(header, header.length + audio.length);
+        System.arraycopy(audio, 0, file, header.length, audio.length);
+        return Files.write(workDir.resolve(name), file);
     }
 
     private static AssembledRecording recording(Path spill, long pcmBytes) {
@@ -261,17 +269,12 @@ class RecordingUploaderTest {
         }
 
         @Override
-        public Write putFile(Placement p, String key, byte[] header, Path file, long fileBytes, String contentType)
-                throws MinioException, IOException {
+        public Write putFile(Placement p, String key, Path file, String contentType) throws MinioException, IOException {
             wavAttempts.incrementAndGet();
             if (wavFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new MinioException("connection refused");
             }
-            byte[] data = Files.readAllBytes(file);
-            byte[] wav = new byte[header.length + (int) fileBytes];
-            System.arraycopy(header, 0, wav, 0, header.length);
-            System.arraycopy(data, 0, wav, header.length, (int) fileBytes);
-            lastWav = wav;
+            lastWav = Files.readAllBytes(file);
             puts.add(key + " " + contentType);
             targets.add(p);
             return wavWrite;

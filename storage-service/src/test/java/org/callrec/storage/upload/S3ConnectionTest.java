@@ -94,10 +94,10 @@ class S3ConnectionTest {
     @DisplayName("sse=s3: every PUT (small object, streamed file) asks for AES256, over TLS trusted through storage.s3.ca-file")
     void sseS3OnEveryPut() throws Exception {
         S3Store store = store(S3.of(endpoint()).sse(StorageConfig.Sse.S3).ca(caFile));
-        Path file = Files.write(dir.resolve("spill.pcm"), new byte[4096]);
+        Path file = Files.write(dir.resolve("spill.wav"), new byte[44 + 4096]);
         try {
             store.putBytes(AT_DEFAULT, "acme/2025/01/01/a.json", "{}".getBytes(StandardCharsets.UTF_8), "application/json");
-            store.putFile(AT_DEFAULT, "acme/2025/01/01/a.wav", new byte[44], file, 4096, "audio/wav");
+            store.putFile(AT_DEFAULT, "acme/2025/01/01/a.wav", file, "audio/wav");
         } finally {
             store.close();
         }

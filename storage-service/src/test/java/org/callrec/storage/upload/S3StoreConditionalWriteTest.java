@@ -92,15 +92,69 @@ class S3StoreConditionalWriteTest {
     @Test
     @DisplayName("a WAV streamed from its spill file: a replayed identical upload passes, different audio under the key is refused")
     void streamedFiles() throws Exception {
-        byte[] header = {'R', 'I', 'F', 'F'};
-        Path spill = Files.write(dir.resolve("a.pcm"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 99});
-        Path forged = Files.write(dir.resolve("b.pcm"), new byte[] {8, 7, 6, 5, 4, 3, 2, 1});
+        Path spill = Files.write(dir.resolve("a.wav"), new byte[] {'R', 'I', 'F', 'F', 1, 2, 3, 4, 5, 6, 7, 8});
+        Path forged = Files.write(dir.resolve("b.wav"), new byte[] {'R', 'I', 'F', 'F', 8, 7, 6, 5, 4, 3, 2, 1});
 
-        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", header, spill, 8, "audio/wav")).isEqualTo(S3Store.Write.CREATED);
-        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", header, spill, 8, "audio/wav")).isEqualTo(S3Store.Write.IDENTICAL);
-        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", header, forged, 8, "audio/wav")).isEqualTo(S3Store.Write.CONFLICT);
+        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", spill, "audio/wav")).isEqualTo(S3Store.Write.CREATED);
+        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", spill, "audio/wav")).isEqualTo(S3Store.Write.IDENTICAL);
+        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", forged, "audio/wav")).isEqualTo(S3Store.Write.CONFLICT);
 
         assertThat(read("acme/a.wav")).containsExactly('R', 'I', 'F', 'F', 1, 2, 3, 4, 5, 6, 7, 8);
+    }
+
+    @Test
+    @DisplayName("a WAV goes up streamed from its file: 32 MiB allocate a small part of that on the uploading and HTTP threads, and arrive whole")
+    void largeFilesAreNotHeldInMemory() throws Exception {
+        int size = 32 << 20;
+        Path wav = dir.resolve("large.wav");
+        byte[] block = new byte[1 << 20];
+        try (var out = Files.newOutputStream(wav)) {
+            for (int i = 0; i < size / block.length; i++) {
+                java.util.Arrays.fill(block, (byte) i);
+                out.write(block);
+            }
+        }
+        // the first request of a client loads its classes and opens its connection
+        store.putFile(AT_DEFAULT, "acme/warm.wav", Files.write(dir.resolve("warm.wav"), new byte[64]), "audio/wav");
+
+        Map<Long, Long> before = allocatedByUploadThreads();
+        assertThat(store.putFile(AT_DEFAULT, "acme/large.wav", wav, "audio/wav")).isEqualTo(S3Store.Write.CREATED);
+        Map<Long, Long> after = allocatedByUploadThreads();
+        long allocated = after.entrySet().stream()
+                .mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L)).sum();
+
+        assertThat(allocated).as("bytes allocated while uploading %d", size).isLessThan(size / 8);
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        try (InputStream in = reader.getObject(GetObjectArgs.builder().bucket(BUCKET).object("acme/large.wav").build())) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+            }
+        }
+        java.security.MessageDigest expected = java.security.MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(wav)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                expected.update(buf, 0, n);
+            }
+        }
+        assertThat(sha.digest()).isEqualTo(expected.digest());
+    }
+
+    /**
+     * Bytes allocated so far by this thread (which runs {@link S3Store#putFile}) and the HTTP
+     * client's threads (OkHttp's names start with "OkHttp"); s3proxy's threads are not counted.
+     */
+    private static Map<Long, Long> allocatedByUploadThreads() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Long> bytes = new java.util.HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t == Thread.currentThread() || t.getName().startsWith("OkHttp")) {
+                bytes.put(t.getId(), threads.getThreadAllocatedBytes(t.getId()));
+            }
+        }
+        return bytes;
     }
 
     @Test

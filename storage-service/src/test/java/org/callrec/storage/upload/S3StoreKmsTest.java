@@ -3,7 +3,6 @@ package org.callrec.storage.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.Map;
 
@@ -48,7 +47,7 @@ class S3StoreKmsTest {
     }
 
     private static PutObjectArgs args(S3Store s, Placement p) throws Exception {
-        return s.putArgs(p, "acme/2025/03/04/r.wav", new ByteArrayInputStream(new byte[4]), 4, "audio/wav", "ab");
+        return s.putArgs(p, "acme/2025/03/04/r.wav", new byte[4], "audio/wav", "ab");
     }
 
     @Test
