@@ -169,6 +169,12 @@ set +e
   --kafka "127.0.0.1:$KAFKA_PORT" --s3 "http://$S3_HOST:$S3_PORT" --bucket "$S3_BUCKET" \
   --access-key "$S3_ACCESS_KEY" --secret-key-file "$S3_SECRET_FILE" --pid-dir "$RUN_DIR" "$@" | tee "$REPORT"
 status=${PIPESTATUS[0]}
+# every service's metrics as the run left them (where the time went: e.g. storage's
+# callrec_storage_upload_stage_seconds), before the stack is stopped
+for port in "$CONTROL_MANAGEMENT" "$INGEST_MANAGEMENT" "$STORAGE_MANAGEMENT" "$CATALOG_MANAGEMENT"; do
+  echo "# http://127.0.0.1:$port/q/metrics"
+  curl -s --max-time 10 "http://127.0.0.1:$port/q/metrics"
+done > "${REPORT%.txt}-metrics.txt" 2>/dev/null
 set -e
-log "report saved to ${REPORT#"$ROOT"/} (exit status $status)"
+log "report saved to ${REPORT#"$ROOT"/} (exit status $status), the services' metrics beside it (-metrics.txt)"
 exit "$status"

@@ -318,7 +318,7 @@ public class S3Store {
     /**
      * Stores the whole of {@code file} as one object, unless an object is under the key already.
      * Streamed: the SDK reads the file once for its checksums and once to send it, and never holds
-     * it in memory; we read it once more, for the digests.
+     * it in memory; we read it once more, for its SHA-256.
      */
     public Write putFile(Placement p, String key, Path file, String contentType) throws MinioException, IOException {
         prepare(p);
@@ -390,7 +390,7 @@ public class S3Store {
      * store that drops user metadata) is the same only if its ETag is this content's MD5 (what S3
      * answers for a single-PUT object without SSE-KMS).
      */
-    private Write existing(Placement p, String key, Digests digests) throws MinioException {
+    private Write existing(Placement p, String key, Digests digests) throws MinioException, IOException {
         StatObjectResponse stat;
         try {
             stat = client.statObject(StatObjectArgs.builder().bucket(p.bucket()).object(key).build());
@@ -405,28 +405,39 @@ public class S3Store {
         // okhttp's Headers.get ignores case (s3proxy answers X-Amz-Meta-Sha256)
         String theirs = stat.headers().get("x-amz-meta-" + SHA256_META);
         boolean same = theirs != null ? digests.sha256().equalsIgnoreCase(theirs.trim())
-                : stat.etag() != null && digests.md5().equalsIgnoreCase(stat.etag().replace("\"", "").trim());
+                : stat.etag() != null && digests.md5().get().equalsIgnoreCase(stat.etag().replace("\"", "").trim());
         return same ? Write.IDENTICAL : Write.CONFLICT;
     }
 
-    /** SHA-256 and MD5 of an object's content, lower-case hex, from one read. */
-    private record Digests(String sha256, String md5) {
+    /**
+     * An object's content as the writes need it: its SHA-256 (it goes with every PUT) and, only
+     * when an object without a hash is found under the key (rare), its MD5; lower-case hex.
+     */
+    private record Digests(String sha256, Md5 md5) {
+
+        /** Computes the MD5 of the content when asked. */
+        @FunctionalInterface
+        interface Md5 {
+            String get() throws IOException;
+        }
 
         static Digests of(byte[] bytes) {
-            return new Digests(hex(digest("SHA-256").digest(bytes)), hex(digest("MD5").digest(bytes)));
+            return new Digests(hex(digest("SHA-256").digest(bytes)), () -> hex(digest("MD5").digest(bytes)));
         }
 
         static Digests of(Path file) throws IOException {
-            MessageDigest sha = digest("SHA-256");
-            MessageDigest md5 = digest("MD5");
+            return new Digests(hex(file, "SHA-256"), () -> hex(file, "MD5"));
+        }
+
+        private static String hex(Path file, String algorithm) throws IOException {
+            MessageDigest md = digest(algorithm);
             byte[] buf = new byte[64 * 1024];
             try (InputStream in = Files.newInputStream(file)) {
                 for (int n; (n = in.read(buf)) > 0; ) {
-                    sha.update(buf, 0, n);
-                    md5.update(buf, 0, n);
+                    md.update(buf, 0, n);
                 }
             }
-            return new Digests(hex(sha.digest()), hex(md5.digest()));
+            return hex(md.digest());
         }
 
         private static String hex(byte[] b) {

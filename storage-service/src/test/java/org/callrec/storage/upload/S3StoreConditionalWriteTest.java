@@ -169,6 +169,16 @@ class S3StoreConditionalWriteTest {
         assertThat(store.putBytes(AT_DEFAULT, "acme/c.json", theirs.clone(), "application/json"))
                 .isEqualTo(S3Store.Write.IDENTICAL);
         assertThat(read("acme/c.json")).isEqualTo(theirs);
+
+        // the same for a file: its MD5 read from disk
+        byte[] wav = {'R', 'I', 'F', 'F', 9, 9, 9};
+        reader.putObject(PutObjectArgs.builder().bucket(BUCKET).object("acme/c.wav")
+                .stream(new ByteArrayInputStream(wav), (long) wav.length, null).build());
+        Path same = Files.write(dir.resolve("same.wav"), wav);
+        Path other = Files.write(dir.resolve("other.wav"), new byte[] {'R', 'I', 'F', 'F', 9, 9, 8});
+        assertThat(store.putFile(AT_DEFAULT, "acme/c.wav", other, "audio/wav")).isEqualTo(S3Store.Write.CONFLICT);
+        assertThat(store.putFile(AT_DEFAULT, "acme/c.wav", same, "audio/wav")).isEqualTo(S3Store.Write.IDENTICAL);
+        assertThat(read("acme/c.wav")).isEqualTo(wav);
     }
 
     private byte[] read(String key) throws Exception {
