@@ -32,6 +32,8 @@ import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.minio.messages.Item;
+import io.quarkus.runtime.Startup;
+import okhttp3.OkHttpClient;
 
 /**
  * The catalog's one door to the bucket (MinIO SDK): read a metadata document or a byte range of
@@ -40,6 +42,7 @@ import io.minio.messages.Item;
  * ObjectStoreException}; a missing object is an empty answer, not an exception.
  */
 @ApplicationScoped
+@Startup
 public class ObjectStore {
 
     /** The store failed or could not be reached. */
@@ -67,15 +70,22 @@ public class ObjectStore {
     private MinioClient presigner;
     private final Map<String, Boolean> objectLock = new ConcurrentHashMap<>();
 
+    /**
+     * Builds the clients at start-up ({@link Startup}), not under the first recordings' events: the
+     * SDK's default HTTP client adds the certificates of {@code SSL_CERT_FILE} and
+     * {@code SSL_CERT_DIR} to its trust, parsing every file there (seconds of CPU where
+     * {@code SSL_CERT_DIR} is {@code /etc/ssl/certs}), so both clients share one.
+     */
     @PostConstruct
     void init() {
         CatalogConfig.S3 s3 = config.s3();
         String secret = secret(s3);
+        OkHttpClient http = Http.newDefaultClient();
         client = MinioClient.builder().endpoint(s3.endpoint()).region(s3.region())
-                .credentials(s3.accessKey(), secret).build();
+                .credentials(s3.accessKey(), secret).httpClient(http).build();
         // presigning is local computation: with the region given, the SDK never calls the store
         presigner = MinioClient.builder().endpoint(s3.publicEndpoint().orElse(s3.endpoint())).region(s3.region())
-                .credentials(s3.accessKey(), secret).build();
+                .credentials(s3.accessKey(), secret).httpClient(http).build();
     }
 
     private static String secret(CatalogConfig.S3 s3) {
