@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -219,6 +220,21 @@ final class BatchedRtpTransport implements RtpTransport {
             buf.clear().writeBytes(packet, 0, length);
             sender.pending.add(new DatagramPacket(buf.retain(), target));
             queued.incrementAndGet();
+        }
+
+        /** On the socket's event loop, after whatever is queued on it now: written and flushed. */
+        @Override
+        public CompletableFuture<Void> sent() {
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            try {
+                sender.channel.eventLoop().execute(() -> {
+                    sender.drain();
+                    sent.complete(null);
+                });
+            } catch (RuntimeException e) { // the event loop is shutting down: nothing more leaves
+                sent.complete(null);
+            }
+            return sent;
         }
 
         @Override

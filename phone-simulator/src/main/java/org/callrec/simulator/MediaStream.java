@@ -11,7 +11,7 @@ import org.callrec.core.rtp.RtpHeader;
  * {@link RtpTransport.Channel}: packet {@code i} is due at
  * {@code start + i × packetMillis} (absolute deadlines on the monotonic clock, so lateness never
  * accumulates), and the stream ends one packet interval after its last packet, when the audio
- * it carried is over.
+ * it carried is over, once that packet has left ({@link RtpTransport.Channel#sent()}).
  *
  * <p>Only the pacer thread calls {@link #fire}; the phone's thread reads the counters after
  * {@link #done()} completes, which orders the accesses.
@@ -73,7 +73,7 @@ final class MediaStream {
      */
     boolean fire(long nowNanos) {
         if (cancelled || index >= count) {
-            done.complete(null);
+            channel.sent().whenComplete((v, e) -> done.complete(null));
             return false;
         }
         maxLateNanos = Math.max(maxLateNanos, nowNanos - nextDeadline());
@@ -105,7 +105,7 @@ final class MediaStream {
         done.completeExceptionally(cause);
     }
 
-    /** Completes when the last packet interval is over, or after a cancel. */
+    /** Completes when the last packet interval is over and that packet has left, or after a cancel. */
     CompletableFuture<Void> done() {
         return done;
     }

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * How the phones' RTP leaves the process. An {@link RtpPacer} sends every packet through the
@@ -32,6 +33,17 @@ public interface RtpTransport extends AutoCloseable {
          * @throws IOException when the datagram could not be sent (counted by the stream)
          */
         void send(byte[] packet, int length) throws IOException;
+
+        /**
+         * Completes once every packet {@linkplain #send sent} so far has left the process (written
+         * to its socket), flushing what is queued. A phone ends its stream with it: it sends
+         * {@code RecordStopRequest} after its last packet is on the wire, never while that packet
+         * still waits in a queue of the simulator's. A transport that writes each packet in
+         * {@link #send} (the default) is done at once.
+         */
+        default CompletableFuture<Void> sent() {
+            return CompletableFuture.completedFuture(null);
+        }
 
         /** Ends the media path (closes its socket, if it has its own). Never throws. */
         @Override
