@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fleet benchmark of the local stack: starts ./run.sh (Kafka + S3 + the three services), waits
-# for READY, runs N simulated phones with FleetBenchmark, prints its report, stops the stack.
+# Fleet benchmark of the local stack: starts ./run.sh (Kafka + S3 + PostgreSQL and the services),
+# waits for READY, runs N simulated phones with FleetBenchmark, prints its report, saves every
+# service's metrics beside it, stops the stack.
 #
 # Usage: bench/run-benchmark.sh [phones=200] [duration=20s] [extra FleetBenchmark options…]
 #   e.g. bench/run-benchmark.sh 50 10s --stagger 10ms --codec PCMU
@@ -8,7 +9,8 @@
 # Ports and credentials come from the same variables as run.sh (CALLREC_CONTROL_PORT,
 # CALLREC_KAFKA_PORT, CALLREC_S3_HOST, CALLREC_S3_PORT, CALLREC_S3_BUCKET,
 # CALLREC_S3_ACCESS_KEY, CALLREC_S3_SECRET_KEY, and the management ports
-# CALLREC_CONTROL_MANAGEMENT_PORT, CALLREC_INGEST_MANAGEMENT_PORT, CALLREC_STORAGE_MANAGEMENT_PORT).
+# CALLREC_CONTROL_MANAGEMENT_PORT, CALLREC_INGEST_MANAGEMENT_PORT, CALLREC_STORAGE_MANAGEMENT_PORT,
+# CALLREC_CATALOG_MANAGEMENT_PORT).
 # Also:
 #   BENCH_READY_TIMEOUT  seconds to wait for run.sh's READY line     [300]
 #   BENCH_STOP_TIMEOUT   seconds to wait for run.sh to stop            [120]

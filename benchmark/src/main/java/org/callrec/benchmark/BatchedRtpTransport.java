@@ -222,14 +222,21 @@ final class BatchedRtpTransport implements RtpTransport {
             queued.incrementAndGet();
         }
 
-        /** On the socket's event loop, after whatever is queued on it now: written and flushed. */
+        /**
+         * On the socket's event loop, after whatever is queued on it now: written and flushed (a
+         * datagram the socket refuses for now stays in Netty's outbound buffer, as any write). The
+         * phone waits for it with a time limit, so a task the shutting-down loop drops costs no hang.
+         */
         @Override
         public CompletableFuture<Void> sent() {
             CompletableFuture<Void> sent = new CompletableFuture<>();
             try {
                 sender.channel.eventLoop().execute(() -> {
-                    sender.drain();
-                    sent.complete(null);
+                    try {
+                        sender.drain();
+                    } finally {
+                        sent.complete(null);
+                    }
                 });
             } catch (RuntimeException e) { // the event loop is shutting down: nothing more leaves
                 sent.complete(null);

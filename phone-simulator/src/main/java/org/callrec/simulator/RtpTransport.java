@@ -35,8 +35,8 @@ public interface RtpTransport extends AutoCloseable {
         void send(byte[] packet, int length) throws IOException;
 
         /**
-         * Completes once every packet {@linkplain #send sent} so far has left the process (written
-         * to its socket), flushing what is queued. A phone ends its stream with it: it sends
+         * Completes once every packet {@linkplain #send sent} so far has been handed to its socket
+         * (written and flushed), flushing what is queued. A phone ends its stream with it: it sends
          * {@code RecordStopRequest} after its last packet is on the wire, never while that packet
          * still waits in a queue of the simulator's. A transport that writes each packet in
          * {@link #send} (the default) is done at once.

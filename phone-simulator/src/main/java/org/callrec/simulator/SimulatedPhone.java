@@ -246,7 +246,8 @@ public final class SimulatedPhone {
         /** Blocks until the media is over; a closed or broken control connection ends it early. */
         private void watchWhileMediaFlows(ResponseReader reader) throws Failure, InterruptedException {
             String broken = null;
-            while (!media.done().isDone()) {
+            // watched until the audio is over; the last packet leaving is then awaited below, bounded
+            while (!media.done().isDone() && System.nanoTime() < media.endDeadline()) {
                 long untilEnd = TimeUnit.NANOSECONDS.toMillis(media.endDeadline() - System.nanoTime()) + 1;
                 try {
                     if (reader.readOnce((int) Math.max(1, Math.min(WATCH_MAX_MILLIS, untilEnd))) < 0) {

@@ -8,7 +8,7 @@ import org.callrec.core.timeline.TimelineStats;
 
 /**
  * A recording whose timeline is complete: handed from the consumer thread to the upload pool.
- * The audio is in the segments' spill files (in {@code format}, no header), in order.
+ * The audio is in the segments' spill files (in {@code format}, each a complete WAV file), in order.
  *
  * @param start    the START record
  * @param end      the END record (or the one made up when the recording was abandoned)

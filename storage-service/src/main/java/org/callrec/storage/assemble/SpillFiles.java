@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
  */
 public final class SpillFiles {
 
-    /** Extension of spill files. */
+    /** Extension of spill files (they hold WAV files since 2026-12-04; the name stays, so leftovers of older versions are still deleted at startup). */
     public static final String EXTENSION = ".pcm";
 
     private static final Logger LOG = Logger.getLogger(SpillFiles.class);

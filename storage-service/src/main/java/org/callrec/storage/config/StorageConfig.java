@@ -43,8 +43,8 @@ public interface StorageConfig {
     Import imports();
 
     /**
-     * Local folder for the per-recording spill files (decoded PCM written while a recording is
-     * open; deleted once it is stored). Must not be shared by two running instances: leftover
+     * Local folder for the per-recording spill files (each segment's WAV file, written while a
+     * recording is open; deleted once it is stored). Must not be shared by two running instances: leftover
      * spill files are deleted at startup. Defaults to {@code ${java.io.tmpdir}/callrec-storage}.
      */
     @WithDefault("${java.io.tmpdir}/callrec-storage")
@@ -290,7 +290,7 @@ public interface StorageConfig {
         Duration idleTimeout();
 
         /**
-         * Folder of the imports' work files (the received file and its PCM), apart from the
+         * Folder of the imports' work files (the received file and its WAV), apart from the
          * recordings' spill files; only this service's own files in it ({@code *.phone},
          * {@code import-*.pcm}) are deleted at startup. Must not be {@code storage.work-dir}
          * itself. Defaults to {@code storage.work-dir}/imports.

@@ -67,7 +67,7 @@ public class ImportRoute {
     /** Longest time the body of a refused request is read and discarded before the connection is closed. */
     static final java.time.Duration DRAIN_LIMIT = java.time.Duration.ofSeconds(30);
 
-    /** Extension of a received file in the import work directory (its PCM: {@code import-*.pcm}). */
+    /** Extension of a received file in the import work directory (its WAV: {@code import-*.pcm}). */
     static final String WORK_FILE = ".phone";
 
     /** Seconds a client is asked to wait ({@code Retry-After}) when every import slot is taken. */

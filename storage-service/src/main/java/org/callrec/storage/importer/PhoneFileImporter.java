@@ -46,7 +46,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Stores one phone file like a network recording (blocking: runs on a worker thread). Steps:
- * convert the file to PCM in the work directory (its SHA-256 computed on the way), derive the
+ * convert the file to a WAV file in the work directory (its SHA-256 computed on the way), derive the
  * recording id, place it by its tenant's placement in the registry replica ({@link #placementOf}),
  * write the WAV and the metadata document under {@link ObjectKeys}, publish the
  * completion event, delete the local files. A failed S3 or Kafka step is not retried here: the
@@ -169,7 +169,7 @@ public class PhoneFileImporter {
             RecordingMetadata metadata = metadata(id, request, c, placement, keys, startedAt, fileSha);
             String step = "the WAV file " + keys.audio();
             try {
-                if (s3.putFile(placement, keys.audio(), wav, "audio/wav") == S3Store.Write.CONFLICT) {
+                if (s3.putFile(placement, keys.audio(), wav, WavHeader.LENGTH + c.pcmBytes(), "audio/wav") == S3Store.Write.CONFLICT) {
                     throw new Conflict(keys.audio());
                 }
                 step = "the metadata " + keys.metadata();

@@ -246,7 +246,7 @@ public class RecordingUploader {
             int n = segments.size();
             if (step < n) {
                 SegmentedOutput.Segment seg = segments.get(step);
-                S3Store.Write w = s3.putFile(placement, keys.audioSegment(step + 1), seg.file(), AUDIO_TYPE);
+                S3Store.Write w = s3.putFile(placement, keys.audioSegment(step + 1), seg.file(), seg.fileBytes(), AUDIO_TYPE);
                 written(w, StorageMetrics.ObjectKind.AUDIO, seg.fileBytes());
                 return w;
             } else if (step == n) {
@@ -322,7 +322,8 @@ public class RecordingUploader {
             String what = step < segments.size() ? "the WAV file " + keys.audioSegment(step + 1)
                     : step == segments.size() ? "the metadata " + keys.metadata() : "the completion event";
             int maxAttempts = config.uploadRetry().maxAttempts();
-            if (e instanceof JsonProcessingException || (maxAttempts > 0 && failures >= maxAttempts)) {
+            if (e instanceof JsonProcessingException || e instanceof S3Store.SizeMismatch
+                    || (maxAttempts > 0 && failures >= maxAttempts)) {
                 // kept holding back the committed offset: the next start stores it
                 LOG.warnf("Recording %s: storing %s failed %d time(s) (%s); given up until the service restarts",
                         recording.recordingId(), what, failures, describe(e));

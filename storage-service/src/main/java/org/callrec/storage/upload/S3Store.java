@@ -316,14 +316,17 @@ public class S3Store {
     }
 
     /**
-     * Stores the whole of {@code file} as one object, unless an object is under the key already.
-     * Streamed: the SDK reads the file once for its checksums and once to send it, and never holds
-     * it in memory; we read it once more, for its SHA-256.
+     * Stores the whole of {@code file}, which must hold exactly {@code bytes} (what the metadata
+     * says of it: anything else is a {@link SizeMismatch} and nothing is written), as one
+     * object, unless an object is under the key already. Streamed: the SDK reads the file once for
+     * its checksums and once to send it, and never holds it in memory; we read it once more, for
+     * its SHA-256.
      */
-    public Write putFile(Placement p, String key, Path file, String contentType) throws MinioException, IOException {
+    public Write putFile(Placement p, String key, Path file, long bytes, String contentType)
+            throws MinioException, IOException {
+        long size = checkSize(file, bytes);
         prepare(p);
         try {
-            long size = Files.size(file);
             Digests digests = Digests.of(file);
             Write w = putIfAbsent(p, key, digests, size,
                     () -> client.uploadObject(uploadArgs(p, key, file, size, contentType, digests.sha256())));
@@ -351,6 +354,24 @@ public class S3Store {
             failed(e);
             throw e;
         }
+    }
+
+    /** A file to store does not hold what was said of it: a local fault, which trying again does not mend. */
+    public static final class SizeMismatch extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SizeMismatch(String message) {
+            super(message);
+        }
+    }
+
+    /** The size of {@code file}, which must be {@code bytes}. */
+    static long checkSize(Path file, long bytes) throws IOException {
+        long size = Files.size(file);
+        if (size != bytes) {
+            throw new SizeMismatch(file + " holds " + size + " bytes, not the " + bytes + " expected: not stored");
+        }
+        return size;
     }
 
     /** One conditional PUT. */

@@ -194,6 +194,23 @@ class RecordingUploaderTest {
     }
 
     @Test
+    void aSpillFileThatDoesNotHoldWhatItsSegmentSaysIsGivenUpAtOnceWithNothingStored() throws Exception {
+        uploader = uploader(Map.of());
+        Path spill = spill(new byte[] {1, 0, 2, 0});
+        Files.write(spill, new byte[] {9}, java.nio.file.StandardOpenOption.APPEND); // one byte the segment does not count
+
+        uploader.submit(recording(spill, 4), outcomes::add);
+        await().atMost(Duration.ofSeconds(5)).until(() -> outcomes.size() == 1);
+
+        // retrying cannot mend a local fault: the recording keeps holding its commit, read again after a restart
+        assertThat(outcomes).containsExactly(RecordingUploader.Outcome.GAVE_UP);
+        assertThat(s3.wavAttempts).hasValue(1);
+        assertThat(s3.puts).isEmpty();
+        assertThat(publisher.events).isEmpty();
+        assertThat(registry.counter("callrec.storage.recordings.failed", "reason", "upload").count()).isEqualTo(1);
+    }
+
+    @Test
     void whenTheAttemptsRunOutTheRecordingIsGivenUp() throws Exception {
         uploader = uploader(Map.of("storage.upload-retry.max-attempts", "3"));
         Path spill = spill(new byte[16]);
@@ -269,8 +286,10 @@ class RecordingUploaderTest {
         }
 
         @Override
-        public Write putFile(Placement p, String key, Path file, String contentType) throws MinioException, IOException {
+        public Write putFile(Placement p, String key, Path file, long bytes, String contentType)
+                throws MinioException, IOException {
             wavAttempts.incrementAndGet();
+            checkSize(file, bytes); // as S3Store does before it writes anything
             if (wavFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new MinioException("connection refused");
             }

@@ -97,7 +97,7 @@ class S3ConnectionTest {
         Path file = Files.write(dir.resolve("spill.wav"), new byte[44 + 4096]);
         try {
             store.putBytes(AT_DEFAULT, "acme/2025/01/01/a.json", "{}".getBytes(StandardCharsets.UTF_8), "application/json");
-            store.putFile(AT_DEFAULT, "acme/2025/01/01/a.wav", file, "audio/wav");
+            store.putFile(AT_DEFAULT, "acme/2025/01/01/a.wav", file, 44 + 4096, "audio/wav");
         } finally {
             store.close();
         }

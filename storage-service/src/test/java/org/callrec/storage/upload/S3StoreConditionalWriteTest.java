@@ -1,6 +1,7 @@
 package org.callrec.storage.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -95,11 +96,19 @@ class S3StoreConditionalWriteTest {
         Path spill = Files.write(dir.resolve("a.wav"), new byte[] {'R', 'I', 'F', 'F', 1, 2, 3, 4, 5, 6, 7, 8});
         Path forged = Files.write(dir.resolve("b.wav"), new byte[] {'R', 'I', 'F', 'F', 8, 7, 6, 5, 4, 3, 2, 1});
 
-        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", spill, "audio/wav")).isEqualTo(S3Store.Write.CREATED);
-        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", spill, "audio/wav")).isEqualTo(S3Store.Write.IDENTICAL);
-        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", forged, "audio/wav")).isEqualTo(S3Store.Write.CONFLICT);
+        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", spill, 12, "audio/wav")).isEqualTo(S3Store.Write.CREATED);
+        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", spill, 12, "audio/wav")).isEqualTo(S3Store.Write.IDENTICAL);
+        assertThat(store.putFile(AT_DEFAULT, "acme/a.wav", forged, 12, "audio/wav")).isEqualTo(S3Store.Write.CONFLICT);
 
         assertThat(read("acme/a.wav")).containsExactly('R', 'I', 'F', 'F', 1, 2, 3, 4, 5, 6, 7, 8);
+
+        // a file that does not hold what its metadata will say is refused, and nothing is written
+        Path longer = Files.write(dir.resolve("c.wav"), new byte[13]);
+        assertThatThrownBy(() -> store.putFile(AT_DEFAULT, "acme/longer.wav", longer, 12, "audio/wav"))
+                .isInstanceOf(S3Store.SizeMismatch.class).hasMessageContaining("not the 12 expected");
+        assertThat(reader.listObjects(io.minio.ListObjectsArgs.builder().bucket(BUCKET).prefix("acme/longer").build()))
+                .isEmpty();
+        assertThat(store.answering()).as("a local fault, not an outage").isTrue();
     }
 
     @Test
@@ -115,10 +124,10 @@ class S3StoreConditionalWriteTest {
             }
         }
         // the first request of a client loads its classes and opens its connection
-        store.putFile(AT_DEFAULT, "acme/warm.wav", Files.write(dir.resolve("warm.wav"), new byte[64]), "audio/wav");
+        store.putFile(AT_DEFAULT, "acme/warm.wav", Files.write(dir.resolve("warm.wav"), new byte[64]), 64, "audio/wav");
 
         Map<Long, Long> before = allocatedByUploadThreads();
-        assertThat(store.putFile(AT_DEFAULT, "acme/large.wav", wav, "audio/wav")).isEqualTo(S3Store.Write.CREATED);
+        assertThat(store.putFile(AT_DEFAULT, "acme/large.wav", wav, size, "audio/wav")).isEqualTo(S3Store.Write.CREATED);
         Map<Long, Long> after = allocatedByUploadThreads();
         long allocated = after.entrySet().stream()
                 .mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L)).sum();
@@ -176,8 +185,8 @@ class S3StoreConditionalWriteTest {
                 .stream(new ByteArrayInputStream(wav), (long) wav.length, null).build());
         Path same = Files.write(dir.resolve("same.wav"), wav);
         Path other = Files.write(dir.resolve("other.wav"), new byte[] {'R', 'I', 'F', 'F', 9, 9, 8});
-        assertThat(store.putFile(AT_DEFAULT, "acme/c.wav", other, "audio/wav")).isEqualTo(S3Store.Write.CONFLICT);
-        assertThat(store.putFile(AT_DEFAULT, "acme/c.wav", same, "audio/wav")).isEqualTo(S3Store.Write.IDENTICAL);
+        assertThat(store.putFile(AT_DEFAULT, "acme/c.wav", other, 7, "audio/wav")).isEqualTo(S3Store.Write.CONFLICT);
+        assertThat(store.putFile(AT_DEFAULT, "acme/c.wav", same, 7, "audio/wav")).isEqualTo(S3Store.Write.IDENTICAL);
         assertThat(read("acme/c.wav")).isEqualTo(wav);
     }
 

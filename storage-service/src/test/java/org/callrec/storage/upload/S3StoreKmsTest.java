@@ -3,7 +3,10 @@ package org.callrec.storage.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.callrec.storage.config.StorageConfig;
@@ -11,9 +14,11 @@ import org.callrec.storage.placement.Placement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.minio.Checksum;
 import io.minio.PutObjectArgs;
+import io.minio.PutObjectBaseArgs;
 import io.minio.ServerSideEncryption;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -28,6 +33,9 @@ class S3StoreKmsTest {
 
     private static final String KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd";
     private S3Store store;
+
+    @TempDir
+    Path dir;
 
     private S3Store store(String endpoint, String sse) {
         store = new S3Store();
@@ -63,6 +71,26 @@ class S3StoreKmsTest {
         // the tenant's key replaces the deployment's storage.s3.sse, whatever that is
         assertThat(args(store("https://s3.example.net", "s3"), new Placement("acme-calls", "acme", KEY, null))
                 .sse().headers().get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id")).containsExactly(KEY);
+    }
+
+    @Test
+    @DisplayName("both kinds of PUT, a WAV streamed from its file and a document from memory, carry the condition, the hash, the placement's KMS key and the CRC32")
+    void wavAndDocumentAlike() throws Exception {
+        S3Store s = store("https://s3.example.net", "none");
+        Placement p = new Placement("acme-calls", "acme", KEY, null);
+        Path wav = Files.write(dir.resolve("r.wav"), new byte[48]);
+        List<PutObjectBaseArgs> both = List.of(s.putArgs(p, "acme/r.json", new byte[4], "application/json", "ab"),
+                s.uploadArgs(p, "acme/r.wav", wav, 48, "audio/wav", "ab"));
+
+        assertThat(both).allSatisfy(a -> {
+            assertThat(a.bucket()).isEqualTo("acme-calls");
+            assertThat(a.checksum()).isEqualTo(Checksum.Algorithm.CRC32);
+            assertThat(a.partCount()).as("one PUT").isEqualTo(1);
+            assertThat(a.makeHeaders().get("If-None-Match")).containsExactly("*");
+            assertThat(a.makeHeaders().get("x-amz-meta-" + S3Store.SHA256_META)).containsExactly("ab");
+            assertThat(a.makeHeaders().get("X-Amz-Server-Side-Encryption")).containsExactly("aws:kms");
+            assertThat(a.makeHeaders().get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id")).containsExactly(KEY);
+        });
     }
 
     @Test
