@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -34,6 +36,10 @@ import java.util.concurrent.CountDownLatch;
  *   <tr><td>{@code CALLREC_POSTGRES_PASSWORD}</td><td>the password, when no file is given</td><td>callrec</td></tr>
  * </table>
  *
+ * <p>Broker properties of the embedded Kafka: {@code -Dkafka.broker.<key>=<value>} (through
+ * {@code CALLREC_INFRA_OPTS} in {@code run.sh}) sets {@code <key>}, over this class's defaults;
+ * the listeners and roles cannot be changed.
+ *
  * <p>PostgreSQL starts only when {@code CALLREC_POSTGRES_PORT} is set: it then creates (once) the
  * database {@value #POSTGRES_DATABASE} owned by the user, with the password from the file or the
  * variable (never printed). Its data directory is kept like Kafka's.
@@ -53,6 +59,8 @@ public final class LocalInfra {
     public static final String READY_LINE = "INFRA READY";
     /** Printed on stdout after a clean shutdown. */
     public static final String STOPPED_LINE = "INFRA STOPPED";
+    /** System properties with this prefix are broker properties of the embedded Kafka. */
+    static final String BROKER_PROPERTY_PREFIX = "kafka.broker.";
 
     private EmbeddedKafka kafka;
     private EmbeddedS3 s3;
@@ -86,7 +94,9 @@ public final class LocalInfra {
         String secretKey = env.getOrDefault("CALLREC_S3_SECRET_KEY", EmbeddedS3.DEFAULT_SECRET_KEY);
         Path dataDir = Path.of(env.getOrDefault("CALLREC_DATA_DIR", "./.local/data")).toAbsolutePath().normalize();
 
-        EmbeddedKafka startedKafka = EmbeddedKafka.start(kafkaPort, dataDir.resolve("kafka"));
+        EmbeddedKafka.Builder kafkaBuilder = EmbeddedKafka.builder().port(kafkaPort).logDir(dataDir.resolve("kafka"));
+        brokerProperties(System.getProperties()).forEach(kafkaBuilder::brokerProperty);
+        EmbeddedKafka startedKafka = kafkaBuilder.start();
         synchronized (this) {
             kafka = startedKafka;
         }
@@ -198,6 +208,20 @@ public final class LocalInfra {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " is not a number: " + value, e);
         }
+    }
+
+    /**
+     * The broker properties given as {@code -D}{@value #BROKER_PROPERTY_PREFIX}{@code <key>=<value>}
+     * (for instance {@code CALLREC_INFRA_OPTS=-Dkafka.broker.num.io.threads=2}), prefix removed.
+     */
+    static Map<String, String> brokerProperties(Properties system) {
+        Map<String, String> broker = new TreeMap<>();
+        for (String name : system.stringPropertyNames()) {
+            if (name.startsWith(BROKER_PROPERTY_PREFIX) && name.length() > BROKER_PROPERTY_PREFIX.length()) {
+                broker.put(name.substring(BROKER_PROPERTY_PREFIX.length()), system.getProperty(name));
+            }
+        }
+        return broker;
     }
 
     /**

@@ -148,7 +148,10 @@ public interface CatalogConfig {
         @WithDefault("4194304")
         int maxMetadataBytes();
 
-        /** Longest wait between two attempts to read a metadata document while S3 fails. Defaults to 30s. */
+        /**
+         * Longest wait between two attempts while S3 or the database fails, for the index and the
+         * usage consumers (they hold their offset meanwhile). Defaults to 30s.
+         */
         @WithDefault("30s")
         Duration maxRetryInterval();
     }

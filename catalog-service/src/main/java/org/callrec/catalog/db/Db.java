@@ -2,8 +2,10 @@ package org.callrec.catalog.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -75,6 +77,47 @@ public class Db {
         }
         tx.afterCommit.forEach(Runnable::run);
         return result;
+    }
+
+    /** The first wait of {@link #inTransactionRetrying}; each further wait doubles it. */
+    static final Duration FIRST_RETRY_WAIT = Duration.ofMillis(100);
+
+    /**
+     * Runs {@code work} like {@link #inTransaction}, and while it fails in a way that passes by
+     * itself ({@link #isTransient}: the database unreachable or restarting, no connection free, a
+     * serialization conflict) tries again after a wait that starts at 100 ms and doubles up to
+     * {@code maxWait}, calling {@code onRetry} before each wait. For the consumers of at-least-once
+     * channels: they must not move past an event they could not store.
+     *
+     * @throws DbException for a failure of the data itself, which no retry mends
+     * @throws InterruptedException when interrupted while waiting (the service stops)
+     */
+    public <T> T inTransactionRetrying(Work<T> work, Duration maxWait, Consumer<DbException> onRetry)
+            throws InterruptedException {
+        long wait = FIRST_RETRY_WAIT.toMillis();
+        long max = Math.max(wait, maxWait.toMillis());
+        while (true) {
+            try {
+                return inTransaction(work);
+            } catch (DbException e) {
+                if (!isTransient(e)) {
+                    throw e;
+                }
+                onRetry.accept(e);
+                Thread.sleep(wait);
+                wait = Math.min(max, wait * 2);
+            }
+        }
+    }
+
+    /**
+     * Whether a failure may pass without the data changing: anything but a data exception
+     * (SQLSTATE class 22) or an integrity constraint violation (class 23), which the same data
+     * meets again on every try. A failure without a SQLSTATE (the pool's acquisition timeout) passes.
+     */
+    public static boolean isTransient(DbException e) {
+        String state = e.sqlState();
+        return state == null || !(state.startsWith("22") || state.startsWith("23"));
     }
 
     /** The data source, for work outside a transaction (the publisher's lock connection). */

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.callrec.catalog.config.CatalogConfig;
+import org.callrec.catalog.db.DbException;
 import org.callrec.catalog.objectstore.ObjectStore;
 import org.callrec.core.completion.CompletionEvent;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -17,11 +18,12 @@ import io.smallrye.common.annotation.Blocking;
 /**
  * Builds the index from the completion events ({@code recordings-in}, topic
  * {@code callrec.recording.completed}): reads the metadata document the event names from the
- * bucket and indexes it. While S3 fails it retries (back-off up to
+ * bucket and indexes it. While S3 or the database fails it retries (back-off up to
  * {@code catalog.index.max-retry-interval}) and the offset stays where it is, so no recording is
- * skipped; an event that is not a completion, or whose document is missing, too large or does not
- * match the event, is counted in {@code callrec_catalog_index_events_total{outcome}} and skipped
- * (a reindex picks the recording up should its document appear).
+ * skipped; an event that is not a completion, whose document is missing, too large or does not
+ * match the event, or whose entry the database refuses as data (SQLSTATE class 22 or 23), is
+ * counted in {@code callrec_catalog_index_events_total{outcome}} and skipped (a reindex picks the
+ * recording up should its document appear).
  */
 @ApplicationScoped
 public class IndexConsumer {
@@ -73,7 +75,19 @@ public class IndexConsumer {
             count("mismatch");
             return;
         }
-        count(index.index(doc.get(), e.bucket()).name().toLowerCase(java.util.Locale.ROOT));
+        CompletionEvent event = e;
+        RecordingIndex.Outcome outcome;
+        try {
+            outcome = index.indexRetrying(doc.get(), e.bucket(), config.index().maxRetryInterval(), ex -> {
+                count("db-retry");
+                LOG.debugf("Recording %s: %s; trying again", event.recordingId(), ex.getMessage());
+            });
+        } catch (DbException ex) {
+            count("rejected");
+            LOG.warnf("Recording %s refused by the database (%s): not indexed", e.recordingId(), ex.getMessage());
+            return;
+        }
+        count(outcome.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     private Optional<byte[]> readWithRetry(CompletionEvent e) throws InterruptedException {

@@ -3,12 +3,16 @@ package org.callrec.catalog.recording;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.callrec.catalog.db.Db;
+import org.callrec.catalog.db.DbException;
 import org.callrec.catalog.webhook.WebhookOutbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,18 +42,47 @@ public class RecordingIndex {
     @Inject
     MeterRegistry registry;
 
-    /** Indexes the document {@code json}, read from {@code bucket}. */
+    /**
+     * Indexes the document {@code json}, read from {@code bucket}.
+     *
+     * @throws DbException when the database fails
+     */
     public Outcome index(byte[] json, String bucket) {
-        IndexEntry entry;
-        JsonNode doc;
-        try {
-            doc = mapper.readTree(json);
-            entry = IndexEntry.parse(doc, bucket);
-        } catch (IOException | IndexEntry.Invalid e) {
+        Optional<Parsed> parsed = parse(json, bucket);
+        if (parsed.isEmpty()) {
             return count(Outcome.INVALID);
         }
-        String text = doc.toString();
-        return count(db.inTransaction(tx -> index(tx.connection(), entry, text)));
+        Parsed p = parsed.get();
+        return count(db.inTransaction(tx -> index(tx.connection(), p.entry(), p.text())));
+    }
+
+    /**
+     * Indexes like {@link #index(byte[], String)}, trying again while the database fails in a way
+     * that passes ({@link Db#inTransactionRetrying}): for the consumer of the completion events,
+     * which must not move past a recording it could not index.
+     *
+     * @throws DbException when the database refuses the entry as data (no retry mends it)
+     * @throws InterruptedException when interrupted while waiting to try again
+     */
+    public Outcome indexRetrying(byte[] json, String bucket, Duration maxWait, Consumer<DbException> onRetry)
+            throws InterruptedException {
+        Optional<Parsed> parsed = parse(json, bucket);
+        if (parsed.isEmpty()) {
+            return count(Outcome.INVALID);
+        }
+        Parsed p = parsed.get();
+        return count(db.inTransactionRetrying(tx -> index(tx.connection(), p.entry(), p.text()), maxWait, onRetry));
+    }
+
+    private record Parsed(IndexEntry entry, String text) {}
+
+    private Optional<Parsed> parse(byte[] json, String bucket) {
+        try {
+            JsonNode doc = mapper.readTree(json);
+            return Optional.of(new Parsed(IndexEntry.parse(doc, bucket), doc.toString()));
+        } catch (IOException | IndexEntry.Invalid e) {
+            return Optional.empty();
+        }
     }
 
     private Outcome index(Connection c, IndexEntry entry, String json) throws SQLException {

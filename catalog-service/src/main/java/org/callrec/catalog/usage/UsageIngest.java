@@ -10,14 +10,14 @@ import java.time.format.DateTimeParseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.callrec.catalog.config.CatalogConfig;
 import org.callrec.catalog.db.Db;
+import org.callrec.catalog.db.DbException;
 import org.callrec.core.completion.CompletionEvent;
 import org.callrec.core.registry.TenantIds;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
@@ -26,9 +26,11 @@ import io.smallrye.common.annotation.Blocking;
  * Per-tenant usage from the completion events ({@code completed-in}, topic
  * {@code callrec.recording.completed}): one row of {@code recording_usage} per recording id,
  * inserted with {@code ON CONFLICT DO NOTHING}, so the at-least-once delivery of the events never
- * counts a recording twice. The day is the UTC date of the recording's start. A message that is
- * not a completion event is counted in {@code callrec_catalog_usage_events_total{outcome}} and
- * skipped.
+ * counts a recording twice. The day is the UTC date of the recording's start. While the database
+ * fails the insert is tried again (back-off up to {@code catalog.index.max-retry-interval}) and the
+ * offset stays where it is; a message that is not a completion event, or that the database refuses
+ * as data (SQLSTATE class 22 or 23), is counted in {@code callrec_catalog_usage_events_total{outcome}}
+ * and skipped.
  */
 @ApplicationScoped
 public class UsageIngest {
@@ -38,35 +40,34 @@ public class UsageIngest {
     @Inject
     Db db;
     @Inject
-    ObjectMapper mapper;
-    @Inject
     MeterRegistry registry;
+    @Inject
+    CatalogConfig config;
 
     @Incoming("completed-in")
     @Blocking
-    public void consume(String json) {
+    public void consume(String json) throws InterruptedException {
         if (json == null) {
             count("skipped");
             return;
         }
         CompletionEvent e;
-        long bytes;
         try {
             e = CompletionEvent.fromJson(json);
-            JsonNode tree = mapper.readTree(json);
-            // not in the core event (yet): read when a producer adds it, else 0
-            bytes = tree.path("audioBytes").asLong(0);
-        } catch (IllegalArgumentException | java.io.IOException ex) {
+        } catch (IllegalArgumentException ex) {
             count("malformed");
             return;
         }
+        long bytes = e.audioBytes();
         if (!e.isCompletion() || e.recordingId().isEmpty() || !TenantIds.isValid(e.tenant())) {
             count("skipped");
             return;
         }
         LocalDate day = day(e);
         double seconds = Double.isFinite(e.durationSeconds()) && e.durationSeconds() > 0 ? e.durationSeconds() : 0;
-        int inserted = db.inTransaction(tx -> {
+        int inserted;
+        try {
+            inserted = db.inTransactionRetrying(tx -> {
             try (PreparedStatement s = tx.connection().prepareStatement("INSERT INTO recording_usage "
                     + "(recording_id, tenant, day, audio_bytes, duration_seconds) VALUES (?, ?, ?, ?, ?) "
                     + "ON CONFLICT (recording_id) DO NOTHING")) {
@@ -77,7 +78,16 @@ public class UsageIngest {
                 s.setDouble(5, seconds);
                 return s.executeUpdate();
             }
-        });
+        }, config.index().maxRetryInterval(), ex -> {
+                count("db-retry");
+                LOG.debugf("Usage of recording %s: %s; trying again", e.recordingId(), ex.getMessage());
+            });
+        } catch (DbException ex) {
+            count("rejected");
+            LOG.warnf("Usage of recording %s (tenant %s) refused by the database (%s): not counted",
+                    e.recordingId(), e.tenant(), ex.getMessage());
+            return;
+        }
         count(inserted == 1 ? "counted" : "duplicate");
         LOG.debugf("Usage of recording %s (tenant %s): %s", e.recordingId(), e.tenant(),
                 inserted == 1 ? "counted" : "already counted");
